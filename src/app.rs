@@ -1,0 +1,257 @@
+//! The program: parse the command, read the configuration, bring up the database (embedded or
+//! external), then serve, migrate or seed. Shutdown runs in the reverse order.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::{self, Command};
+use crate::config::{Config, redact_url};
+use crate::db;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::dates::city_today;
+use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use crate::jobs::{self, Job, JobClock};
+use crate::seed;
+use crate::telemetry;
+use crate::web::{self, AppState};
+
+/// The database the embedded cluster serves the portal from.
+pub const EMBEDDED_DATABASE: &str = "portal";
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("remediation-portal: {e}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            println!("remediation-portal {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("remediation-portal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    match run(command, config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "stopped");
+            eprintln!("remediation-portal: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command`. The embedded cluster, if any, is started and stopped on this thread.
+fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let embedded = match &config.database_url {
+        Some(_) => None,
+        None => Some(EmbeddedPostgres::start(&EmbeddedOptions {
+            data_dir: config.data_dir.clone(),
+            pg_bin: config.pg_bin.clone(),
+            fast_unsafe: false,
+        })?),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(async {
+        let pool = open_pool(&config, embedded.as_ref()).await?;
+        let result = match command {
+            Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
+            Command::Migrate => migrate(&pool).await,
+            Command::SeedDemo => seed_demo(&config, &pool).await,
+            Command::Help | Command::Version => Ok(()),
+        };
+        pool.close().await;
+        result
+    });
+    drop(runtime);
+    if let Some(server) = embedded {
+        server.stop()?;
+    }
+    result
+}
+
+/// Connects to the configured database; for the embedded cluster, creates the portal's
+/// database first if needed.
+pub async fn open_pool(
+    config: &Config,
+    embedded: Option<&EmbeddedPostgres>,
+) -> anyhow::Result<PgPool> {
+    let options = match (embedded, &config.database_url) {
+        (Some(server), _) => {
+            let admin = db::connect(server.connect_options("postgres"), 1).await?;
+            db::ensure_database(&admin, EMBEDDED_DATABASE).await?;
+            admin.close().await;
+            server.connect_options(EMBEDDED_DATABASE)
+        }
+        (None, Some(url)) => url
+            .parse()
+            .with_context(|| format!("DATABASE_URL {} is not usable", redact_url(url)))?,
+        (None, None) => bail!("no database configured"),
+    };
+    Ok(db::connect(options, config.db_max_connections).await?)
+}
+
+async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    db::migrate(pool).await?;
+    println!("Migrations applied.");
+    Ok(())
+}
+
+async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
+    db::migrate(pool).await?;
+    if !db::is_empty(pool).await? {
+        bail!(
+            "the database already holds data; seed-demo loads demo data only into an empty database"
+        );
+    }
+    let summary = seed::load_demo(pool, SystemClock.now(), config.time_zone).await?;
+    println!("{summary}");
+    Ok(())
+}
+
+async fn serve(
+    config: &Config,
+    pool: PgPool,
+    embedded: Option<&EmbeddedPostgres>,
+) -> anyhow::Result<()> {
+    db::migrate(&pool).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if embedded.is_some() && config.demo_data && db::is_empty(&pool).await? {
+        tracing::info!("first start: loading the demo data");
+        let summary = seed::load_demo(&pool, clock.now(), config.time_zone).await?;
+        tracing::info!(%summary, "demo data loaded");
+    }
+
+    // The flags are brought up to date before the first page is served.
+    let instance = format!("pid-{}", std::process::id());
+    run_jobs_once(config, &pool, clock.as_ref(), &instance).await?;
+
+    let state = AppState::new(pool.clone(), config.clone(), clock.clone());
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (PORTAL_BIND)", config.bind))?;
+    let address = listener.local_addr()?;
+    print_banner(address, embedded, &pool).await?;
+
+    let scheduler = jobs::scheduler::spawn(
+        pool.clone(),
+        clock,
+        jobs::scheduler::SchedulerConfig {
+            interval: config.job_interval,
+            time_zone: config.time_zone,
+            stale_days: config.stale_days,
+            instance,
+        },
+        state.shutdown.clone(),
+    );
+    let shutdown = state.shutdown.clone();
+    axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(wait_for_signal(shutdown.clone()))
+        .await
+        .context("serving")?;
+    tracing::info!("requests finished; stopping background jobs");
+    shutdown.cancel();
+    let _ = scheduler.await;
+    Ok(())
+}
+
+/// Runs every background job once, now.
+pub async fn run_jobs_once(
+    config: &Config,
+    pool: &PgPool,
+    clock: &dyn Clock,
+    instance: &str,
+) -> anyhow::Result<()> {
+    for job in Job::ALL {
+        let now = clock.now();
+        let job_clock = JobClock {
+            now,
+            today: city_today(now, config.time_zone),
+        };
+        jobs::run_job(pool, job, job_clock, config.stale_days, instance)
+            .await
+            .with_context(|| format!("running {}", job.name()))?;
+    }
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM, after marking the instance as shutting down.
+async fn wait_for_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => Some(signal),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                None
+            }
+        };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = async {
+            match terminate.as_mut() {
+                Some(signal) => { signal.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+        _ = shutdown.cancelled() => {}
+    }
+    tracing::info!("shutting down: no new requests, finishing those in flight");
+    shutdown.cancel();
+}
+
+async fn print_banner(
+    address: SocketAddr,
+    embedded: Option<&EmbeddedPostgres>,
+    pool: &PgPool,
+) -> anyhow::Result<()> {
+    let mut text = String::new();
+    text.push_str(
+        "\nCổng thông tin theo dõi khắc phục tồn tại, hạn chế — Remediation Tracking Portal\n",
+    );
+    text.push_str(&format!("  Địa chỉ / Address:      http://{address}\n"));
+    match embedded {
+        Some(server) => text.push_str(&format!(
+            "  Cơ sở dữ liệu / Database: embedded PostgreSQL {}\n",
+            server.version()
+        )),
+        None => text.push_str("  Cơ sở dữ liệu / Database: DATABASE_URL\n"),
+    }
+    if db::meta(pool, seed::DEMO_MARKER).await?.is_some() {
+        text.push_str(&format!(
+            "  Tài khoản dùng thử / Demo sign-ins (mật khẩu / password: {}):\n",
+            seed::DEMO_PASSWORD
+        ));
+        for (username, role) in seed::demo_sign_ins(pool).await? {
+            text.push_str(&format!("    {username:<16} {role}\n"));
+        }
+    }
+    text.push_str("  Nhấn Ctrl-C để dừng / Press Ctrl-C to stop.\n");
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! Configuration from environment variables. Every variable has a default that suits a developer
+//! machine; a bad value stops the program with one line naming the variable (see README).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+
+use crate::i18n::Lang;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the portal reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the web server listens on (`PORTAL_BIND`).
+    pub bind: SocketAddr,
+    /// External PostgreSQL server (`DATABASE_URL`); `None` starts the embedded one.
+    pub database_url: Option<String>,
+    /// Where the embedded database and the lock file live (`PORTAL_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Directory with `initdb` and `postgres` (`PG_BIN`); `None` searches for them.
+    pub pg_bin: Option<PathBuf>,
+    /// The City's time zone: deadlines are calendar dates there (`PORTAL_TIME_ZONE`).
+    pub time_zone: Tz,
+    /// Log filter (`PORTAL_LOG`, else `RUST_LOG`).
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    /// Language when neither the cookie nor `Accept-Language` decides (`PORTAL_DEFAULT_LANG`).
+    pub default_lang: Lang,
+    /// Open tasks with at most this many days left are "due soon" (`PORTAL_DUE_SOON_DAYS`).
+    pub due_soon_days: i32,
+    /// Open tasks without an update for this many days are "stale" (`PORTAL_STALE_DAYS`).
+    pub stale_days: i32,
+    /// Connections in the pool (`PORTAL_DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
+    /// Load demo data on the first start of the embedded database (`PORTAL_DEMO_DATA`).
+    pub demo_data: bool,
+    /// How often the background jobs run (`PORTAL_JOB_INTERVAL_SECS`).
+    pub job_interval: Duration,
+}
+
+/// A configuration variable with a value the portal cannot use.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("configuration error: {var}={value:?}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can supply any environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let bind = parse_or("PORTAL_BIND", get("PORTAL_BIND"), "127.0.0.1:8080", |v| {
+            v.parse::<SocketAddr>()
+                .map_err(|_| "expected host:port, for example 127.0.0.1:8080".to_owned())
+        })?;
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(url)
+            }
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "DATABASE_URL",
+                    value: redact_url(&url),
+                    reason: "expected a postgres:// or postgresql:// URL".into(),
+                });
+            }
+            None => None,
+        };
+        let data_dir = PathBuf::from(get("PORTAL_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let pg_bin = get("PG_BIN").map(PathBuf::from);
+        let time_zone = parse_or(
+            "PORTAL_TIME_ZONE",
+            get("PORTAL_TIME_ZONE"),
+            "Asia/Ho_Chi_Minh",
+            |v| {
+                v.parse::<Tz>()
+                    .map_err(|_| "not an IANA time zone, for example Asia/Ho_Chi_Minh".to_owned())
+            },
+        )?;
+        let log_filter = get("PORTAL_LOG")
+            .or_else(|| get("RUST_LOG"))
+            .unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| ConfigError {
+            var: "PORTAL_LOG",
+            value: log_filter.clone(),
+            reason: e.to_string(),
+        })?;
+        let log_format = parse_or(
+            "PORTAL_LOG_FORMAT",
+            get("PORTAL_LOG_FORMAT"),
+            "text",
+            |v| match v {
+                "text" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                _ => Err("expected text or json".to_owned()),
+            },
+        )?;
+        let default_lang = parse_or(
+            "PORTAL_DEFAULT_LANG",
+            get("PORTAL_DEFAULT_LANG"),
+            "vi",
+            |v| Lang::from_code(v).ok_or_else(|| "expected vi or en".to_owned()),
+        )?;
+        let due_soon_days = parse_or(
+            "PORTAL_DUE_SOON_DAYS",
+            get("PORTAL_DUE_SOON_DAYS"),
+            "7",
+            |v| int_in_range(v, 0, 365),
+        )?;
+        let stale_days = parse_or("PORTAL_STALE_DAYS", get("PORTAL_STALE_DAYS"), "30", |v| {
+            int_in_range(v, 1, 3650)
+        })?;
+        let db_max_connections = parse_or(
+            "PORTAL_DB_MAX_CONNECTIONS",
+            get("PORTAL_DB_MAX_CONNECTIONS"),
+            "10",
+            |v| int_in_range(v, 1, 1000).map(|n| n as u32),
+        )?;
+        let demo_data = parse_or(
+            "PORTAL_DEMO_DATA",
+            get("PORTAL_DEMO_DATA"),
+            "true",
+            parse_bool,
+        )?;
+        let job_interval = parse_or(
+            "PORTAL_JOB_INTERVAL_SECS",
+            get("PORTAL_JOB_INTERVAL_SECS"),
+            "300",
+            |v| int_in_range(v, 1, 86_400).map(|n| Duration::from_secs(n as u64)),
+        )?;
+
+        Ok(Config {
+            bind,
+            database_url,
+            data_dir,
+            pg_bin,
+            time_zone,
+            log_filter,
+            log_format,
+            default_lang,
+            due_soon_days,
+            stale_days,
+            db_max_connections,
+            demo_data,
+            job_interval,
+        })
+    }
+}
+
+fn parse_or<T>(
+    var: &'static str,
+    value: Option<String>,
+    default: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    let value = value.unwrap_or_else(|| default.to_owned());
+    parse(value.trim()).map_err(|reason| ConfigError { var, value, reason })
+}
+
+fn int_in_range(v: &str, min: i32, max: i32) -> Result<i32, String> {
+    match v.parse::<i32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number from {min} to {max}")),
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("expected true or false".to_owned()),
+    }
+}
+
+/// Hides the password of a database URL before it is shown anywhere.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_suit_a_developer_machine() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert!(c.bind.ip().is_loopback());
+        assert_eq!(c.database_url, None);
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert_eq!(c.time_zone, chrono_tz::Asia::Ho_Chi_Minh);
+        assert_eq!(c.default_lang, Lang::Vi);
+        assert_eq!(c.due_soon_days, 7);
+        assert_eq!(c.stale_days, 30);
+        assert!(c.demo_data);
+        assert_eq!(c.job_interval, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            ("PORTAL_BIND", "localhost"),
+            ("PORTAL_TIME_ZONE", "Mars/Olympus"),
+            ("PORTAL_DEFAULT_LANG", "fr"),
+            ("PORTAL_DUE_SOON_DAYS", "-1"),
+            ("PORTAL_STALE_DAYS", "many"),
+            ("PORTAL_DB_MAX_CONNECTIONS", "0"),
+            ("PORTAL_DEMO_DATA", "maybe"),
+            ("PORTAL_LOG_FORMAT", "xml"),
+            ("PORTAL_JOB_INTERVAL_SECS", "0"),
+            ("DATABASE_URL", "mysql://x"),
+        ];
+        for (var, value) in cases {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+            assert!(err.to_string().contains(var));
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn accepts_explicit_values() {
+        let c = config(&[
+            ("PORTAL_BIND", "0.0.0.0:9000"),
+            ("DATABASE_URL", "postgres://u:p@db/portal"),
+            ("PORTAL_TIME_ZONE", "UTC"),
+            ("PORTAL_DEFAULT_LANG", "en"),
+            ("PORTAL_DEMO_DATA", "off"),
+        ])
+        .unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.database_url.as_deref(), Some("postgres://u:p@db/portal"));
+        assert_eq!(c.time_zone, chrono_tz::UTC);
+        assert_eq!(c.default_lang, Lang::En);
+        assert!(!c.demo_data);
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://user:secret@host/db"),
+            "postgres://user:***@host/db"
+        );
+        assert_eq!(redact_url("postgres://host/db"), "postgres://host/db");
+    }
+}

@@ -1,0 +1,142 @@
+//! Database access: one function per query, each taking `impl PgExecutor<'_>` so it runs on the
+//! pool or inside the caller's transaction. Connection, extensions and migrations live here too.
+
+pub mod shortcomings;
+pub mod tasks;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Extensions the schema needs for diacritic-insensitive search.
+const REQUIRED_EXTENSIONS: [&str; 2] = ["unaccent", "pg_trgm"];
+
+/// Why the database could not be made ready.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(
+        "the PostgreSQL server lacks the extension(s) {0}, needed for search that ignores \
+         Vietnamese diacritics: install the server's contrib modules (Debian: postgresql-contrib, \
+         part of the postgresql-NN package since PostgreSQL 10)"
+    )]
+    MissingExtensions(String),
+    #[error("connecting to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("migrating the database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+/// Opens a pool; retries for a while, since a server that is starting refuses connections.
+pub async fn connect(
+    options: PgConnectOptions,
+    max_connections: u32,
+) -> Result<PgPool, SetupError> {
+    let options = options.log_statements(tracing::log::LevelFilter::Trace);
+    let mut attempt = 0;
+    loop {
+        let result = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await;
+        match result {
+            Ok(pool) => return Ok(pool),
+            Err(e) if attempt < 20 && is_transient(&e) => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "database not reachable yet");
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => return Err(SetupError::Connect(e)),
+        }
+    }
+}
+
+fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        // 57P03: the database system is starting up.
+        sqlx::Error::Database(db) => db.code().as_deref() == Some("57P03"),
+        _ => false,
+    }
+}
+
+/// Creates `database` on the server reached by `admin` (a connection to another database) if
+/// it does not exist yet. Returns true when it was created.
+pub async fn ensure_database(admin: &PgPool, database: &str) -> Result<bool, sqlx::Error> {
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(database)
+            .fetch_one(admin)
+            .await?;
+    if exists {
+        return Ok(false);
+    }
+    let statement = format!("create database {}", quote_ident(database));
+    sqlx::raw_sql(&statement).execute(admin).await?;
+    Ok(true)
+}
+
+/// Quotes an SQL identifier.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Checks the extensions are available, then applies pending migrations.
+pub async fn migrate(pool: &PgPool) -> Result<(), SetupError> {
+    let available: Vec<String> =
+        sqlx::query_scalar("select name from pg_available_extensions where name = any($1)")
+            .bind(&REQUIRED_EXTENSIONS[..])
+            .fetch_all(pool)
+            .await?;
+    let missing: Vec<&str> = REQUIRED_EXTENSIONS
+        .iter()
+        .copied()
+        .filter(|e| !available.iter().any(|a| a == e))
+        .collect();
+    if !missing.is_empty() {
+        return Err(SetupError::MissingExtensions(missing.join(", ")));
+    }
+    MIGRATOR.run(pool).await.map_err(SetupError::Migrate)
+}
+
+/// True when the database holds no units yet (nothing has been loaded).
+pub async fn is_empty(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select not exists (select 1 from units)")
+        .fetch_one(pool)
+        .await
+}
+
+/// A fact recorded in `app_meta`.
+pub async fn meta(
+    executor: impl sqlx::PgExecutor<'_>,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("select value from app_meta where key = $1")
+        .bind(key)
+        .fetch_optional(executor)
+        .await
+}
+
+/// Records a fact in `app_meta`.
+pub async fn set_meta(
+    executor: impl sqlx::PgExecutor<'_>,
+    key: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into app_meta (key, value) values ($1, $2)
+         on conflict (key) do update set value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(executor)
+    .await?;
+    Ok(())
+}

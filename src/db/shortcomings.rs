@@ -1,0 +1,191 @@
+//! Queries about shortcomings (tồn tại, hạn chế).
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, PgExecutor};
+
+use crate::domain::{FieldId, ShortcomingId, SourceId, SourceKind, UnitId};
+use crate::i18n::Lang;
+
+/// A shortcoming with the progress of its tasks, for the list of the 33.
+#[derive(Debug, Clone, FromRow)]
+pub struct ShortcomingSummary {
+    pub id: ShortcomingId,
+    pub code: String,
+    pub title: String,
+    pub field_id: FieldId,
+    pub field_name_vi: String,
+    pub field_name_en: String,
+    pub lead_unit_id: UnitId,
+    pub lead_unit_name: String,
+    pub tasks_total: i64,
+    pub tasks_done: i64,
+    pub tasks_overdue: i64,
+    pub tasks_needs_direction: i64,
+}
+
+impl ShortcomingSummary {
+    pub fn field_name(&self, lang: &Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.field_name_vi,
+            Lang::En => &self.field_name_en,
+        }
+    }
+
+    /// Share of its tasks that are done, in whole percent.
+    pub fn progress_percent(&self) -> i64 {
+        percent(self.tasks_done, self.tasks_total)
+    }
+}
+
+/// Whole percent of `part` in `whole` (0 when there is nothing to count).
+pub fn percent(part: i64, whole: i64) -> i64 {
+    if whole == 0 {
+        0
+    } else {
+        (part * 100 + whole / 2) / whole
+    }
+}
+
+/// All shortcomings in code order, each with its task counts.
+pub async fn list_with_progress(
+    executor: impl PgExecutor<'_>,
+) -> Result<Vec<ShortcomingSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.id, s.code, s.title, s.field_id, f.name_vi as field_name_vi,
+                f.name_en as field_name_en, s.lead_unit_id, u.short_name as lead_unit_name,
+                coalesce(t.total, 0) as tasks_total, coalesce(t.done, 0) as tasks_done,
+                coalesce(t.overdue, 0) as tasks_overdue,
+                coalesce(t.needs_direction, 0) as tasks_needs_direction
+         from shortcomings s
+         join fields f on f.id = s.field_id
+         join units u on u.id = s.lead_unit_id
+         left join (
+             select shortcoming_id, count(*) as total,
+                    count(*) filter (where status = 'done') as done,
+                    count(*) filter (where overdue) as overdue,
+                    count(*) filter (where status = 'needs_direction') as needs_direction
+             from tasks group by shortcoming_id
+         ) t on t.shortcoming_id = s.id
+         order by s.code",
+    )
+    .fetch_all(executor)
+    .await
+}
+
+/// One shortcoming, for its page.
+#[derive(Debug, Clone, FromRow)]
+pub struct ShortcomingDetail {
+    pub id: ShortcomingId,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub field_name_vi: String,
+    pub field_name_en: String,
+    pub lead_unit_id: UnitId,
+    pub lead_unit_name: String,
+    pub year_identified: i16,
+}
+
+impl ShortcomingDetail {
+    pub fn field_name(&self, lang: &Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.field_name_vi,
+            Lang::En => &self.field_name_en,
+        }
+    }
+}
+
+pub async fn find(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+) -> Result<Option<ShortcomingDetail>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.id, s.code, s.title, s.description, f.name_vi as field_name_vi,
+                f.name_en as field_name_en, s.lead_unit_id, u.name as lead_unit_name,
+                s.year_identified
+         from shortcomings s
+         join fields f on f.id = s.field_id
+         join units u on u.id = s.lead_unit_id
+         where s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// A source document behind a shortcoming.
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceRow {
+    pub id: SourceId,
+    pub kind: SourceKind,
+    pub doc_number: Option<String>,
+    pub doc_date: Option<NaiveDate>,
+    pub issuing_body: String,
+    pub title: String,
+}
+
+pub async fn sources(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+) -> Result<Vec<SourceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select so.id, so.kind, so.doc_number, so.doc_date, so.issuing_body, so.title
+         from shortcoming_sources ss
+         join sources so on so.id = ss.source_id
+         where ss.shortcoming_id = $1
+         order by so.doc_date nulls last, so.id",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// How one lead unit is doing on the tasks of a shortcoming.
+#[derive(Debug, Clone, FromRow)]
+pub struct UnitProgress {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub tasks_total: i64,
+    pub tasks_done: i64,
+    pub tasks_overdue: i64,
+    pub avg_percent: i64,
+}
+
+impl UnitProgress {
+    pub fn progress_percent(&self) -> i64 {
+        percent(self.tasks_done, self.tasks_total)
+    }
+}
+
+pub async fn progress_by_unit(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+) -> Result<Vec<UnitProgress>, sqlx::Error> {
+    sqlx::query_as(
+        "select u.id as unit_id, u.short_name as unit_name, count(*) as tasks_total,
+                count(*) filter (where t.status = 'done') as tasks_done,
+                count(*) filter (where t.overdue) as tasks_overdue,
+                round(avg(t.percent_complete))::bigint as avg_percent
+         from tasks t
+         join units u on u.id = t.lead_unit_id
+         where t.shortcoming_id = $1
+         group by u.id
+         order by u.sort_order, u.short_name",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn percent_rounds_and_survives_zero() {
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(5, 5), 100);
+    }
+}

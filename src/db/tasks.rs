@@ -1,0 +1,300 @@
+//! Queries about tasks and their history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, PgExecutor};
+
+use crate::domain::{PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId, UserId};
+
+/// What the task list shows of a task.
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskListRow {
+    pub id: TaskId,
+    pub code: String,
+    pub title: String,
+    pub shortcoming_id: ShortcomingId,
+    pub shortcoming_code: String,
+    pub lead_unit_id: UnitId,
+    pub lead_unit_name: String,
+    pub deadline: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub percent_complete: i16,
+    pub timeliness: Timeliness,
+    pub stale: bool,
+    pub marked_for_briefing: bool,
+}
+
+/// Which tasks a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub shortcoming: Option<ShortcomingId>,
+}
+
+/// Evaluation date and thresholds that timeliness depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct AsOf {
+    pub today: NaiveDate,
+    pub due_soon_days: i32,
+}
+
+/// One page of tasks, ordered by deadline (none last) then id, and the number of all matches.
+pub async fn list(
+    executor: impl PgExecutor<'_> + Copy,
+    filter: &TaskFilter,
+    as_of: AsOf,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<TaskListRow>, i64), sqlx::Error> {
+    let rows = sqlx::query_as(
+        "select t.id, t.code, t.title, t.shortcoming_id, s.code as shortcoming_code,
+                t.lead_unit_id, u.short_name as lead_unit_name, t.deadline, t.status,
+                t.percent_complete,
+                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $1, $2) as timeliness,
+                t.stale, t.marked_for_briefing
+         from tasks t
+         join shortcomings s on s.id = t.shortcoming_id
+         join units u on u.id = t.lead_unit_id
+         where ($3::bigint is null or t.shortcoming_id = $3)
+         order by t.deadline nulls last, t.id
+         limit $4 offset $5",
+    )
+    .bind(as_of.today)
+    .bind(as_of.due_soon_days)
+    .bind(filter.shortcoming)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(executor)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "select count(*) from tasks t where ($1::bigint is null or t.shortcoming_id = $1)",
+    )
+    .bind(filter.shortcoming)
+    .fetch_one(executor)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Everything the task page shows about the task itself.
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskDetail {
+    pub id: TaskId,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub expected_result: String,
+    pub shortcoming_id: ShortcomingId,
+    pub shortcoming_code: String,
+    pub shortcoming_title: String,
+    pub plan_id: Option<PlanId>,
+    pub plan_doc_number: Option<String>,
+    pub plan_title: Option<String>,
+    pub lead_unit_id: UnitId,
+    pub lead_unit_name: String,
+    pub leader_in_charge: String,
+    pub original_deadline: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub percent_complete: i16,
+    pub completed_on: Option<NaiveDate>,
+    pub overdue_since: Option<NaiveDate>,
+    pub stale: bool,
+    pub marked_for_briefing: bool,
+    pub reminder_count: i32,
+    pub last_update_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub timeliness: Timeliness,
+}
+
+impl TaskDetail {
+    /// True when an approved extension moved the deadline.
+    pub fn deadline_extended(&self) -> bool {
+        self.original_deadline != self.deadline
+    }
+}
+
+pub async fn find(
+    executor: impl PgExecutor<'_>,
+    id: TaskId,
+    as_of: AsOf,
+) -> Result<Option<TaskDetail>, sqlx::Error> {
+    sqlx::query_as(
+        "select t.id, t.code, t.title, t.description, t.expected_result, t.shortcoming_id,
+                s.code as shortcoming_code, s.title as shortcoming_title, t.plan_id,
+                p.doc_number as plan_doc_number, p.title as plan_title, t.lead_unit_id,
+                u.name as lead_unit_name, t.leader_in_charge, t.original_deadline, t.deadline,
+                t.status, t.percent_complete, t.completed_on, t.overdue_since, t.stale,
+                t.marked_for_briefing, t.reminder_count, t.last_update_at, t.created_at,
+                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $2, $3) as timeliness
+         from tasks t
+         join shortcomings s on s.id = t.shortcoming_id
+         join units u on u.id = t.lead_unit_id
+         left join plans p on p.id = t.plan_id
+         where t.id = $1",
+    )
+    .bind(id)
+    .bind(as_of.today)
+    .bind(as_of.due_soon_days)
+    .fetch_optional(executor)
+    .await
+}
+
+/// A coordinating unit of a task.
+#[derive(Debug, Clone, FromRow)]
+pub struct CoordinatorRow {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub role_text: String,
+}
+
+pub async fn coordinators(
+    executor: impl PgExecutor<'_>,
+    id: TaskId,
+) -> Result<Vec<CoordinatorRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select u.id as unit_id, u.name as unit_name, c.role_text
+         from task_coordinators c join units u on u.id = c.unit_id
+         where c.task_id = $1
+         order by u.sort_order, u.name",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// An officer following a task.
+#[derive(Debug, Clone, FromRow)]
+pub struct AssigneeRow {
+    pub user_id: UserId,
+    pub full_name: String,
+    pub title: String,
+}
+
+pub async fn assignees(
+    executor: impl PgExecutor<'_>,
+    id: TaskId,
+) -> Result<Vec<AssigneeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select us.id as user_id, us.full_name, us.title
+         from task_assignees a join users us on us.id = a.user_id
+         where a.task_id = $1
+         order by us.full_name",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// What happened on a task, for its timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum HistoryEvent {
+    Created,
+    Progress,
+    Confirmed,
+    Returned,
+    Contribution,
+    Assignment,
+    DeadlineChanged,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExtensionRejected,
+    EscalationRaised,
+    EscalationAnswered,
+    Reminder,
+}
+
+impl HistoryEvent {
+    /// A CSS class suffix for the timeline entry.
+    pub fn css(self) -> &'static str {
+        self.label_key().trim_start_matches("history.")
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            HistoryEvent::Created => "history.created",
+            HistoryEvent::Progress => "history.progress",
+            HistoryEvent::Confirmed => "history.confirmed",
+            HistoryEvent::Returned => "history.returned",
+            HistoryEvent::Contribution => "history.contribution",
+            HistoryEvent::Assignment => "history.assignment",
+            HistoryEvent::DeadlineChanged => "history.deadline_changed",
+            HistoryEvent::ExtensionRequested => "history.extension_requested",
+            HistoryEvent::ExtensionApproved => "history.extension_approved",
+            HistoryEvent::ExtensionRejected => "history.extension_rejected",
+            HistoryEvent::EscalationRaised => "history.escalation_raised",
+            HistoryEvent::EscalationAnswered => "history.escalation_answered",
+            HistoryEvent::Reminder => "history.reminder",
+        }
+    }
+}
+
+/// One entry of a task's timeline.
+#[derive(Debug, Clone, FromRow)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub event: HistoryEvent,
+    pub actor_name: Option<String>,
+    pub unit_name: Option<String>,
+    pub status_after: Option<TaskStatus>,
+    pub percent: Option<i16>,
+    pub note: String,
+    pub date_value: Option<NaiveDate>,
+    pub doc_number: Option<String>,
+}
+
+/// The task's whole timeline, newest first: updates, extension requests and decisions,
+/// escalations and answers, reminders.
+pub async fn history(
+    executor: impl PgExecutor<'_>,
+    id: TaskId,
+) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "select * from (
+             select tu.created_at as at, tu.kind::text as event, us.full_name as actor_name,
+                    un.short_name as unit_name, tu.status_after, tu.percent, tu.note,
+                    null::date as date_value, null::text as doc_number
+             from task_updates tu
+             left join users us on us.id = tu.author_id
+             join units un on un.id = tu.unit_id
+             where tu.task_id = $1
+           union all
+             select e.created_at, 'extension_requested', us.full_name, un.short_name, null, null,
+                    e.reason, e.proposed_deadline, e.doc_number
+             from extension_requests e
+             join users us on us.id = e.requested_by
+             join units un on un.id = us.unit_id
+             where e.task_id = $1
+           union all
+             select e.decided_at, 'extension_' || e.status::text, us.full_name, un.short_name,
+                    null, null, e.decision_note, e.proposed_deadline, null
+             from extension_requests e
+             join users us on us.id = e.decided_by
+             join units un on un.id = us.unit_id
+             where e.task_id = $1 and e.status <> 'pending'
+           union all
+             select es.created_at, 'escalation_raised', us.full_name, un.short_name, null, null,
+                    es.question, null, null
+             from escalations es
+             join users us on us.id = es.raised_by
+             join units un on un.id = us.unit_id
+             where es.task_id = $1
+           union all
+             select es.responded_at, 'escalation_answered', us.full_name, un.short_name, null,
+                    null, coalesce(es.response, ''), null, null
+             from escalations es
+             join users us on us.id = es.responded_by
+             join units un on un.id = us.unit_id
+             where es.task_id = $1 and es.status = 'answered'
+           union all
+             select r.created_at, 'reminder', us.full_name, un.short_name, null, null,
+                    r.message, null, r.doc_number
+             from reminders r
+             join users us on us.id = r.sent_by
+             join units un on un.id = us.unit_id
+             where r.task_id = $1
+         ) h
+         order by at desc, event",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}

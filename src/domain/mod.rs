@@ -1,0 +1,9 @@
+//! Domain types and rules: no axum, no SQL. The web and jobs layers build on these.
+
+pub mod clock;
+pub mod dates;
+pub mod ids;
+pub mod status;
+
+pub use ids::*;
+pub use status::*;

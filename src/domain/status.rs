@@ -1,0 +1,237 @@
+//! Statuses, kinds and roles, mirrored one to one by PostgreSQL enums.
+
+use serde::{Deserialize, Serialize};
+
+/// Progress status, set by people (DESIGN.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "task_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    PendingConfirmation,
+    Done,
+    NeedsDirection,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 5] = [
+        TaskStatus::NotStarted,
+        TaskStatus::InProgress,
+        TaskStatus::PendingConfirmation,
+        TaskStatus::Done,
+        TaskStatus::NeedsDirection,
+    ];
+
+    /// The message-catalog key of the status' label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "status.not_started",
+            TaskStatus::InProgress => "status.in_progress",
+            TaskStatus::PendingConfirmation => "status.pending_confirmation",
+            TaskStatus::Done => "status.done",
+            TaskStatus::NeedsDirection => "status.needs_direction",
+        }
+    }
+
+    /// A CSS class suffix for the status badge.
+    pub fn css(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "not-started",
+            TaskStatus::InProgress => "in-progress",
+            TaskStatus::PendingConfirmation => "pending",
+            TaskStatus::Done => "done",
+            TaskStatus::NeedsDirection => "needs-direction",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self != TaskStatus::Done
+    }
+}
+
+/// Timeliness, derived from the deadline, the completion date and the overdue flag; never typed
+/// in. The one definition is the SQL function `task_timeliness` (see the schema migration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "timeliness", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    OnTrack,
+    DueSoon,
+    Overdue,
+    NoDeadline,
+    DoneOnTime,
+    DoneLate,
+}
+
+impl Timeliness {
+    pub const ALL: [Timeliness; 6] = [
+        Timeliness::OnTrack,
+        Timeliness::DueSoon,
+        Timeliness::Overdue,
+        Timeliness::NoDeadline,
+        Timeliness::DoneOnTime,
+        Timeliness::DoneLate,
+    ];
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Timeliness::OnTrack => "timeliness.on_track",
+            Timeliness::DueSoon => "timeliness.due_soon",
+            Timeliness::Overdue => "timeliness.overdue",
+            Timeliness::NoDeadline => "timeliness.no_deadline",
+            Timeliness::DoneOnTime => "timeliness.done_on_time",
+            Timeliness::DoneLate => "timeliness.done_late",
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Timeliness::OnTrack => "on-track",
+            Timeliness::DueSoon => "due-soon",
+            Timeliness::Overdue => "overdue",
+            Timeliness::NoDeadline => "no-deadline",
+            Timeliness::DoneOnTime => "done-on-time",
+            Timeliness::DoneLate => "done-late",
+        }
+    }
+}
+
+/// What kind of body a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "unit_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    CityOffice,
+    Department,
+    District,
+    Division,
+    Commune,
+}
+
+impl UnitKind {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            UnitKind::CityOffice => "unit_kind.city_office",
+            UnitKind::Department => "unit_kind.department",
+            UnitKind::District => "unit_kind.district",
+            UnitKind::Division => "unit_kind.division",
+            UnitKind::Commune => "unit_kind.commune",
+        }
+    }
+}
+
+/// A user's role (DESIGN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "user_role", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    CityReviewer,
+    UnitHead,
+    Officer,
+    Viewer,
+}
+
+impl Role {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Admin => "role.admin",
+            Role::CityReviewer => "role.city_reviewer",
+            Role::UnitHead => "role.unit_head",
+            Role::Officer => "role.officer",
+            Role::Viewer => "role.viewer",
+        }
+    }
+}
+
+/// Where a shortcoming or a recommendation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "source_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    ReviewConference,
+    MidTermReview,
+    Inspection,
+    StateAudit,
+    Supervision,
+    Other,
+}
+
+impl SourceKind {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SourceKind::ReviewConference => "source_kind.review_conference",
+            SourceKind::MidTermReview => "source_kind.mid_term_review",
+            SourceKind::Inspection => "source_kind.inspection",
+            SourceKind::StateAudit => "source_kind.state_audit",
+            SourceKind::Supervision => "source_kind.supervision",
+            SourceKind::Other => "source_kind.other",
+        }
+    }
+}
+
+/// What an entry of a task's history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "task_update_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum TaskUpdateKind {
+    Created,
+    Progress,
+    Confirmed,
+    Returned,
+    Contribution,
+    Assignment,
+    DeadlineChanged,
+}
+
+/// State of an extension request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "extension_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// State of an escalation to the City.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "escalation_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationStatus {
+    Open,
+    Answered,
+}
+
+/// Outcome of a background job run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "job_outcome", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum JobOutcome {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_keys_are_distinct() {
+        let mut keys: Vec<&str> = TaskStatus::ALL.iter().map(|s| s.label_key()).collect();
+        keys.extend(Timeliness::ALL.iter().map(|t| t.label_key()));
+        let before = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), before);
+    }
+
+    #[test]
+    fn only_done_is_closed() {
+        for s in TaskStatus::ALL {
+            assert_eq!(s.is_open(), s != TaskStatus::Done);
+        }
+    }
+}

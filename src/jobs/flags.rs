@@ -1,0 +1,136 @@
+//! The overdue and stale flags on tasks and plans (DESIGN.md §4, §6). Idempotent: a second
+//! run right after the first changes nothing. Every change is written to the audit log in the
+//! same statement, so a flag never changes without its entry.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+/// Flags tasks and plans whose deadline has passed (today, in the City's time zone, is after
+/// it) and that are not done, and clears flags that no longer hold (deadline moved, task done).
+pub async fn flag_overdue(pool: &PgPool, today: NaiveDate) -> Result<Value, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let tasks_flagged: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks set overdue = true, overdue_since = deadline + 1
+             where status <> 'done' and deadline < $1 and not overdue
+             returning id, lead_unit_id, deadline
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', false),
+                    jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .fetch_one(&mut *tx)
+    .await?;
+    let tasks_cleared: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks t set overdue = false, overdue_since = null
+             from (select id, overdue_since from tasks
+                   where overdue and (status = 'done' or deadline is null or deadline >= $1)
+                   for update) old
+             where t.id = old.id
+             returning t.id, t.lead_unit_id, old.overdue_since
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.clear_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', true, 'overdue_since', overdue_since),
+                    jsonb_build_object('overdue', false)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .fetch_one(&mut *tx)
+    .await?;
+    let plans_flagged: i64 = sqlx::query_scalar(
+        "with changed as (
+             update plans set overdue = true, overdue_since = issue_deadline + 1
+             where issued_on is null and issue_deadline < $1 and not overdue
+             returning id, unit_id, issue_deadline
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'plan.flag_overdue', 'plan', id::text, unit_id,
+                    jsonb_build_object('overdue', false),
+                    jsonb_build_object('overdue', true, 'overdue_since', issue_deadline + 1)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .fetch_one(&mut *tx)
+    .await?;
+    let plans_cleared: i64 = sqlx::query_scalar(
+        "with changed as (
+             update plans set overdue = false, overdue_since = null
+             where overdue and (issued_on is not null or issue_deadline >= $1)
+             returning id, unit_id
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'plan.clear_overdue', 'plan', id::text, unit_id,
+                    jsonb_build_object('overdue', true), jsonb_build_object('overdue', false)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(json!({
+        "tasks_flagged": tasks_flagged,
+        "tasks_cleared": tasks_cleared,
+        "plans_flagged": plans_flagged,
+        "plans_cleared": plans_cleared,
+    }))
+}
+
+/// Marks open tasks with no update for `stale_days` days as stale, and unmarks tasks that
+/// were updated or finished since.
+pub async fn flag_stale(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    stale_days: i32,
+) -> Result<Value, sqlx::Error> {
+    let cutoff = now - Duration::days(i64::from(stale_days));
+    let mut tx = pool.begin().await?;
+    let marked: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks set stale = true
+             where status <> 'done' and last_update_at < $1 and not stale
+             returning id, lead_unit_id, last_update_at
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.flag_stale', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('stale', false),
+                    jsonb_build_object('stale', true, 'last_update_at', last_update_at)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(cutoff)
+    .fetch_one(&mut *tx)
+    .await?;
+    let unmarked: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks set stale = false
+             where stale and (status = 'done' or last_update_at >= $1)
+             returning id, lead_unit_id
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.clear_stale', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('stale', true), jsonb_build_object('stale', false)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(cutoff)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(json!({ "tasks_marked": marked, "tasks_unmarked": unmarked }))
+}

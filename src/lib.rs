@@ -1,0 +1,17 @@
+//! Remediation Tracking Portal: the City's remediation of the shortcomings found by reviews,
+//! inspections and audits, tracked task by task until done.
+//!
+//! Layers (one direction): [`web`] → [`domain`], [`db`]; [`jobs`] → [`domain`], [`db`].
+//! [`app`] wires them with the configuration, the database and the embedded PostgreSQL.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod embedded;
+pub mod i18n;
+pub mod jobs;
+pub mod seed;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,220 @@
+//! What every page needs to know about the request: the language, the request id, the path
+//! (for the language switch) and the City's calendar.
+
+use std::convert::Infallible;
+use std::fmt::Display;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Uri, header};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::assets;
+use super::state::AppState;
+use crate::domain::dates::{format_date, format_datetime};
+use crate::i18n::{Catalog, Lang};
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The request facts a page or an error page depends on.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub lang: Lang,
+    pub request_id: String,
+    pub path: String,
+}
+
+impl RequestInfo {
+    pub fn from_parts(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Self {
+        let lang = cookie(headers, LANG_COOKIE)
+            .and_then(|v| Lang::from_code(&v))
+            .or_else(|| {
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or(state.config.default_lang);
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_owned();
+        let path = uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        RequestInfo {
+            lang,
+            request_id,
+            path,
+        }
+    }
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_owned())
+}
+
+/// A small `Copy` value, or any number of references to one: templates pass fields by
+/// reference and match bindings by value, and formatting should accept both.
+pub trait Borrowed<T: Copy> {
+    fn get(&self) -> T;
+}
+
+macro_rules! borrowed {
+    ($($t:ty),*) => {$(
+        impl Borrowed<$t> for $t {
+            fn get(&self) -> $t {
+                *self
+            }
+        }
+        impl Borrowed<$t> for &$t {
+            fn get(&self) -> $t {
+                **self
+            }
+        }
+        impl Borrowed<$t> for &&$t {
+            fn get(&self) -> $t {
+                ***self
+            }
+        }
+    )*};
+}
+
+borrowed!(NaiveDate, Option<NaiveDate>, DateTime<Utc>);
+
+/// Handed to every template: translation, formatting and the shell's links.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub request_id: String,
+    pub path: String,
+    pub today: NaiveDate,
+    catalog: &'static Catalog,
+    tz: Tz,
+}
+
+impl PageCtx {
+    pub fn new(state: &AppState, info: RequestInfo) -> Self {
+        PageCtx {
+            lang: info.lang,
+            request_id: info.request_id,
+            path: info.path,
+            today: state.today(),
+            catalog: info.lang.catalog(),
+            tz: state.config.time_zone,
+        }
+    }
+
+    /// The message for `key` in the page's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.catalog.get(key)
+    }
+
+    /// The message for `key` with one `{n}` placeholder filled in.
+    pub fn tf(&self, key: &str, n: impl Display) -> String {
+        self.catalog.format(key, &[("n", &n)])
+    }
+
+    /// The message for `key` with `{a}` and `{b}` filled in.
+    pub fn tf2(&self, key: &str, a: impl Display, b: impl Display) -> String {
+        self.catalog.format(key, &[("a", &a), ("b", &b)])
+    }
+
+    pub fn date(&self, date: impl Borrowed<NaiveDate>) -> String {
+        format_date(date.get())
+    }
+
+    /// A date, or a dash when there is none.
+    pub fn opt_date(&self, date: impl Borrowed<Option<NaiveDate>>) -> String {
+        date.get().map(format_date).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn datetime(&self, at: impl Borrowed<DateTime<Utc>>) -> String {
+        format_datetime(at.get(), self.tz)
+    }
+
+    pub fn is_vi(&self) -> bool {
+        self.lang == Lang::Vi
+    }
+
+    /// The link that switches the interface to `code` and comes back to this page.
+    pub fn lang_url(&self, code: &str) -> String {
+        format!("/lang?to={code}&next={}", percent_encode(&self.path))
+    }
+
+    pub fn css_url(&self) -> String {
+        assets::url("app.css")
+    }
+
+    pub fn icon_url(&self) -> String {
+        assets::url("favicon.svg")
+    }
+
+    /// True when the page's path is under `prefix` (to highlight the navigation).
+    pub fn in_section(&self, prefix: &str) -> bool {
+        let path = self.path.split('?').next().unwrap_or("");
+        if prefix == "/" {
+            path == "/"
+        } else {
+            path == prefix || path.starts_with(&format!("{prefix}/"))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let info = RequestInfo::from_parts(state, &parts.headers, &parts.uri);
+        Ok(PageCtx::new(state, info))
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (for a path carried in a query).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; lang=en; b=2"),
+        );
+        assert_eq!(cookie(&headers, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn encodes_paths_for_queries() {
+        assert_eq!(
+            percent_encode("/tasks?page=2&x=đ"),
+            "/tasks%3Fpage%3D2%26x%3D%C4%91"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The web layer: routes, extractors, pages and the middleware around them.
+
+pub mod assets;
+pub mod ctx;
+pub mod error;
+mod pages;
+mod routes;
+pub mod state;
+
+pub use routes::router;
+pub use state::AppState;

@@ -1,0 +1,69 @@
+//! Page handlers, one module per area; each page's template mirrors its path.
+
+pub mod health;
+pub mod lang;
+pub mod shortcomings;
+pub mod tasks;
+
+use askama::Template;
+use axum::response::Html;
+
+use super::error::AppError;
+
+/// Renders a page template.
+pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(page.render()?))
+}
+
+/// Parses an id from the path; anything that is not a positive number is simply not found.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+/// Rows per page in lists.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Which page of a list is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Pagination {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+impl Pagination {
+    /// Page number from the query (bad or missing values mean page 1).
+    pub fn requested(raw: Option<&str>) -> i64 {
+        raw.and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    }
+
+    pub fn new(page: i64, total: i64) -> Self {
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        Pagination { page, pages, total }
+    }
+
+    pub fn offset(page: i64) -> i64 {
+        (page - 1).saturating_mul(PAGE_SIZE)
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
+
+    pub fn prev(&self) -> i64 {
+        self.page - 1
+    }
+
+    pub fn next(&self) -> i64 {
+        self.page + 1
+    }
+}

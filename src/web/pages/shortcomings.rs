@@ -1,0 +1,88 @@
+//! The list of the shortcomings and a shortcoming's page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::{parse_id, render};
+use crate::db::shortcomings::{
+    self as queries, ShortcomingDetail, ShortcomingSummary, SourceRow, UnitProgress,
+};
+use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
+use crate::domain::ShortcomingId;
+use crate::web::ctx::PageCtx;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+/// Totals over all shortcomings, shown above the list.
+pub struct Totals {
+    pub shortcomings: usize,
+    pub tasks: i64,
+    pub done: i64,
+    pub overdue: i64,
+    pub needs_direction: i64,
+}
+
+#[derive(Template)]
+#[template(path = "shortcomings/index.html")]
+pub struct IndexPage {
+    ctx: PageCtx,
+    shortcomings: Vec<ShortcomingSummary>,
+    totals: Totals,
+}
+
+/// `GET /` and `GET /shortcomings`: the shortcomings with their progress.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
+    let shortcomings = queries::list_with_progress(&state.pool).await?;
+    let totals = Totals {
+        shortcomings: shortcomings.len(),
+        tasks: shortcomings.iter().map(|s| s.tasks_total).sum(),
+        done: shortcomings.iter().map(|s| s.tasks_done).sum(),
+        overdue: shortcomings.iter().map(|s| s.tasks_overdue).sum(),
+        needs_direction: shortcomings.iter().map(|s| s.tasks_needs_direction).sum(),
+    };
+    render(&IndexPage {
+        ctx,
+        shortcomings,
+        totals,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "shortcomings/show.html")]
+pub struct ShowPage {
+    ctx: PageCtx,
+    shortcoming: ShortcomingDetail,
+    sources: Vec<SourceRow>,
+    units: Vec<UnitProgress>,
+    tasks: Vec<TaskListRow>,
+}
+
+/// The most tasks one shortcoming page lists; the full list is one click away.
+const TASKS_SHOWN: i64 = 200;
+
+/// `GET /shortcomings/{id}`: the shortcoming, its sources and its tasks per unit.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(raw_id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = ShortcomingId(parse_id(&raw_id)?);
+    let shortcoming = queries::find(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sources = queries::sources(&state.pool, id).await?;
+    let units = queries::progress_by_unit(&state.pool, id).await?;
+    let filter = TaskFilter {
+        shortcoming: Some(id),
+    };
+    let (tasks, _) =
+        task_queries::list(&state.pool, &filter, state.as_of(), TASKS_SHOWN, 0).await?;
+    render(&ShowPage {
+        ctx,
+        shortcoming,
+        sources,
+        units,
+        tasks,
+    })
+}

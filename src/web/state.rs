@@ -1,0 +1,53 @@
+//! The application state every handler reads with `State<…>`.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::db::tasks::AsOf;
+use crate::domain::clock::Clock;
+use crate::domain::dates::city_today;
+
+/// Shared by all requests; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// Cancelled when the server starts shutting down (`/readyz` then answers 503).
+    pub shutdown: CancellationToken,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            pool,
+            config: Arc::new(config),
+            clock,
+            shutdown: CancellationToken::new(),
+        }
+    }
+
+    /// Today in the City's time zone.
+    pub fn today(&self) -> NaiveDate {
+        city_today(self.clock.now(), self.config.time_zone)
+    }
+
+    /// What timeliness is judged against right now.
+    pub fn as_of(&self) -> AsOf {
+        AsOf {
+            today: self.today(),
+            due_soon_days: self.config.due_soon_days,
+        }
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> PgPool {
+        state.pool.clone()
+    }
+}
