@@ -530,9 +530,7 @@ fn is_postgres(pid: i32, pgdata: &Path) -> bool {
         .first()
         .is_some_and(|a| a.ends_with(b"postgres") || a.ends_with(b"postmaster"));
     is_postgres
-        && args
-            .iter()
-            .any(|a| *a == pgdata.as_os_str().as_encoded_bytes())
+        && args.contains(&pgdata.as_os_str().as_encoded_bytes())
 }
 
 fn chown_tree(path: &Path, user: &User) -> Result<(), EmbeddedError> {

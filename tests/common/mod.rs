@@ -1,0 +1,346 @@
+//! Test harness. Needs nothing running: without `TEST_DATABASE_URL` it starts one embedded
+//! PostgreSQL cluster per test run in a temporary directory (stopped and removed when the run
+//! ends), migrates a template database once, and gives every test a fresh database cloned from
+//! it (cloning is fast). With `TEST_DATABASE_URL` it does the same on that server.
+//!
+//! Tests call the real router (`remediation_portal::web::router`).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{DateTime, Utc};
+use http_body_util::BodyExt;
+use remediation_portal::config::Config;
+use remediation_portal::db;
+use remediation_portal::domain::clock::{Clock, FixedClock};
+use remediation_portal::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use remediation_portal::web::{self, AppState};
+use scraper::{Html, Selector};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, PgPool};
+use tower::ServiceExt;
+
+/// The migrated, empty template.
+const TEMPLATE: &str = "rtp_template";
+/// The template with the demo data loaded.
+const DEMO_TEMPLATE: &str = "rtp_template_demo";
+
+/// The server every test database lives on.
+pub struct Cluster {
+    /// Connects to a database by name.
+    base: PgConnectOptions,
+    /// `DATABASE_URL` for a database of this server, for child processes: `{db}` is replaced.
+    url_pattern: String,
+    /// When the demo template's data was generated.
+    pub demo_now: DateTime<Utc>,
+}
+
+impl Cluster {
+    pub fn options(&self, database: &str) -> PgConnectOptions {
+        self.base.clone().database(database)
+    }
+
+    pub fn url(&self, database: &str) -> String {
+        self.url_pattern.replace("{db}", database)
+    }
+}
+
+/// The embedded server and its directory, stopped and removed at process exit.
+static EMBEDDED: Mutex<Option<(EmbeddedPostgres, tempfile::TempDir)>> = Mutex::new(None);
+
+/// The cluster for this test run, started on first use.
+pub fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        // The postmaster is tied to the thread that spawned it (it stops if that thread ends),
+        // so it is spawned from a thread that lives as long as the test process.
+        std::thread::spawn(move || {
+            let result = std::panic::catch_unwind(start_cluster);
+            let failed = result.is_err();
+            let _ = sender.send(result);
+            if failed {
+                return;
+            }
+            loop {
+                std::thread::park();
+            }
+        });
+        match receiver.recv() {
+            Ok(Ok(cluster)) => cluster,
+            _ => panic!("the test database cluster could not be started"),
+        }
+    })
+}
+
+fn start_cluster() -> Cluster {
+    let (base, url_pattern) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            let options: PgConnectOptions = url.parse().expect("TEST_DATABASE_URL is a valid URL");
+            let pattern = match url.rfind('/') {
+                Some(slash) if url[slash..].find('?').is_none() => {
+                    format!("{}/{{db}}", &url[..slash])
+                }
+                Some(slash) => {
+                    let query = &url[slash..][url[slash..].find('?').unwrap()..];
+                    format!("{}/{{db}}{query}", &url[..slash])
+                }
+                None => panic!("TEST_DATABASE_URL needs a database path"),
+            };
+            (options, pattern)
+        }
+        _ => {
+            let dir = tempfile::Builder::new()
+                .prefix("rtp-test-")
+                .tempdir()
+                .expect("a temporary directory");
+            let server = EmbeddedPostgres::start(&EmbeddedOptions {
+                data_dir: dir.path().to_path_buf(),
+                pg_bin: std::env::var_os("PG_BIN").map(PathBuf::from),
+                fast_unsafe: true,
+            })
+            .expect("the embedded PostgreSQL starts");
+            let options = server.connect_options("postgres");
+            let pattern = server.url("{db}").replace("%7Bdb%7D", "{db}");
+            *EMBEDDED.lock().unwrap() = Some((server, dir));
+            register_cleanup();
+            (options, pattern)
+        }
+    };
+    let demo_now = Utc::now();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let admin = PgPool::connect_with(base.clone().database("postgres"))
+            .await
+            .expect("connects to the test server");
+        drop_stale_databases(&admin).await;
+        for name in [DEMO_TEMPLATE, TEMPLATE] {
+            sqlx::raw_sql(&format!("drop database if exists {name} with (force)"))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
+        sqlx::raw_sql(&format!("create database {TEMPLATE}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let pool = PgPool::connect_with(base.clone().database(TEMPLATE))
+            .await
+            .unwrap();
+        db::migrate(&pool).await.expect("migrations apply");
+        pool.close().await;
+
+        sqlx::raw_sql(&format!(
+            "create database {DEMO_TEMPLATE} template {TEMPLATE}"
+        ))
+        .execute(&admin)
+        .await
+        .unwrap();
+        let pool = PgPool::connect_with(base.clone().database(DEMO_TEMPLATE))
+            .await
+            .unwrap();
+        remediation_portal::seed::load_demo(&pool, demo_now, chrono_tz::Asia::Ho_Chi_Minh)
+            .await
+            .expect("demo data loads");
+        pool.close().await;
+        admin.close().await;
+    });
+    Cluster {
+        base: base.disable_statement_logging(),
+        url_pattern,
+        demo_now,
+    }
+}
+
+/// Databases left by earlier runs on a shared server (`TEST_DATABASE_URL`).
+async fn drop_stale_databases(admin: &PgPool) {
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like 'rtp\\_t\\_%'")
+            .fetch_all(admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let _ = sqlx::raw_sql(&format!("drop database if exists {name} with (force)"))
+            .execute(admin)
+            .await;
+    }
+}
+
+#[expect(
+    unsafe_code,
+    reason = "atexit is the hook that runs when the test process ends"
+)]
+fn register_cleanup() {
+    extern "C" fn stop_embedded() {
+        if let Ok(mut guard) = EMBEDDED.lock()
+            && let Some((server, dir)) = guard.take()
+        {
+            let _ = server.stop();
+            drop(dir);
+        }
+    }
+    // SAFETY: registers a plain function with no arguments; it runs once at process exit.
+    unsafe {
+        libc::atexit(stop_embedded);
+    }
+}
+
+/// A fresh database for one test: empty (migrated) or with the demo data.
+pub async fn fresh_database(with_demo: bool) -> (String, PgPool) {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let cluster = cluster();
+    let name = format!(
+        "rtp_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let template = if with_demo { DEMO_TEMPLATE } else { TEMPLATE };
+    let admin = PgPool::connect_with(cluster.options("postgres"))
+        .await
+        .unwrap();
+    // Clones of one template cannot start at the same instant; retry briefly if they collide.
+    let mut attempt = 0;
+    loop {
+        match sqlx::raw_sql(&format!("create database {name} template {template}"))
+            .execute(&admin)
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if attempt < 50 => {
+                attempt += 1;
+                let _ = e;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cloning {template}: {e}"),
+        }
+    }
+    admin.close().await;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(cluster.options(&name))
+        .await
+        .unwrap();
+    (name, pool)
+}
+
+/// The configuration tests run with (the process environment is not read).
+pub fn test_config() -> Config {
+    Config::from_lookup(|_| None).expect("defaults are valid")
+}
+
+/// The portal's router on a fresh database, and helpers to call it.
+pub struct TestApp {
+    pub pool: PgPool,
+    pub database: String,
+    pub state: AppState,
+    pub clock: Arc<FixedClock>,
+    router: Router,
+}
+
+impl TestApp {
+    /// With the demo data, as of the moment it was generated.
+    pub async fn with_demo() -> TestApp {
+        let (database, pool) = fresh_database(true).await;
+        TestApp::build(database, pool, cluster().demo_now)
+    }
+
+    /// An empty, migrated database.
+    pub async fn empty() -> TestApp {
+        let (database, pool) = fresh_database(false).await;
+        TestApp::build(database, pool, Utc::now())
+    }
+
+    fn build(database: String, pool: PgPool, now: DateTime<Utc>) -> TestApp {
+        let clock = Arc::new(FixedClock::new(now));
+        let state = AppState::new(pool.clone(), test_config(), clock.clone() as Arc<dyn Clock>);
+        let router = web::router(state.clone());
+        TestApp {
+            pool,
+            database,
+            state,
+            clock,
+            router,
+        }
+    }
+
+    /// Sends a GET with the given extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+/// A response, read whole.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// How many elements match `selector`.
+    pub fn count(&self, selector: &str) -> usize {
+        let selector = Selector::parse(selector).unwrap();
+        self.html().select(&selector).count()
+    }
+
+    /// The text of every element matching `selector`, whitespace folded.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).unwrap();
+        self.html()
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The text of the first element matching `selector`.
+    pub fn text(&self, selector: &str) -> String {
+        self.texts(selector)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("nothing matches {selector}"))
+    }
+}

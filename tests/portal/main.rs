@@ -1,0 +1,10 @@
+//! The portal's integration tests: one binary, so one database cluster serves the whole run.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod browser;
+mod demo;
+mod lifecycle;
+mod migrations;
+mod pages;
