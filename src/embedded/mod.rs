@@ -529,8 +529,7 @@ fn is_postgres(pid: i32, pgdata: &Path) -> bool {
     let is_postgres = args
         .first()
         .is_some_and(|a| a.ends_with(b"postgres") || a.ends_with(b"postmaster"));
-    is_postgres
-        && args.contains(&pgdata.as_os_str().as_encoded_bytes())
+    is_postgres && args.contains(&pgdata.as_os_str().as_encoded_bytes())
 }
 
 fn chown_tree(path: &Path, user: &User) -> Result<(), EmbeddedError> {
