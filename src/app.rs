@@ -170,6 +170,7 @@ async fn serve(
         state.shutdown.clone(),
     );
     let shutdown = state.shutdown.clone();
+    let database_lost = embedded.map(|server| watch_database(server, shutdown.clone()));
     axum::serve(listener, web::router(state))
         .with_graceful_shutdown(wait_for_signal(shutdown.clone()))
         .await
@@ -177,7 +178,37 @@ async fn serve(
     tracing::info!("requests finished; stopping background jobs");
     shutdown.cancel();
     let _ = scheduler.await;
+    if let Some(watcher) = database_lost
+        && let Ok(Some(status)) = watcher.await
+    {
+        bail!(
+            "the embedded PostgreSQL stopped unexpectedly ({status}); see its log in the data directory"
+        );
+    }
     Ok(())
+}
+
+/// Stops the portal when its embedded database stops by itself (killed, crashed, or shut down
+/// from outside): a portal without its database can only answer errors. Resolves to the
+/// database's exit status in that case.
+fn watch_database(
+    server: &EmbeddedPostgres,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<Option<std::process::ExitStatus>> {
+    let watch = server.watch();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return None,
+                _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+            }
+            if let Some(status) = watch.exited() {
+                tracing::error!(%status, "the embedded PostgreSQL stopped unexpectedly; stopping the portal");
+                shutdown.cancel();
+                return Some(status);
+            }
+        }
+    })
 }
 
 /// Runs every background job once, now.

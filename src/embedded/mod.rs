@@ -13,7 +13,8 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
@@ -95,7 +96,7 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     private_socket_dir: bool,
     log_path: PathBuf,
-    child: Option<Child>,
+    child: Arc<Mutex<Option<Child>>>,
     freshly_initialised: bool,
     version: String,
     _lock: Flock<File>,
@@ -184,7 +185,7 @@ impl EmbeddedPostgres {
             socket_dir,
             private_socket_dir,
             log_path,
-            child: Some(child),
+            child: Arc::new(Mutex::new(Some(child))),
             freshly_initialised,
             version: binaries.version,
             _lock: lock,
@@ -201,6 +202,11 @@ impl EmbeddedPostgres {
     /// The major version of the server binaries.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// A handle that tells whether the server has exited (stopped from outside, or crashed).
+    pub fn watch(&self) -> ServerWatch {
+        ServerWatch(self.child.clone())
     }
 
     /// Connection options for `database` on this cluster.
@@ -233,10 +239,7 @@ impl EmbeddedPostgres {
         let started = Instant::now();
         let pid_file = self.pgdata.join("postmaster.pid");
         loop {
-            if let Some(child) = self.child.as_mut()
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                self.child = None;
+            if let Some(status) = self.watch().exited() {
                 return Err(EmbeddedError::Failed {
                     step: "starting the embedded PostgreSQL",
                     detail: format!(
@@ -272,7 +275,7 @@ impl EmbeddedPostgres {
     }
 
     fn shutdown(&mut self) -> Result<(), EmbeddedError> {
-        let Some(mut child) = self.child.take() else {
+        let Some(mut child) = self.child.lock().unwrap_or_else(|e| e.into_inner()).take() else {
             return Ok(());
         };
         let pid = Pid::from_raw(child.id() as i32);
@@ -301,6 +304,25 @@ impl EmbeddedPostgres {
         }
         tracing::info!("embedded PostgreSQL stopped");
         result
+    }
+}
+
+/// Tells whether the embedded server is still running.
+#[derive(Debug, Clone)]
+pub struct ServerWatch(Arc<Mutex<Option<Child>>>);
+
+impl ServerWatch {
+    /// The server's exit status once it has exited by itself; `None` while it runs (or after
+    /// the portal stopped it).
+    pub fn exited(&self) -> Option<ExitStatus> {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let status = guard
+            .as_mut()
+            .and_then(|child| child.try_wait().ok().flatten());
+        if status.is_some() {
+            *guard = None;
+        }
+        status
     }
 }
 

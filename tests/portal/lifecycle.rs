@@ -295,6 +295,21 @@ async fn embedded_database_first_start_restart_stop_and_crash() {
     recovered.signal(Signal::SIGINT);
     assert!(recovered.wait().success(), "{}", recovered.output());
     assert!(postgres_processes(&data).is_empty());
+
+    // The database stopped from outside: the portal notices, stops, and says why.
+    let mut orphaned = Portal::spawn(Portal::command(&data));
+    orphaned.address();
+    let pid_text = std::fs::read_to_string(&pid_file).unwrap();
+    let postmaster: i32 = pid_text.lines().next().unwrap().trim().parse().unwrap();
+    kill(Pid::from_raw(postmaster), Signal::SIGINT).unwrap();
+    let status = orphaned.wait();
+    assert!(!status.success());
+    assert!(
+        orphaned.output().contains("stopped unexpectedly"),
+        "{}",
+        orphaned.output()
+    );
+    assert!(postgres_processes(&data).is_empty());
 }
 
 #[test]
