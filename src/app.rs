@@ -188,9 +188,9 @@ async fn serve(
     Ok(())
 }
 
-/// Stops the portal when its embedded database stops by itself (killed, crashed, or shut down
-/// from outside): a portal without its database can only answer errors. Resolves to the
-/// database's exit status in that case.
+/// Stops the portal when its embedded database stops by itself (shut down from outside, killed,
+/// crashed): a portal without its database can only answer errors. Resolves to the database's
+/// exit status in that case; a clean shutdown stops the portal cleanly, a crash is an error.
 fn watch_database(
     server: &EmbeddedPostgres,
     shutdown: CancellationToken,
@@ -203,7 +203,14 @@ fn watch_database(
                 _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
             }
             if let Some(status) = watch.exited() {
-                tracing::error!(%status, "the embedded PostgreSQL stopped unexpectedly; stopping the portal");
+                if status.success() {
+                    // A clean shutdown someone asked for (a signal to the postmaster, pg_ctl).
+                    tracing::warn!(
+                        "the embedded PostgreSQL was shut down from outside; stopping the portal"
+                    );
+                } else {
+                    tracing::error!(%status, "the embedded PostgreSQL stopped unexpectedly; stopping the portal");
+                }
                 shutdown.cancel();
                 return Some(status);
             }
