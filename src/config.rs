@@ -44,6 +44,20 @@ pub struct Config {
     pub demo_data: bool,
     /// How often the background jobs run (`PORTAL_JOB_INTERVAL_SECS`).
     pub job_interval: Duration,
+    /// A session ends after this long without a request (`PORTAL_SESSION_IDLE_MINUTES`).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however active (`PORTAL_SESSION_MAX_HOURS`).
+    pub session_lifetime: Duration,
+    /// Failed sign-ins in a row that lock an account (`PORTAL_LOGIN_MAX_FAILURES`).
+    pub login_max_failures: i32,
+    /// How long a locked account stays locked (`PORTAL_LOGIN_LOCK_MINUTES`).
+    pub login_lock: Duration,
+    /// Failed sign-ins from one address in 15 minutes before it is throttled
+    /// (`PORTAL_LOGIN_IP_LIMIT`).
+    pub login_ip_limit: i32,
+    /// The portal is served over HTTPS (by itself or a proxy): `Secure` cookies and HSTS
+    /// (`PORTAL_HTTPS`).
+    pub https: bool,
 }
 
 /// A configuration variable with a value the portal cannot use.
@@ -145,6 +159,38 @@ impl Config {
             |v| int_in_range(v, 1, 86_400).map(|n| Duration::from_secs(n as u64)),
         )?;
 
+        let session_idle = parse_or(
+            "PORTAL_SESSION_IDLE_MINUTES",
+            get("PORTAL_SESSION_IDLE_MINUTES"),
+            "60",
+            |v| int_in_range(v, 1, 24 * 60).map(|n| Duration::from_secs(n as u64 * 60)),
+        )?;
+        let session_lifetime = parse_or(
+            "PORTAL_SESSION_MAX_HOURS",
+            get("PORTAL_SESSION_MAX_HOURS"),
+            "12",
+            |v| int_in_range(v, 1, 24 * 30).map(|n| Duration::from_secs(n as u64 * 3600)),
+        )?;
+        let login_max_failures = parse_or(
+            "PORTAL_LOGIN_MAX_FAILURES",
+            get("PORTAL_LOGIN_MAX_FAILURES"),
+            "5",
+            |v| int_in_range(v, 1, 100),
+        )?;
+        let login_lock = parse_or(
+            "PORTAL_LOGIN_LOCK_MINUTES",
+            get("PORTAL_LOGIN_LOCK_MINUTES"),
+            "15",
+            |v| int_in_range(v, 1, 24 * 60).map(|n| Duration::from_secs(n as u64 * 60)),
+        )?;
+        let login_ip_limit = parse_or(
+            "PORTAL_LOGIN_IP_LIMIT",
+            get("PORTAL_LOGIN_IP_LIMIT"),
+            "30",
+            |v| int_in_range(v, 1, 100_000),
+        )?;
+        let https = parse_or("PORTAL_HTTPS", get("PORTAL_HTTPS"), "false", parse_bool)?;
+
         Ok(Config {
             bind,
             database_url,
@@ -159,6 +205,12 @@ impl Config {
             db_max_connections,
             demo_data,
             job_interval,
+            session_idle,
+            session_lifetime,
+            login_max_failures,
+            login_lock,
+            login_ip_limit,
+            https,
         })
     }
 }
@@ -247,6 +299,12 @@ mod tests {
             ("PORTAL_DEMO_DATA", "maybe"),
             ("PORTAL_LOG_FORMAT", "xml"),
             ("PORTAL_JOB_INTERVAL_SECS", "0"),
+            ("PORTAL_SESSION_IDLE_MINUTES", "0"),
+            ("PORTAL_SESSION_MAX_HOURS", "x"),
+            ("PORTAL_LOGIN_MAX_FAILURES", "0"),
+            ("PORTAL_LOGIN_LOCK_MINUTES", "-5"),
+            ("PORTAL_LOGIN_IP_LIMIT", "none"),
+            ("PORTAL_HTTPS", "sometimes"),
             ("DATABASE_URL", "mysql://x"),
         ];
         for (var, value) in cases {

@@ -47,8 +47,10 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 }
 
 /// All shortcomings in code order, each with its task counts.
+/// Counts only the tasks of `units` when given.
 pub async fn list_with_progress(
     executor: impl PgExecutor<'_>,
+    units: Option<&[i64]>,
 ) -> Result<Vec<ShortcomingSummary>, sqlx::Error> {
     sqlx::query_as(
         "select s.id, s.code, s.title, s.field_id, f.name_vi as field_name_vi,
@@ -64,10 +66,14 @@ pub async fn list_with_progress(
                     count(*) filter (where status = 'done') as done,
                     count(*) filter (where overdue) as overdue,
                     count(*) filter (where status = 'needs_direction') as needs_direction
-             from tasks group by shortcoming_id
+             from tasks tk
+             where $1::bigint[] is null or tk.lead_unit_id = any($1)
+                or exists (select 1 from task_coordinators c where c.task_id = tk.id and c.unit_id = any($1))
+             group by shortcoming_id
          ) t on t.shortcoming_id = s.id
          order by s.code",
     )
+    .bind(units)
     .fetch_all(executor)
     .await
 }
@@ -160,6 +166,7 @@ impl UnitProgress {
 pub async fn progress_by_unit(
     executor: impl PgExecutor<'_>,
     id: ShortcomingId,
+    units: Option<&[i64]>,
 ) -> Result<Vec<UnitProgress>, sqlx::Error> {
     sqlx::query_as(
         "select u.id as unit_id, u.short_name as unit_name, count(*) as tasks_total,
@@ -169,10 +176,13 @@ pub async fn progress_by_unit(
          from tasks t
          join units u on u.id = t.lead_unit_id
          where t.shortcoming_id = $1
+           and ($2::bigint[] is null or t.lead_unit_id = any($2)
+                or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any($2)))
          group by u.id
          order by u.sort_order, u.short_name",
     )
     .bind(id)
+    .bind(units)
     .fetch_all(executor)
     .await
 }

@@ -27,6 +27,8 @@ pub struct TaskListRow {
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
     pub shortcoming: Option<ShortcomingId>,
+    /// Only tasks these units lead or coordinate (`None`: every task).
+    pub units: Option<Vec<i64>>,
 }
 
 /// Evaluation date and thresholds that timeliness depends on.
@@ -54,6 +56,8 @@ pub async fn list(
          join shortcomings s on s.id = t.shortcoming_id
          join units u on u.id = t.lead_unit_id
          where ($3::bigint is null or t.shortcoming_id = $3)
+           and ($6::bigint[] is null or t.lead_unit_id = any($6)
+                or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any($6)))
          order by t.deadline nulls last, t.id
          limit $4 offset $5",
     )
@@ -62,12 +66,17 @@ pub async fn list(
     .bind(filter.shortcoming)
     .bind(limit)
     .bind(offset)
+    .bind(&filter.units)
     .fetch_all(executor)
     .await?;
     let total: i64 = sqlx::query_scalar(
-        "select count(*) from tasks t where ($1::bigint is null or t.shortcoming_id = $1)",
+        "select count(*) from tasks t
+         where ($1::bigint is null or t.shortcoming_id = $1)
+           and ($2::bigint[] is null or t.lead_unit_id = any($2)
+                or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any($2)))",
     )
     .bind(filter.shortcoming)
+    .bind(&filter.units)
     .fetch_one(executor)
     .await?;
     Ok((rows, total))

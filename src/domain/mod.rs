@@ -1,8 +1,10 @@
 //! Domain types and rules: no axum, no SQL. The web and jobs layers build on these.
 
+pub mod access;
 pub mod clock;
 pub mod dates;
 pub mod ids;
+pub mod password;
 pub mod status;
 
 pub use ids::*;

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::fmt;
 
 use anyhow::Context;
-use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
 
 use crate::db;
 use crate::domain::dates::city_today;
+use crate::domain::password;
 use crate::domain::{Role, TaskStatus, TaskUpdateKind, UnitKind};
 use crate::jobs::flags;
 
@@ -78,9 +78,10 @@ pub async fn demo_sign_ins(pool: &PgPool) -> Result<Vec<(String, String)>, sqlx:
 /// Loads the demo data into an empty database, in one transaction, as of `now`; then brings
 /// the overdue and stale flags up to date, as the background job would.
 pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Result<DemoSummary> {
-    let password_hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+    let password_hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD))
         .await
-        .context("hashing the demo password")??;
+        .context("hashing the demo password")?
+        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let today = city_today(now, tz);
     let mut tx = pool.begin().await?;
     let mut loader = Loader {
@@ -102,15 +103,6 @@ pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Res
     flags::flag_overdue(pool, today).await?;
     flags::flag_stale(pool, now, 30).await?;
     Ok(summary)
-}
-
-/// An argon2id hash in PHC format.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
 }
 
 struct Loader<'a> {

@@ -11,7 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::assets;
+use super::session::{Session, SessionUser};
 use super::state::AppState;
+use crate::domain::Role;
 use crate::domain::dates::{format_date, format_datetime};
 use crate::i18n::{Catalog, Lang};
 
@@ -98,6 +100,8 @@ borrowed!(NaiveDate, Option<NaiveDate>, DateTime<Utc>);
 #[derive(Debug, Clone)]
 pub struct PageCtx {
     pub lang: Lang,
+    /// The signed-in user and their session's CSRF token, if any.
+    pub session: Option<Session>,
     pub request_id: String,
     pub path: String,
     pub today: NaiveDate,
@@ -106,9 +110,10 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
-    pub fn new(state: &AppState, info: RequestInfo) -> Self {
+    pub fn new(state: &AppState, info: RequestInfo, session: Option<Session>) -> Self {
         PageCtx {
             lang: info.lang,
+            session,
             request_id: info.request_id,
             path: info.path,
             today: state.today(),
@@ -145,6 +150,22 @@ impl PageCtx {
         format_datetime(at.get(), self.tz)
     }
 
+    /// The CSRF token every form of a signed-in page carries.
+    pub fn csrf(&self) -> &str {
+        self.session
+            .as_ref()
+            .map(|s| s.csrf_token.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn user(&self) -> Option<&SessionUser> {
+        self.session.as_ref().map(|s| &s.user)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user().is_some_and(|u| u.role == Role::Admin)
+    }
+
     pub fn is_vi(&self) -> bool {
         self.lang == Lang::Vi
     }
@@ -178,7 +199,26 @@ impl FromRequestParts<AppState> for PageCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
         let info = RequestInfo::from_parts(state, &parts.headers, &parts.uri);
-        Ok(PageCtx::new(state, info))
+        let session = parts.extensions.get::<Session>().cloned();
+        Ok(PageCtx::new(state, info, session))
+    }
+}
+
+/// A redirect target that stays on this site: a local path (never `//host`, `https://…` or a
+/// backslash trick), with anything that cannot go in a header percent-encoded; else `/`.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_graphic() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect(),
+        _ => "/".to_owned(),
     }
 }
 

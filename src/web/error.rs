@@ -7,7 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use askama::Template;
 
-use super::ctx::{PageCtx, RequestInfo};
+use super::ctx::{PageCtx, RequestInfo, percent_encode};
+use super::session::{Session, see_other};
 use super::state::AppState;
 
 /// What can go wrong in a handler. Internal details are logged once, never shown.
@@ -15,6 +16,18 @@ use super::state::AppState;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Not signed in: the sign-in page, then back.
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// Signed in, but not allowed to see or do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The form did not come from this site, or its token is stale.
+    #[error("cross-site request refused")]
+    CsrfRejected,
+    /// A request the portal cannot read (a form that no page of the portal sends).
+    #[error("bad request")]
+    BadRequest,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -31,14 +44,27 @@ impl From<askama::Error> for AppError {
     }
 }
 
+/// Which explanation an error page gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    ByStatus,
+    Csrf,
+}
+
 /// Marks a response whose body the error-page middleware must render.
 #[derive(Debug, Clone, Copy)]
-pub struct ErrorPage(pub StatusCode);
+pub struct ErrorPage(pub StatusCode, pub ErrorKind);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::CsrfRejected => {
+                return error_page(StatusCode::FORBIDDEN, ErrorKind::Csrf);
+            }
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -50,8 +76,12 @@ impl IntoResponse for AppError {
 
 /// An empty response carrying the error status, for the middleware to fill in.
 pub fn error_marker(status: StatusCode) -> Response {
+    error_page(status, ErrorKind::ByStatus)
+}
+
+fn error_page(status: StatusCode, kind: ErrorKind) -> Response {
     let mut response = status.into_response();
-    response.extensions_mut().insert(ErrorPage(status));
+    response.extensions_mut().insert(ErrorPage(status, kind));
     response
 }
 
@@ -71,17 +101,30 @@ pub async fn render_error_pages(
     next: Next,
 ) -> Response {
     let info = RequestInfo::from_parts(&state, request.headers(), request.uri());
+    let is_get = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
-    let Some(ErrorPage(status)) = response.extensions().get::<ErrorPage>().copied() else {
+    let user = response.extensions().get::<Session>().cloned();
+    let Some(ErrorPage(status, kind)) = response.extensions().get::<ErrorPage>().copied() else {
         return response;
     };
-    let (title_key, message_key) = match status {
-        StatusCode::NOT_FOUND => ("error.not_found_title", "error.not_found_message"),
-        s if s.is_server_error() => ("error.internal_title", "error.internal_message"),
+    if status == StatusCode::UNAUTHORIZED {
+        // Sign in first, then come back to the page that was asked for.
+        let target = if is_get && info.path != "/" {
+            format!("/signin?next={}", percent_encode(&info.path))
+        } else {
+            "/signin".to_owned()
+        };
+        return see_other(&target);
+    }
+    let (title_key, message_key) = match (status, kind) {
+        (_, ErrorKind::Csrf) => ("error.csrf_title", "error.csrf_message"),
+        (StatusCode::FORBIDDEN, _) => ("error.forbidden_title", "error.forbidden_message"),
+        (StatusCode::NOT_FOUND, _) => ("error.not_found_title", "error.not_found_message"),
+        (s, _) if s.is_server_error() => ("error.internal_title", "error.internal_message"),
         _ => ("error.bad_request_title", "error.bad_request_message"),
     };
     let page = ErrorTemplate {
-        ctx: PageCtx::new(&state, info),
+        ctx: PageCtx::new(&state, info, user),
         status: status.as_u16(),
         title_key,
         message_key,

@@ -5,7 +5,8 @@ pub mod ctx;
 pub mod error;
 mod pages;
 mod routes;
+pub mod session;
 pub mod state;
 
-pub use routes::router;
+pub use routes::{Access, RouteInfo, route_table, router};
 pub use state::AppState;

@@ -1,4 +1,6 @@
-//! Every route of the portal, in one place, grouped by who may reach it.
+//! Every route of the portal, in one table, grouped by who may reach it. The guard of each
+//! group is attached where the group is built; the role × route test walks this same table,
+//! so a route added without a rule makes it fail.
 
 use std::time::Duration;
 
@@ -6,7 +8,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -14,41 +16,131 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{health, lang, shortcomings, tasks};
+use super::pages::{auth, health, home, lang, shortcomings, tasks};
+use super::session;
 use super::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Who may reach a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user; what they see inside is limited by role and unit.
+    SignedIn,
+    /// Administrators only.
+    Admin,
+}
+
+/// One row of the route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
+    use Access::*;
+    let r = |method: &'static str,
+             path: &'static str,
+             access: Access,
+             handler: MethodRouter<AppState>| {
+        (
+            RouteInfo {
+                method,
+                path,
+                access,
+            },
+            handler,
+        )
+    };
+    vec![
+        // Public: signing in, the language switch, machines.
+        r("GET", "/signin", Public, get(auth::signin_form)),
+        r("POST", "/signin", Public, post(auth::signin)),
+        r("GET", "/lang", Public, get(lang::switch)),
+        r("GET", "/healthz", Public, get(health::healthz)),
+        r("GET", "/readyz", Public, get(health::readyz)),
+        r(
+            "GET",
+            "/static/{version}/{name}",
+            Public,
+            get(assets::serve),
+        ),
+        // Signed in: the work itself, limited inside by role and unit.
+        r("GET", "/", SignedIn, get(home::index)),
+        r("GET", "/shortcomings", SignedIn, get(shortcomings::index)),
+        r(
+            "GET",
+            "/shortcomings/{id}",
+            SignedIn,
+            get(shortcomings::show),
+        ),
+        r("GET", "/tasks", SignedIn, get(tasks::index)),
+        r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
+        r(
+            "GET",
+            "/account/password",
+            SignedIn,
+            get(auth::password_form),
+        ),
+        r(
+            "POST",
+            "/account/password",
+            SignedIn,
+            post(auth::change_password),
+        ),
+        r("POST", "/signout", SignedIn, post(auth::signout)),
+    ]
+}
+
+/// The route table without the handlers (for tests and documentation).
+pub fn route_table() -> Vec<RouteInfo> {
+    table().into_iter().map(|(info, _)| info).collect()
+}
+
 /// Builds the router; `main` and the tests call this same function.
 pub fn router(state: AppState) -> Router {
-    // Open to everyone for now; sign-in and per-role groups come with authentication.
-    let pages = Router::new()
-        .route("/", get(shortcomings::index))
-        .route("/shortcomings", get(shortcomings::index))
-        .route("/shortcomings/{id}", get(shortcomings::show))
-        .route("/tasks", get(tasks::index))
-        .route("/tasks/{id}", get(tasks::show))
-        .route("/lang", get(lang::switch));
-
-    // Machines: load balancers, monitoring, browsers fetching assets.
-    let infrastructure = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/static/{version}/{name}", get(assets::serve));
+    let mut public = Router::new();
+    let mut signed_in = Router::new();
+    let mut admin = Router::new();
+    for (info, handler) in table() {
+        let group = match info.access {
+            Access::Public => &mut public,
+            Access::SignedIn => &mut signed_in,
+            Access::Admin => &mut admin,
+        };
+        *group = std::mem::take(group).route(info.path, handler);
+    }
+    let signed_in = signed_in.route_layer(middleware::from_fn(session::require_signed_in));
+    // axum refuses a route layer on a group without routes.
+    let admin = if table().iter().any(|(info, _)| info.access == Access::Admin) {
+        admin.route_layer(middleware::from_fn(session::require_admin))
+    } else {
+        admin
+    };
 
     Router::new()
-        .merge(pages)
-        .merge(infrastructure)
+        .merge(public)
+        .merge(signed_in)
+        .merge(admin)
         .fallback(error::not_found)
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             error_marker(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
         }))
+        .layer(middleware::from_fn(session::verify_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::load_session,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(security_headers())
+        .layer(security_headers(state.config.https))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
@@ -79,29 +171,44 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Headers every response carries: no inline script, no framing, no sniffing.
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        SetResponseHeaderLayer<HeaderValue>,
-    >,
-> {
+type HeaderLayer = SetResponseHeaderLayer<HeaderValue>;
+type Stack<A, B> = tower::layer::util::Stack<A, B>;
+
+/// Headers every response carries: no inline script or style, no framing, no sniffing; HSTS
+/// when the portal is served over HTTPS.
+fn security_headers(
+    https: bool,
+) -> Stack<HeaderLayer, Stack<HeaderLayer, Stack<HeaderLayer, HeaderLayer>>> {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    tower::layer::util::Stack::new(
+    let hsts = if https {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    } else {
+        // Over plain HTTP an HSTS header is ignored by browsers; send a harmless one instead.
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        )
+    };
+    Stack::new(
         SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
         ),
-        tower::layer::util::Stack::new(
+        Stack::new(
             SetResponseHeaderLayer::if_not_present(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
-            SetResponseHeaderLayer::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("same-origin"),
+            Stack::new(
+                SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ),
+                hsts,
             ),
         ),
     )

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -20,7 +22,7 @@ use remediation_portal::config::Config;
 use remediation_portal::db;
 use remediation_portal::domain::clock::{Clock, FixedClock};
 use remediation_portal::embedded::{EmbeddedOptions, EmbeddedPostgres};
-use remediation_portal::web::{self, AppState};
+use remediation_portal::web::{self, AppState, session};
 use scraper::{Html, Selector};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgPool};
@@ -272,6 +274,74 @@ impl TestApp {
         }
     }
 
+    /// Signs `username` in without a password (a session row, as a real sign-in makes).
+    pub async fn session_for(&self, username: &str) -> TestSession {
+        let token = session::random_token();
+        let csrf = session::random_token();
+        let (user_id,): (i64,) = sqlx::query_as("select id from users where username = $1")
+            .bind(username)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no user {username}: {e}"));
+        sqlx::query(
+            "insert into sessions (id, user_id, csrf_token, expires_at, last_seen_at)
+             values ($1, $2, $3, $4 + interval '12 hours', $4)",
+        )
+        .bind(session::session_id(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(self.clock.now())
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        TestSession {
+            cookie: format!("{}={token}", session::SESSION_COOKIE),
+            csrf,
+        }
+    }
+
+    /// GET as a signed-in user.
+    pub async fn get_as(&self, session: &TestSession, path: &str) -> TestResponse {
+        self.get_with(path, &[("cookie", &session.cookie)]).await
+    }
+
+    /// POST a form as a signed-in user, from the portal's own pages (CSRF token and Origin).
+    pub async fn post_as(
+        &self,
+        session: &TestSession,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &session.csrf)];
+        all.extend_from_slice(fields);
+        self.post_form(
+            path,
+            &all,
+            &[
+                ("cookie", &session.cookie),
+                ("origin", "http://portal.test"),
+            ],
+        )
+        .await
+    }
+
+    /// POST a URL-encoded form with the given headers (and `Host: portal.test`).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let mut request = Request::post(path)
+            .header("host", "portal.test")
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
     /// Sends a GET with the given extra headers.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         let mut request = Request::get(path);
@@ -298,6 +368,13 @@ impl TestApp {
     }
 }
 
+/// A signed-in browser: its session cookie and the CSRF token its pages carry.
+#[derive(Debug, Clone)]
+pub struct TestSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 /// A response, read whole.
 pub struct TestResponse {
     pub status: StatusCode,
@@ -308,6 +385,16 @@ pub struct TestResponse {
 impl TestResponse {
     pub fn html(&self) -> Html {
         Html::parse_document(&self.body)
+    }
+
+    /// The session cookie this response sets, as a `Cookie` header value.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(session::SESSION_COOKIE))
+            .map(|v| v.split(';').next().unwrap_or("").to_owned())
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

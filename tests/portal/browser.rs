@@ -1,71 +1,42 @@
-//! Smoke test in a real headless Chromium against the real server. Needs Debian's `chromium`;
-//! when it is missing the test says so and passes, unless `REQUIRE_BROWSER=1` (as in CI).
+//! Journeys in a real headless Chromium against the real server. Needs Debian's `chromium`
+//! and `chromium-driver`; when they are missing the test says so and passes, unless
+//! `REQUIRE_BROWSER=1` (as in CI).
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use scraper::{Html, Selector};
 
+use crate::common::browser::{self, Browser};
 use crate::common::{cluster, fresh_database};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_remediation-portal");
 
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+/// The portal on a copy of the demo database; killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
 }
 
-/// Loads `url` in headless Chromium and returns the DOM it rendered.
-fn render(browser: &str, url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--lang=vi",
-            "--accept-lang=vi",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(url)
-        .stdin(Stdio::null())
-        .output()
-        .expect("chromium runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_home_page_lists_the_shortcomings_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "REQUIRE_BROWSER=1 but no chromium is installed"
-        );
-        eprintln!("browser test skipped: install Debian's chromium to run it");
-        return;
-    };
+async fn start_server() -> Server {
     let (name, _pool) = fresh_database(true).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(BINARY);
+    let log = dir.path().join("server.log");
+    let mut command = Command::new(BINARY);
     for (var, _) in std::env::vars() {
         if var.starts_with("PORTAL_") {
-            server.env_remove(var);
+            command.env_remove(var);
         }
     }
-    let log = dir.path().join("server.log");
-    let mut server = server
+    let child = command
         .env("DATABASE_URL", cluster().url(&name))
         .env("PORTAL_DATA_DIR", dir.path())
         .env("PORTAL_BIND", "127.0.0.1:0")
@@ -86,23 +57,65 @@ async fn the_home_page_lists_the_shortcomings_in_a_real_browser() {
         );
         std::thread::sleep(Duration::from_millis(100));
     };
+    Server {
+        child,
+        url,
+        _dir: dir,
+    }
+}
 
-    let dom = render(browser, &format!("{url}/"));
-    let _ = server.kill();
-    let _ = server.wait();
-
-    let page = Html::parse_document(&dom);
-    let rows = Selector::parse("#shortcomings tbody tr.shortcoming-row").unwrap();
-    assert_eq!(
-        page.select(&rows).count(),
-        33,
-        "the browser shows the list of shortcomings:\n{dom}"
+fn skip_without_browser() -> bool {
+    if browser::available() {
+        return false;
+    }
+    assert!(
+        std::env::var("REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "REQUIRE_BROWSER=1 but chromium or chromedriver is not installed"
     );
-    let h1 = Selector::parse("h1").unwrap();
-    let heading: String = page
-        .select(&h1)
-        .next()
-        .map(|e| e.text().collect())
-        .unwrap_or_default();
-    assert_eq!(heading, "Các tồn tại, hạn chế cần khắc phục");
+    eprintln!("browser test skipped: install Debian's chromium and chromium-driver to run it");
+    true
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
+    if skip_without_browser() {
+        return;
+    }
+    let server = start_server().await;
+    let url = server.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::start();
+        browser.goto(&format!("{url}/"));
+        // Not signed in: the sign-in page, in Vietnamese.
+        let page = browser.wait_for("#signin-form");
+        assert!(page.contains("Đăng nhập"), "{page}");
+        browser.fill("#username", "vp.chuyenvien");
+        browser.fill("#password", "KhacPhuc@2019");
+        browser.click("#signin-form button[type=submit]");
+        let page = browser.wait_for("#shortcomings");
+        let dom = Html::parse_document(&page);
+        let rows = Selector::parse("#shortcomings tbody tr.shortcoming-row").unwrap();
+        assert_eq!(
+            dom.select(&rows).count(),
+            33,
+            "the list of shortcomings:\n{page}"
+        );
+        let h1 = Selector::parse("h1").unwrap();
+        let heading: String = dom
+            .select(&h1)
+            .next()
+            .map(|e| e.text().collect())
+            .unwrap_or_default();
+        assert_eq!(heading, "Các tồn tại, hạn chế cần khắc phục");
+        assert!(page.contains("id=\"current-user\""));
+
+        // Signing out leads back to the sign-in page; the list is no longer reachable.
+        browser.click("#signout");
+        browser.wait_for("#signin-form");
+        browser.goto(&format!("{url}/shortcomings"));
+        browser.wait_for("#signin-form");
+        assert!(browser.url().contains("/signin"));
+    })
+    .await
+    .unwrap();
 }

@@ -7,7 +7,8 @@ use crate::common::TestApp;
 #[tokio::test]
 async fn home_lists_the_33_shortcomings_with_task_counts_and_progress() {
     let app = TestApp::with_demo().await;
-    let page = app.get("/").await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let page = app.get_as(&me, "/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.count("#shortcomings tbody tr.shortcoming-row"), 33);
     assert_eq!(page.text("h1"), "Các tồn tại, hạn chế cần khắc phục");
@@ -26,13 +27,14 @@ async fn home_lists_the_33_shortcomings_with_task_counts_and_progress() {
     assert_eq!(sum, total);
     assert_eq!(page.count("#shortcomings .progress"), 33);
     // The same list is at /shortcomings.
-    let list = app.get("/shortcomings").await;
+    let list = app.get_as(&me, "/shortcomings").await;
     assert_eq!(list.count("#shortcomings tbody tr.shortcoming-row"), 33);
 }
 
 #[tokio::test]
 async fn a_shortcoming_shows_its_sources_units_and_tasks() {
     let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
     let (id, tasks): (i64, i64) = sqlx::query_as(
         "select s.id, (select count(*) from tasks t where t.shortcoming_id = s.id)
          from shortcomings s where code = 'TT-05'",
@@ -40,7 +42,7 @@ async fn a_shortcoming_shows_its_sources_units_and_tasks() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let page = app.get(&format!("/shortcomings/{id}")).await;
+    let page = app.get_as(&me, &format!("/shortcomings/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text("h1").starts_with("TT-05"));
     assert_eq!(page.count("#tasks tr.task-row") as i64, tasks);
@@ -51,29 +53,32 @@ async fn a_shortcoming_shows_its_sources_units_and_tasks() {
 #[tokio::test]
 async fn the_task_list_is_paginated() {
     let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
     let total: i64 = sqlx::query_scalar("select count(*) from tasks")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let first = app.get("/tasks").await;
+    let first = app.get_as(&me, "/tasks").await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.count("table.tasks tr.task-row"), 50);
     assert_eq!(first.count("nav.pagination a[rel=next]"), 1);
     assert_eq!(first.count("nav.pagination a[rel=prev]"), 0);
     let pages = (total + 49) / 50;
-    let last = app.get(&format!("/tasks?page={pages}")).await;
+    let last = app.get_as(&me, &format!("/tasks?page={pages}")).await;
     assert_eq!(
         last.count("table.tasks tr.task-row") as i64,
         total - (pages - 1) * 50
     );
     assert_eq!(last.count("nav.pagination a[rel=next]"), 0);
     assert_eq!(
-        app.get(&format!("/tasks?page={}", pages + 1)).await.status,
+        app.get_as(&me, &format!("/tasks?page={}", pages + 1))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     // A page number that is not one falls back to the first page.
     assert_eq!(
-        app.get("/tasks?page=abc")
+        app.get_as(&me, "/tasks?page=abc")
             .await
             .count("table.tasks tr.task-row"),
         50
@@ -91,6 +96,7 @@ async fn the_task_list_is_paginated() {
 #[tokio::test]
 async fn a_task_shows_its_facts_coordinators_and_history() {
     let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
     let (id, code, updates): (i64, String, i64) = sqlx::query_as(
         "select t.id, t.code, (select count(*) from task_updates u where u.task_id = t.id)
          from tasks t
@@ -100,7 +106,7 @@ async fn a_task_shows_its_facts_coordinators_and_history() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let page = app.get(&format!("/tasks/{id}")).await;
+    let page = app.get_as(&me, &format!("/tasks/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text("h1").starts_with(&code));
     assert!(page.count("#coordinators li.coordinator") >= 1);
@@ -116,7 +122,7 @@ async fn a_task_shows_its_facts_coordinators_and_history() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let page = app.get(&format!("/tasks/{extended}")).await;
+    let page = app.get_as(&me, &format!("/tasks/{extended}")).await;
     assert_eq!(
         page.text("dd.deadline"),
         current.format("%d/%m/%Y").to_string()
@@ -131,6 +137,7 @@ async fn a_task_shows_its_facts_coordinators_and_history() {
 #[tokio::test]
 async fn unknown_pages_get_a_404_page_with_a_request_id() {
     let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
     for path in [
         "/no-such-page",
         "/tasks/999999",
@@ -138,7 +145,7 @@ async fn unknown_pages_get_a_404_page_with_a_request_id() {
         "/shortcomings/-1",
         "/static/x/none.css",
     ] {
-        let page = app.get(path).await;
+        let page = app.get_as(&me, path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(page.text(".error-status"), "404", "{path}");
         let request_id = page
@@ -153,57 +160,77 @@ async fn unknown_pages_get_a_404_page_with_a_request_id() {
 #[tokio::test]
 async fn the_language_switch_remembers_the_choice() {
     let app = TestApp::with_demo().await;
-    let switch = app.get("/lang?to=en&next=/tasks%3Fpage%3D2").await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let switch = app.get_as(&me, "/lang?to=en&next=/tasks%3Fpage%3D2").await;
     assert_eq!(switch.status, StatusCode::SEE_OTHER);
     assert_eq!(switch.header("location"), Some("/tasks?page=2"));
     let cookie = switch.header("set-cookie").unwrap().to_owned();
     assert!(cookie.starts_with("lang=en;"), "{cookie}");
     assert!(cookie.contains("Max-Age="));
 
-    let english = app.get_with("/", &[("cookie", "lang=en")]).await;
+    let english = app
+        .get_with("/", &[("cookie", &format!("lang=en; {}", me.cookie))])
+        .await;
     assert_eq!(english.text("h1"), "Shortcomings to remedy");
     assert_eq!(english.html().root_element().attr("lang"), Some("en"));
     // The cookie wins over the browser's preference.
     let still_english = app
-        .get_with("/", &[("cookie", "lang=en"), ("accept-language", "vi")])
+        .get_with(
+            "/",
+            &[
+                ("cookie", &format!("lang=en; {}", me.cookie)),
+                ("accept-language", "vi"),
+            ],
+        )
         .await;
     assert_eq!(still_english.text("h1"), "Shortcomings to remedy");
     // Without a cookie, Accept-Language is the first guess, and Vietnamese the default.
     let guessed = app
-        .get_with("/", &[("accept-language", "en-GB,en;q=0.9")])
+        .get_with(
+            "/",
+            &[
+                ("cookie", &me.cookie),
+                ("accept-language", "en-GB,en;q=0.9"),
+            ],
+        )
         .await;
     assert_eq!(guessed.text("h1"), "Shortcomings to remedy");
-    let default = app.get_with("/", &[("accept-language", "fr")]).await;
+    let default = app
+        .get_with("/", &[("cookie", &me.cookie), ("accept-language", "fr")])
+        .await;
     assert_eq!(default.text("h1"), "Các tồn tại, hạn chế cần khắc phục");
     // Foreign redirects are refused.
-    let away = app.get("/lang?to=vi&next=//evil.example").await;
+    let away = app.get_as(&me, "/lang?to=vi&next=//evil.example").await;
     assert_eq!(away.header("location"), Some("/"));
     // Status labels are translated too.
-    let tasks = app.get_with("/tasks", &[("cookie", "lang=en")]).await;
+    let tasks = app
+        .get_with("/tasks", &[("cookie", &format!("lang=en; {}", me.cookie))])
+        .await;
     assert!(tasks.texts("th").iter().any(|t| t == "Deadline"));
 }
 
 #[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::with_demo().await;
-    let health = app.get("/healthz").await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let health = app.get_as(&me, "/healthz").await;
     assert_eq!(
         (health.status, health.body.as_str()),
         (StatusCode::OK, "ok")
     );
-    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    assert_eq!(app.get_as(&me, "/readyz").await.status, StatusCode::OK);
     app.state.shutdown.cancel();
     assert_eq!(
-        app.get("/readyz").await.status,
+        app.get_as(&me, "/readyz").await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
     app.pool.close().await;
     assert_eq!(
-        app.get("/healthz").await.status,
+        app.get_as(&me, "/healthz").await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
     // A page that cannot reach the database: a 500 page with the request id, no details.
-    let page = app.get("/").await;
+    let page = app.get_as(&me, "/").await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(page.text(".error-status"), "500");
     assert_eq!(
@@ -220,7 +247,8 @@ async fn health_and_readiness() {
 #[tokio::test]
 async fn static_files_are_versioned_and_cached() {
     let app = TestApp::with_demo().await;
-    let home = app.get("/").await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let home = app.get_as(&me, "/").await;
     let css = home
         .html()
         .select(&scraper::Selector::parse("link[rel=stylesheet]").unwrap())
@@ -231,22 +259,23 @@ async fn static_files_are_versioned_and_cached() {
         css.starts_with("/static/") && css.ends_with("/app.css"),
         "{css}"
     );
-    let file = app.get(&css).await;
+    let file = app.get_as(&me, &css).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.header("content-type"), Some("text/css; charset=utf-8"));
     assert_eq!(
         file.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
-    let old = app.get("/static/0000/app.css").await;
+    let old = app.get_as(&me, "/static/0000/app.css").await;
     assert_eq!(old.header("cache-control"), Some("no-cache"));
 }
 
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
     let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
     for path in ["/", "/tasks", "/no-such-page"] {
-        let page = app.get(path).await;
+        let page = app.get_as(&me, path).await;
         let csp = page.header("content-security-policy").unwrap_or_default();
         assert!(
             csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
@@ -256,7 +285,7 @@ async fn every_page_carries_the_security_headers() {
         assert!(page.header("referrer-policy").is_some());
     }
     // No inline scripts or styles in the pages themselves.
-    let page = app.get("/").await;
+    let page = app.get_as(&me, "/").await;
     assert_eq!(page.count("script:not([src])"), 0);
     assert_eq!(page.count("[style]"), 0);
     assert_eq!(page.count("style"), 0);

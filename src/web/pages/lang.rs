@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
-use crate::web::ctx::LANG_COOKIE;
+use crate::web::ctx::{LANG_COOKIE, local_path};
 
 #[derive(Debug, Deserialize)]
 pub struct SwitchQuery {
@@ -16,7 +16,7 @@ pub struct SwitchQuery {
 
 /// `GET /lang?to=en&next=/tasks`: sets the language cookie and redirects (303) back.
 pub async fn switch(Query(query): Query<SwitchQuery>) -> Response {
-    let next = safe_next(query.next.as_deref());
+    let next = local_path(query.next.as_deref());
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Some(lang) = query.to.as_deref().and_then(Lang::from_code) {
         let cookie = format!(
@@ -30,26 +30,9 @@ pub async fn switch(Query(query): Query<SwitchQuery>) -> Response {
     response
 }
 
-/// Only paths of this site: never `//host` or `https://…` (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_graphic() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect(),
-        _ => "/".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use crate::web::ctx::local_path as safe_next;
 
     #[test]
     fn redirects_stay_on_the_site() {

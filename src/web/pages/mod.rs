@@ -1,6 +1,8 @@
 //! Page handlers, one module per area; each page's template mirrors its path.
 
+pub mod auth;
 pub mod health;
+pub mod home;
 pub mod lang;
 pub mod shortcomings;
 pub mod tasks;

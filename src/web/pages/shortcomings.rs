@@ -12,6 +12,7 @@ use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
 use crate::domain::ShortcomingId;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// Totals over all shortcomings, shown above the list.
@@ -32,8 +33,13 @@ pub struct IndexPage {
 }
 
 /// `GET /` and `GET /shortcomings`: the shortcomings with their progress.
-pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
-    let shortcomings = queries::list_with_progress(&state.pool).await?;
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+) -> Result<Html<String>, AppError> {
+    let scope = session.user.actor.unit_scope();
+    let shortcomings = queries::list_with_progress(&state.pool, scope.as_deref()).await?;
     let totals = Totals {
         shortcomings: shortcomings.len(),
         tasks: shortcomings.iter().map(|s| s.tasks_total).sum(),
@@ -65,16 +71,19 @@ const TASKS_SHOWN: i64 = 200;
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
+    session: Session,
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = ShortcomingId(parse_id(&raw_id)?);
+    let scope = session.user.actor.unit_scope();
     let shortcoming = queries::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let sources = queries::sources(&state.pool, id).await?;
-    let units = queries::progress_by_unit(&state.pool, id).await?;
+    let units = queries::progress_by_unit(&state.pool, id, scope.as_deref()).await?;
     let filter = TaskFilter {
         shortcoming: Some(id),
+        units: scope,
     };
     let (tasks, _) =
         task_queries::list(&state.pool, &filter, state.as_of(), TASKS_SHOWN, 0).await?;

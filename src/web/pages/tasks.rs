@@ -13,6 +13,7 @@ use crate::db::tasks::{
 use crate::domain::TaskId;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -27,12 +28,17 @@ pub struct IndexPage {
 pub async fn index(
     State(state): State<AppState>,
     ctx: PageCtx,
+    session: Session,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(query.get("page").map(String::as_str));
+    let filter = TaskFilter {
+        units: session.user.actor.unit_scope(),
+        ..TaskFilter::default()
+    };
     let (tasks, total) = queries::list(
         &state.pool,
-        &TaskFilter::default(),
+        &filter,
         state.as_of(),
         PAGE_SIZE,
         Pagination::offset(page),
@@ -63,6 +69,7 @@ pub struct ShowPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
+    session: Session,
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = TaskId(parse_id(&raw_id)?);
@@ -70,6 +77,14 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let coordinators = queries::coordinators(&state.pool, id).await?;
+    let coordinating: Vec<_> = coordinators.iter().map(|c| c.unit_id).collect();
+    if !session
+        .user
+        .actor
+        .can_see_task(task.lead_unit_id, &coordinating)
+    {
+        return Err(AppError::Forbidden);
+    }
     let assignees = queries::assignees(&state.pool, id).await?;
     let history = queries::history(&state.pool, id).await?;
     render(&ShowPage {

@@ -1,0 +1,249 @@
+//! Queries behind sign-in, sessions and passwords.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+
+use crate::domain::{Role, UnitId, UserId};
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone, FromRow)]
+pub struct SignInUser {
+    pub id: UserId,
+    pub username: String,
+    pub password_hash: String,
+    pub unit_id: UnitId,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub must_change_password: bool,
+}
+
+/// An active account by username (case-insensitive).
+pub async fn find_for_sign_in(
+    executor: impl PgExecutor<'_>,
+    username: &str,
+) -> Result<Option<SignInUser>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, username, password_hash, unit_id, failed_logins, locked_until, must_change_password
+         from users where lower(username) = lower($1) and active",
+    )
+    .bind(username)
+    .fetch_optional(executor)
+    .await
+}
+
+/// Counts a failed sign-in; at `max_failures` in a row the account is locked until
+/// `lock_until` (and the counter starts again). Returns the lock, if one was set.
+pub async fn record_failure(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    max_failures: i32,
+    lock_until: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "update users set
+             failed_logins = case when failed_logins + 1 >= $2 then 0 else failed_logins + 1 end,
+             locked_until = case when failed_logins + 1 >= $2 then $3 else locked_until end
+         where id = $1
+         returning case when failed_logins = 0 then locked_until end",
+    )
+    .bind(user)
+    .bind(max_failures)
+    .bind(lock_until)
+    .fetch_one(executor)
+    .await
+}
+
+pub async fn record_success(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1")
+        .bind(user)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password hash; `must_change` forces a change at the next sign-in.
+pub async fn set_password(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update users set password_hash = $2, must_change_password = $3, password_changed_at = now(),
+                          failed_logins = 0, locked_until = null
+         where id = $1",
+    )
+    .bind(user)
+    .bind(hash)
+    .bind(must_change)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub async fn password_hash(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("select password_hash from users where id = $1")
+        .bind(user)
+        .fetch_one(executor)
+        .await
+}
+
+/// Records a sign-in attempt (for throttling by address).
+pub async fn record_attempt(
+    executor: impl PgExecutor<'_>,
+    ip: Option<std::net::IpAddr>,
+    username: &str,
+    success: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into login_attempts (ip, username, success) values ($1::inet, $2, $3)")
+        .bind(ip.map(|ip| ip.to_string()))
+        .bind(username)
+        .bind(success)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts from `ip` since `since`.
+pub async fn failures_from(
+    executor: impl PgExecutor<'_>,
+    ip: std::net::IpAddr,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "select count(*) from login_attempts where ip = $1::inet and not success and created_at >= $2",
+    )
+    .bind(ip.to_string())
+    .bind(since)
+    .fetch_one(executor)
+    .await
+}
+
+/// Forgets attempts and sessions that no longer matter.
+pub async fn purge_expired(
+    executor: impl PgExecutor<'_> + Copy,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from login_attempts where created_at < $1 - interval '1 day'")
+        .bind(now)
+        .execute(executor)
+        .await?;
+    sqlx::query("delete from sessions where expires_at < $1")
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// A signed-in session with its user.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub csrf_token: String,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub must_change_password: bool,
+    /// The user's unit and every unit below it.
+    pub unit_tree: Vec<i64>,
+}
+
+pub async fn create_session(
+    executor: impl PgExecutor<'_>,
+    id: &str,
+    user: UserId,
+    csrf_token: &str,
+    ip: Option<std::net::IpAddr>,
+    user_agent: Option<&str>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into sessions (id, user_id, csrf_token, ip, user_agent, expires_at)
+         values ($1, $2, $3, $4::inet, $5, $6)",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(csrf_token)
+    .bind(ip.map(|ip| ip.to_string()))
+    .bind(user_agent)
+    .bind(expires_at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The live session with this id: not past its lifetime, not idle since `idle_since`, and its
+/// user still active.
+pub async fn load_session(
+    executor: impl PgExecutor<'_>,
+    id: &str,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "with recursive s as (
+             select se.id, se.csrf_token, se.last_seen_at, u.id as user_id, u.username, u.full_name,
+                    u.role, u.unit_id, un.name as unit_name, u.must_change_password
+             from sessions se
+             join users u on u.id = se.user_id and u.active
+             join units un on un.id = u.unit_id
+             where se.id = $1 and se.expires_at > $2 and se.last_seen_at > $3
+         ), tree as (
+             select unit_id as id from s
+             union
+             select c.id from units c join tree on c.parent_id = tree.id
+         )
+         select s.*, array(select id from tree order by id) as unit_tree from s",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(idle_since)
+    .fetch_optional(executor)
+    .await
+}
+
+pub async fn touch_session(
+    executor: impl PgExecutor<'_>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update sessions set last_seen_at = $2 where id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(executor: impl PgExecutor<'_>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from sessions where id = $1")
+        .bind(id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user` but `keep`.
+pub async fn delete_user_sessions(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let done =
+        sqlx::query("delete from sessions where user_id = $1 and ($2::text is null or id <> $2)")
+            .bind(user)
+            .bind(keep)
+            .execute(executor)
+            .await?;
+    Ok(done.rows_affected())
+}

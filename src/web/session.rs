@@ -1,0 +1,312 @@
+//! Server-side sessions, the guards that protect route groups, and CSRF protection.
+//!
+//! The cookie holds a random token; the database holds only its SHA-256, so a leaked sessions
+//! table cannot be replayed. Every state-changing request must come from this site (`Origin` /
+//! `Sec-Fetch-Site`) and, once signed in, carry the session's CSRF token in its form.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request, State,
+};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::ctx::cookie;
+use super::error::AppError;
+use super::state::AppState;
+use crate::db::auth as queries;
+use crate::domain::access::Actor;
+use crate::domain::{Role, UnitId, UserId};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "rtp_session";
+/// Name of the form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub must_change_password: bool,
+    pub actor: Actor,
+}
+
+/// A live session, put in the request's extensions by [`load_session`].
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// SHA-256 of the cookie value (the row's id).
+    pub id: String,
+    pub csrf_token: String,
+    pub user: SessionUser,
+}
+
+/// A new random token (256 bits from the OS generator, via two v4 UUIDs).
+pub fn random_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// The session id stored for a cookie value.
+pub fn session_id(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `Set-Cookie` value for a session token (or, with `None`, one that removes it).
+pub fn session_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = match token {
+        Some(token) => format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The client's address, when the server knows it.
+pub fn client_ip(parts_extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// Middleware (every route): finds the session the cookie names, if it is still alive, and
+/// keeps it alive.
+pub async fn load_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // Machines and static files never need a session (and must not depend on one).
+    let path = request.uri().path();
+    let sessionless = path.starts_with("/static/") || path == "/healthz" || path == "/readyz";
+    if !sessionless && let Some(token) = cookie(request.headers(), SESSION_COOKIE) {
+        let id = session_id(&token);
+        let now = state.clock.now();
+        let idle_since = now - Duration::from_std(state.config.session_idle).unwrap_or_default();
+        match queries::load_session(&state.pool, &id, now, idle_since).await {
+            Ok(Some(row)) => {
+                // Refresh the idle clock at most once a minute, not on every request.
+                if now - row.last_seen_at > Duration::seconds(60)
+                    && let Err(e) = queries::touch_session(&state.pool, &id, now).await
+                {
+                    tracing::warn!(error = %e, "touching the session");
+                }
+                let actor = Actor {
+                    id: row.user_id,
+                    role: row.role,
+                    unit_id: row.unit_id,
+                    units: match row.role {
+                        Role::UnitHead => row.unit_tree.iter().map(|u| UnitId(*u)).collect(),
+                        _ => vec![row.unit_id],
+                    },
+                };
+                request.extensions_mut().insert(Session {
+                    id,
+                    csrf_token: row.csrf_token,
+                    user: SessionUser {
+                        id: row.user_id,
+                        username: row.username,
+                        full_name: row.full_name,
+                        role: row.role,
+                        unit_id: row.unit_id,
+                        unit_name: row.unit_name,
+                        must_change_password: row.must_change_password,
+                        actor,
+                    },
+                });
+            }
+            Ok(None) => {}
+            // Not "signed out": the database is unreachable, and the page says so.
+            Err(e) => return AppError::Internal(e.into()).into_response(),
+        }
+    }
+    let session = request.extensions().get::<Session>().cloned();
+    let mut response = next.run(request).await;
+    // The error-page middleware, outside this one, shows who is signed in.
+    if let Some(session) = session {
+        response.extensions_mut().insert(session);
+    }
+    response
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Session {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Session>().cloned())
+    }
+}
+
+/// Paths a user who must change their password may still open.
+const PASSWORD_CHANGE_PATHS: [&str; 2] = ["/account/password", "/signout"];
+
+/// Guard for the signed-in group: no session → the sign-in page; a password to change → the
+/// change-password page first.
+pub async fn require_signed_in(request: Request, next: Next) -> Response {
+    let Some(session) = request.extensions().get::<Session>() else {
+        return AppError::Unauthenticated.into_response();
+    };
+    if session.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&request.uri().path()) {
+        return Redirect::to("/account/password").into_response();
+    }
+    next.run(request).await
+}
+
+/// Guard for the administration group.
+pub async fn require_admin(request: Request, next: Next) -> Response {
+    match request.extensions().get::<Session>() {
+        Some(session) if session.user.role == Role::Admin => next.run(request).await,
+        Some(_) => AppError::Forbidden.into_response(),
+        None => AppError::Unauthenticated.into_response(),
+    }
+}
+
+/// Middleware (every route): a state-changing request must come from a page of this site.
+/// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
+/// is refused before any handler runs.
+pub async fn verify_origin(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    if !same_origin(request.headers()) {
+        tracing::warn!(origin = ?request.headers().get(header::ORIGIN), "cross-site request refused");
+        return AppError::CsrfRejected.into_response();
+    }
+    next.run(request).await
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .unwrap_or("");
+        return host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
+    }
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        // Neither header: not a browser request from another site (a browser would send one).
+        None => true,
+    }
+}
+
+/// A URL-encoded form posted by a signed-in user, with its CSRF token checked.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let session = request
+            .extensions()
+            .get::<Session>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadRequest)?;
+        let fields: HashMap<String, String> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
+        let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
+        if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+            return Err(AppError::CsrfRejected);
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| AppError::BadRequest)
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A 303 redirect (post-redirect-get).
+pub fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_checks() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("portal.example:8080"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://portal.example:8080"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&h));
+        h.remove(header::ORIGIN);
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_eq!(session_id(&a).len(), 64);
+        assert_ne!(session_id(&a), a);
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}
