@@ -171,7 +171,8 @@ async fn serve(
     );
     let shutdown = state.shutdown.clone();
     let database_lost = embedded.map(|server| watch_database(server, shutdown.clone()));
-    axum::serve(listener, web::router(state))
+    let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(wait_for_signal(shutdown.clone()))
         .await
         .context("serving")?;

@@ -13,8 +13,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use std::net::SocketAddr;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
@@ -261,9 +264,21 @@ impl TestApp {
         TestApp::build(database, pool, Utc::now())
     }
 
+    /// With the demo data and a configuration changed by `change`.
+    pub async fn with_demo_config(change: impl FnOnce(&mut Config)) -> TestApp {
+        let (database, pool) = fresh_database(true).await;
+        let mut config = test_config();
+        change(&mut config);
+        TestApp::build_with(database, pool, cluster().demo_now, config)
+    }
+
     fn build(database: String, pool: PgPool, now: DateTime<Utc>) -> TestApp {
+        TestApp::build_with(database, pool, now, test_config())
+    }
+
+    fn build_with(database: String, pool: PgPool, now: DateTime<Utc>, config: Config) -> TestApp {
         let clock = Arc::new(FixedClock::new(now));
-        let state = AppState::new(pool.clone(), test_config(), clock.clone() as Arc<dyn Clock>);
+        let state = AppState::new(pool.clone(), config, clock.clone() as Arc<dyn Clock>);
         let router = web::router(state.clone());
         TestApp {
             pool,
@@ -325,6 +340,20 @@ impl TestApp {
         .await
     }
 
+    /// Signs in through the sign-in form, as a browser would.
+    pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
+        self.post_form(
+            "/signin",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+            &[("origin", "http://portal.test")],
+        )
+        .await
+    }
+
     /// POST a URL-encoded form with the given headers (and `Host: portal.test`).
     pub async fn post_form(
         &self,
@@ -355,7 +384,17 @@ impl TestApp {
         self.get_with(path, &[]).await
     }
 
-    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+    pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        // As the real server does, tell the handlers who is calling (one test client).
+        if request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_none()
+        {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();

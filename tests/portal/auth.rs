@@ -1,0 +1,339 @@
+//! Sign-in, sessions, lock-out, passwords and CSRF.
+
+use axum::http::StatusCode;
+use chrono::Duration;
+
+use remediation_portal::domain::clock::Clock;
+
+use crate::common::{TestApp, TestSession};
+
+const PASSWORD: &str = "KhacPhuc@2019";
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
+    let app = TestApp::with_demo().await;
+    // A page that needs a session sends the visitor to sign in, and back afterwards.
+    let anonymous = app.get("/tasks?page=2").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.header("location"),
+        Some("/signin?next=/tasks%3Fpage%3D2")
+    );
+    let form = app.get("/signin?next=/tasks").await;
+    assert_eq!(
+        form.count("#signin-form input[name=next][value='/tasks']"),
+        1
+    );
+
+    // Signing in while holding an old session replaces it: a new id, the old one gone.
+    let old = app.session_for("stnmt.cb1").await;
+    let response = app
+        .post_form(
+            "/signin",
+            &[
+                ("username", "STNMT.cb1"),
+                ("password", PASSWORD),
+                ("next", "/tasks"),
+            ],
+            &[("origin", "http://portal.test"), ("cookie", &old.cookie)],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(response.header("location"), Some("/tasks"));
+    let set_cookie = response.header("set-cookie").unwrap().to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    assert!(
+        !set_cookie.contains("Secure"),
+        "no Secure flag over plain HTTP"
+    );
+    let new_cookie = response.session_cookie().unwrap();
+    assert_ne!(new_cookie, old.cookie);
+    assert_eq!(
+        app.get_with("/tasks", &[("cookie", &old.cookie)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get_with("/tasks", &[("cookie", &new_cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text("#current-user").len() > 3);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit_log where action = 'auth.sign_in'"
+        )
+        .await,
+        1
+    );
+
+    // Sign-out needs the page's token, deletes the session and clears the cookie.
+    let csrf = page
+        .html()
+        .select(&scraper::Selector::parse("form[action='/signout'] input[name=_csrf]").unwrap())
+        .next()
+        .and_then(|e| e.attr("value"))
+        .unwrap()
+        .to_owned();
+    let me = TestSession {
+        cookie: new_cookie.clone(),
+        csrf,
+    };
+    let out = app.post_as(&me, "/signout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.header("location"), Some("/signin"));
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        app.get_with("/tasks", &[("cookie", &new_cookie)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit_log where action = 'auth.sign_out'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_secure_flag_is_set_when_served_over_https() {
+    let app = TestApp::with_demo_config(|c| c.https = true).await;
+    let response = app.sign_in("admin", PASSWORD).await;
+    assert!(response.header("set-cookie").unwrap().contains("; Secure"));
+    assert!(response.header("strict-transport-security").is_some());
+}
+
+#[tokio::test]
+async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
+    let app = TestApp::with_demo().await;
+    let unknown = app.sign_in("nobody.here", "whatever123").await;
+    let wrong = app.sign_in("admin", "whatever123").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status, wrong.status);
+    assert_eq!(unknown.text("#signin-error"), wrong.text("#signin-error"));
+    assert_eq!(
+        unknown.text("#signin-error"),
+        "Tên đăng nhập hoặc mật khẩu không đúng."
+    );
+    // The username is kept, the password is not.
+    assert_eq!(wrong.count("#username[value=admin]"), 1);
+    assert_eq!(wrong.count("#password[value]"), 0);
+    assert!(unknown.session_cookie().is_none() && wrong.session_cookie().is_none());
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit_log where action = 'auth.sign_in_failed'"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let app = TestApp::with_demo().await;
+    for _ in 0..5 {
+        app.sign_in("badinh.cb1", "wrong-password-1").await;
+    }
+    // Locked: even the right password is refused, with a plain message.
+    let locked = app.sign_in("badinh.cb1", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        locked.text("#signin-error").contains("tạm khóa"),
+        "{}",
+        locked.text("#signin-error")
+    );
+    let english = app
+        .post_form(
+            "/signin",
+            &[("username", "badinh.cb1"), ("password", PASSWORD)],
+            &[("origin", "http://portal.test"), ("cookie", "lang=en")],
+        )
+        .await;
+    assert!(english.text("#signin-error").contains("locked"));
+    // After the lock time it works again.
+    app.clock.set(app.clock.now() + Duration::minutes(16));
+    let later = app.sign_in("badinh.cb1", PASSWORD).await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_are_throttled() {
+    let app = TestApp::with_demo_config(|c| c.login_ip_limit = 3).await;
+    for n in 0..3 {
+        app.sign_in(&format!("guess{n}"), "nothing12345").await;
+    }
+    let throttled = app.sign_in("admin", PASSWORD).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.text("#signin-error").contains("quá nhiều"));
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    assert_eq!(app.get_as(&me, "/tasks").await.status, StatusCode::OK);
+    app.clock.set(app.clock.now() + Duration::minutes(30));
+    assert_eq!(
+        app.get_as(&me, "/tasks").await.status,
+        StatusCode::OK,
+        "still active"
+    );
+    app.clock.set(app.clock.now() + Duration::minutes(61));
+    let expired = app.get_as(&me, "/tasks").await;
+    assert_eq!(expired.status, StatusCode::SEE_OTHER);
+    assert!(expired.header("location").unwrap().starts_with("/signin"));
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let app = TestApp::with_demo().await;
+    let here = app.session_for("stnmt.lanhdao").await;
+    let elsewhere = app.session_for("stnmt.lanhdao").await;
+
+    // Bad input: a message beside each field, nothing saved.
+    let bad = app
+        .post_as(
+            &here,
+            "/account/password",
+            &[
+                ("current", "not-it"),
+                ("new", "short1"),
+                ("confirm", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.text("#current-error"), "Mật khẩu hiện tại không đúng.");
+    assert_eq!(bad.text("#new-error"), "Mật khẩu phải có ít nhất 10 ký tự.");
+    assert_eq!(
+        bad.text("#confirm-error"),
+        "Hai lần nhập mật khẩu mới không khớp nhau."
+    );
+    let weak = app
+        .post_as(
+            &here,
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "stnmt.lanhdao99"),
+                ("confirm", "stnmt.lanhdao99"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        weak.text("#new-error"),
+        "Mật khẩu không được chứa tên đăng nhập."
+    );
+
+    let good = app
+        .post_as(
+            &here,
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "Sở TNMT 2026 mới"),
+                ("confirm", "Sở TNMT 2026 mới"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_as(&here, "/tasks").await.status,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get_as(&elsewhere, "/tasks").await.status,
+        StatusCode::SEE_OTHER,
+        "the other one ended"
+    );
+    assert_eq!(
+        app.sign_in("stnmt.lanhdao", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.sign_in("stnmt.lanhdao", "Sở TNMT 2026 mới")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit_log where action = 'user.change_password'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_forced_password_change_comes_first() {
+    let app = TestApp::with_demo().await;
+    sqlx::query("update users set must_change_password = true where username = 'badinh.cb2'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let signed_in = app.sign_in("badinh.cb2", PASSWORD).await;
+    assert_eq!(signed_in.header("location"), Some("/account/password"));
+    let me = app.session_for("badinh.cb2").await;
+    let elsewhere = app.get_as(&me, "/tasks").await;
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.header("location"), Some("/account/password"));
+    let form = app.get_as(&me, "/account/password").await;
+    assert_eq!(form.count("#password-forced"), 1);
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_are_refused() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("admin").await;
+    let fields = [
+        ("current", PASSWORD),
+        ("new", "Một mật khẩu 2026"),
+        ("confirm", "Một mật khẩu 2026"),
+    ];
+    let no_token = app
+        .post_form(
+            "/account/password",
+            &fields,
+            &[("cookie", &me.cookie), ("origin", "http://portal.test")],
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert_eq!(no_token.text("h1"), "Biểu mẫu đã hết hiệu lực");
+    let mut with_token: Vec<(&str, &str)> = vec![("_csrf", &me.csrf)];
+    with_token.extend_from_slice(&fields);
+    let foreign = app
+        .post_form(
+            "/account/password",
+            &with_token,
+            &[("cookie", &me.cookie), ("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let cross_site = app
+        .post_form(
+            "/signin",
+            &[("username", "admin"), ("password", PASSWORD)],
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    // Nothing changed.
+    assert_eq!(
+        app.sign_in("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
