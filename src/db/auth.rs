@@ -156,6 +156,8 @@ pub struct SessionRow {
     pub must_change_password: bool,
     /// The user's unit and every unit below it.
     pub unit_tree: Vec<i64>,
+    /// A one-time message for the next page.
+    pub flash: Option<serde_json::Value>,
 }
 
 pub async fn create_session(
@@ -192,7 +194,7 @@ pub async fn load_session(
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "with recursive s as (
-             select se.id, se.csrf_token, se.last_seen_at, u.id as user_id, u.username, u.full_name,
+             select se.id, se.csrf_token, se.last_seen_at, se.flash, u.id as user_id, u.username, u.full_name,
                     u.role, u.unit_id, un.name as unit_name, u.must_change_password
              from sessions se
              join users u on u.id = se.user_id and u.active
@@ -246,4 +248,27 @@ pub async fn delete_user_sessions(
             .execute(executor)
             .await?;
     Ok(done.rows_affected())
+}
+
+/// Leaves a one-time message for the session's next page.
+pub async fn set_flash(
+    executor: impl PgExecutor<'_>,
+    id: &str,
+    flash: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update sessions set flash = $2 where id = $1")
+        .bind(id)
+        .bind(flash)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the session's one-time message once shown.
+pub async fn clear_flash(executor: impl PgExecutor<'_>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update sessions set flash = null where id = $1 and flash is not null")
+        .bind(id)
+        .execute(executor)
+        .await?;
+    Ok(())
 }

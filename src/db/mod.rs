@@ -1,6 +1,7 @@
 //! Database access: one function per query, each taking `impl PgExecutor<'_>` so it runs on the
 //! pool or inside the caller's transaction. Connection, extensions and migrations live here too.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod shortcomings;

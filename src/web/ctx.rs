@@ -162,6 +162,15 @@ impl PageCtx {
         self.session.as_ref().map(|s| &s.user)
     }
 
+    /// The one-time message to show on this page, in the page's language.
+    pub fn flash(&self) -> Option<String> {
+        let flash = self.session.as_ref()?.flash.as_ref()?;
+        Some(match &flash.value {
+            Some(value) => self.catalog.format(&flash.key, &[("n", value)]),
+            None => self.catalog.get(&flash.key).to_owned(),
+        })
+    }
+
     pub fn is_admin(&self) -> bool {
         self.user().is_some_and(|u| u.role == Role::Admin)
     }

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod ctx;
 pub mod error;
+pub mod forms;
 mod pages;
 mod routes;
 pub mod session;

@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{auth, health, home, lang, shortcomings, tasks};
+use super::pages::{admin, auth, health, home, lang, shortcomings, tasks};
 use super::session;
 use super::state::AppState;
 
@@ -93,6 +93,105 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             post(auth::change_password),
         ),
         r("POST", "/signout", SignedIn, post(auth::signout)),
+        // Administration.
+        r("GET", "/admin", Admin, get(admin::index)),
+        r("GET", "/admin/units", Admin, get(admin::units::index)),
+        r("POST", "/admin/units", Admin, post(admin::units::create)),
+        r(
+            "GET",
+            "/admin/units/new",
+            Admin,
+            get(admin::units::new_form),
+        ),
+        r(
+            "GET",
+            "/admin/units/{id}/edit",
+            Admin,
+            get(admin::units::edit_form),
+        ),
+        r(
+            "POST",
+            "/admin/units/{id}",
+            Admin,
+            post(admin::units::update),
+        ),
+        r(
+            "POST",
+            "/admin/units/{id}/delete",
+            Admin,
+            post(admin::units::delete),
+        ),
+        r("GET", "/admin/users", Admin, get(admin::users::index)),
+        r("POST", "/admin/users", Admin, post(admin::users::create)),
+        r(
+            "GET",
+            "/admin/users/new",
+            Admin,
+            get(admin::users::new_form),
+        ),
+        r(
+            "GET",
+            "/admin/users/{id}/edit",
+            Admin,
+            get(admin::users::edit_form),
+        ),
+        r(
+            "POST",
+            "/admin/users/{id}",
+            Admin,
+            post(admin::users::update),
+        ),
+        r(
+            "POST",
+            "/admin/users/{id}/reset-password",
+            Admin,
+            post(admin::users::reset_password),
+        ),
+        r("GET", "/admin/fields", Admin, get(admin::fields::index)),
+        r("POST", "/admin/fields", Admin, post(admin::fields::create)),
+        r(
+            "GET",
+            "/admin/fields/new",
+            Admin,
+            get(admin::fields::new_form),
+        ),
+        r(
+            "GET",
+            "/admin/fields/{id}/edit",
+            Admin,
+            get(admin::fields::edit_form),
+        ),
+        r(
+            "POST",
+            "/admin/fields/{id}",
+            Admin,
+            post(admin::fields::update),
+        ),
+        r("GET", "/admin/sources", Admin, get(admin::sources::index)),
+        r(
+            "POST",
+            "/admin/sources",
+            Admin,
+            post(admin::sources::create),
+        ),
+        r(
+            "GET",
+            "/admin/sources/new",
+            Admin,
+            get(admin::sources::new_form),
+        ),
+        r(
+            "GET",
+            "/admin/sources/{id}/edit",
+            Admin,
+            get(admin::sources::edit_form),
+        ),
+        r(
+            "POST",
+            "/admin/sources/{id}",
+            Admin,
+            post(admin::sources::update),
+        ),
     ]
 }
 
@@ -115,12 +214,7 @@ pub fn router(state: AppState) -> Router {
         *group = std::mem::take(group).route(info.path, handler);
     }
     let signed_in = signed_in.route_layer(middleware::from_fn(session::require_signed_in));
-    // axum refuses a route layer on a group without routes.
-    let admin = if table().iter().any(|(info, _)| info.access == Access::Admin) {
-        admin.route_layer(middleware::from_fn(session::require_admin))
-    } else {
-        admin
-    };
+    let admin = admin.route_layer(middleware::from_fn(session::require_admin));
 
     Router::new()
         .merge(public)

@@ -51,6 +51,34 @@ pub struct Session {
     pub id: String,
     pub csrf_token: String,
     pub user: SessionUser,
+    /// The one-time message this page shows (already cleared in the database).
+    pub flash: Option<Flash>,
+}
+
+/// A one-time message: a catalog key and an optional value for its `{n}`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    pub key: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+impl Session {
+    /// Leaves a message for the next page this session shows (after a 303).
+    pub async fn flash(
+        &self,
+        state: &AppState,
+        key: &str,
+        value: Option<String>,
+    ) -> Result<(), AppError> {
+        let flash = serde_json::to_value(Flash {
+            key: key.to_owned(),
+            value,
+        })
+        .map_err(|e| AppError::Internal(e.into()))?;
+        queries::set_flash(&state.pool, &self.id, &flash).await?;
+        Ok(())
+    }
 }
 
 /// A new random token (256 bits from the OS generator, via two v4 UUIDs).
@@ -107,6 +135,16 @@ pub async fn load_session(
                 {
                     tracing::warn!(error = %e, "touching the session");
                 }
+                // A one-time message is shown by the next page, then forgotten.
+                let flash = match (&row.flash, request.method() == Method::GET) {
+                    (Some(value), true) => {
+                        if let Err(e) = queries::clear_flash(&state.pool, &id).await {
+                            tracing::warn!(error = %e, "clearing the flash message");
+                        }
+                        serde_json::from_value::<Flash>(value.clone()).ok()
+                    }
+                    _ => None,
+                };
                 let actor = Actor {
                     id: row.user_id,
                     role: row.role,
@@ -129,6 +167,7 @@ pub async fn load_session(
                         must_change_password: row.must_change_password,
                         actor,
                     },
+                    flash,
                 });
             }
             Ok(None) => {}

@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod access;
+mod admin;
 mod auth;
 mod browser;
 mod demo;

@@ -1,5 +1,6 @@
 //! Page handlers, one module per area; each page's template mirrors its path.
 
+pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod home;

@@ -1,0 +1,233 @@
+//! Fields of state management (lĩnh vực), named in both languages.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{request_id, snapshot};
+use crate::db::admin::{self as queries, FieldRow};
+use crate::db::audit::{self, AuditEntry};
+use crate::domain::FieldId;
+use crate::web::ctx::PageCtx;
+use crate::web::error::AppError;
+use crate::web::forms::{FieldErrors, violated_constraint};
+use crate::web::pages::{parse_id, render};
+use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/fields/index.html")]
+pub struct IndexPage {
+    ctx: PageCtx,
+    fields: Vec<FieldRow>,
+}
+
+/// `GET /admin/fields`.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
+    let fields = queries::fields(&state.pool).await?;
+    render(&IndexPage { ctx, fields })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FieldForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/fields/form.html")]
+pub struct FormPage {
+    ctx: PageCtx,
+    field: Option<FieldRow>,
+    form: FieldForm,
+    errors: FieldErrors,
+}
+
+fn form_page(
+    ctx: PageCtx,
+    field: Option<FieldRow>,
+    form: FieldForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    Ok((
+        status,
+        render(&FormPage {
+            ctx,
+            field,
+            form,
+            errors,
+        })?,
+    )
+        .into_response())
+}
+
+fn validate(ctx: &PageCtx, form: &FieldForm) -> Result<(String, String, String), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let code = form.code.trim().to_uppercase();
+    if code.is_empty() {
+        errors.add("code", ctx.t("form.required"));
+    } else if !(code.len() <= 16
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-'))
+    {
+        errors.add("code", ctx.t("admin.fields.code_format"));
+    }
+    for (name, value) in [("name_vi", &form.name_vi), ("name_en", &form.name_en)] {
+        if value.trim().is_empty() {
+            errors.add(name, ctx.t("form.required"));
+        } else if value.trim().chars().count() > 200 {
+            errors.add(name, ctx.t("form.too_long"));
+        }
+    }
+    if errors.is_empty() {
+        Ok((
+            code,
+            form.name_vi.trim().to_owned(),
+            form.name_en.trim().to_owned(),
+        ))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `GET /admin/fields/new`.
+pub async fn new_form(ctx: PageCtx) -> Result<Response, AppError> {
+    form_page(
+        ctx,
+        None,
+        FieldForm::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /admin/fields`.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<FieldForm>,
+) -> Result<Response, AppError> {
+    let (code, vi, en) = match validate(&ctx, &form) {
+        Ok(values) => values,
+        Err(errors) => return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let mut tx = state.pool.begin().await?;
+    let id = match queries::insert_field(&mut *tx, &code, &vi, &en).await {
+        Ok(id) => id,
+        Err(e) if violated_constraint(&e).as_deref() == Some("fields_code_key") => {
+            let mut errors = FieldErrors::default();
+            errors.add("code", ctx.t("admin.fields.code_taken"));
+            return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(session.user.id),
+            action: "field.create",
+            entity: "field",
+            entity_id: Some(id.to_string()),
+            after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
+            request_id: request_id(&headers),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flash(&state, "admin.saved", None).await?;
+    Ok(see_other("/admin/fields"))
+}
+
+/// `GET /admin/fields/{id}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let field = queries::field(&state.pool, FieldId(parse_id(&raw)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = FieldForm {
+        code: field.code.clone(),
+        name_vi: field.name_vi.clone(),
+        name_en: field.name_en.clone(),
+    };
+    form_page(
+        ctx,
+        Some(field),
+        form,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /admin/fields/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<FieldForm>,
+) -> Result<Response, AppError> {
+    let id = FieldId(parse_id(&raw)?);
+    let before = queries::field(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (code, vi, en) = match validate(&ctx, &form) {
+        Ok(values) => values,
+        Err(errors) => {
+            return form_page(
+                ctx,
+                Some(before),
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    if let Err(e) = queries::update_field(&mut *tx, id, &code, &vi, &en).await {
+        if violated_constraint(&e).as_deref() == Some("fields_code_key") {
+            let mut errors = FieldErrors::default();
+            errors.add("code", ctx.t("admin.fields.code_taken"));
+            return form_page(
+                ctx,
+                Some(before),
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        return Err(e.into());
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(session.user.id),
+            action: "field.update",
+            entity: "field",
+            entity_id: Some(id.to_string()),
+            before: snapshot(&before),
+            after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
+            request_id: request_id(&headers),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flash(&state, "admin.saved", None).await?;
+    Ok(see_other("/admin/fields"))
+}

@@ -1,0 +1,61 @@
+//! Administration (administrators only; the guard is on the route group): units, users,
+//! fields and sources. Every change is audited in the same transaction.
+
+pub mod fields;
+pub mod sources;
+pub mod units;
+pub mod users;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Html;
+
+use super::render;
+use crate::web::ctx::PageCtx;
+use crate::web::error::AppError;
+use crate::web::state::AppState;
+
+/// Counts shown on the administration home.
+pub struct Counts {
+    pub units: i64,
+    pub users: i64,
+    pub fields: i64,
+    pub sources: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+pub struct IndexPage {
+    ctx: PageCtx,
+    counts: Counts,
+}
+
+/// `GET /admin`.
+pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
+    let (units, users, fields, sources): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from units), (select count(*) from users),
+                (select count(*) from fields), (select count(*) from sources)",
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    render(&IndexPage {
+        ctx,
+        counts: Counts {
+            units,
+            users,
+            fields,
+            sources,
+        },
+    })
+}
+
+/// The request id, for audit entries.
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
+
+/// Serialises a value for the audit log's before/after.
+pub fn snapshot(value: &impl serde::Serialize) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}

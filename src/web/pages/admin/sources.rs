@@ -1,0 +1,311 @@
+//! Source documents: inspection conclusions, audit reports, reviews… with their number, date
+//! and issuing body.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{request_id, snapshot};
+use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
+use crate::db::audit::{self, AuditEntry};
+use crate::domain::dates::{format_date, parse_date};
+use crate::domain::{SourceId, SourceKind};
+use crate::web::ctx::PageCtx;
+use crate::web::error::AppError;
+use crate::web::forms::{FieldErrors, optional, violated_constraint};
+use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
+use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::state::AppState;
+
+pub const KINDS: [SourceKind; 6] = [
+    SourceKind::ReviewConference,
+    SourceKind::MidTermReview,
+    SourceKind::Inspection,
+    SourceKind::StateAudit,
+    SourceKind::Supervision,
+    SourceKind::Other,
+];
+
+pub fn kind_code(kind: SourceKind) -> &'static str {
+    kind.label_key().trim_start_matches("source_kind.")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/sources/index.html")]
+pub struct IndexPage {
+    ctx: PageCtx,
+    sources: Vec<SourceAdminRow>,
+    q: String,
+    pagination: Pagination,
+    base_query: String,
+}
+
+/// `GET /admin/sources?q=…&page=…`.
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let q = query.q.unwrap_or_default().trim().to_owned();
+    let page = Pagination::requested(query.page.as_deref());
+    let (sources, total) = queries::sources_page(
+        &state.pool,
+        optional(&q).as_deref(),
+        PAGE_SIZE,
+        Pagination::offset(page),
+    )
+    .await?;
+    let base_query = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
+    render(&IndexPage {
+        ctx,
+        sources,
+        q,
+        pagination: Pagination::new(page, total),
+        base_query,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SourceForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub doc_number: String,
+    #[serde(default)]
+    pub doc_date: String,
+    #[serde(default)]
+    pub issuing_body: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/sources/form.html")]
+pub struct FormPage {
+    ctx: PageCtx,
+    source: Option<SourceAdminRow>,
+    form: SourceForm,
+    errors: FieldErrors,
+    kinds: [SourceKind; 6],
+}
+
+impl FormPage {
+    pub fn kind_code(&self, kind: &SourceKind) -> &'static str {
+        kind_code(*kind)
+    }
+}
+
+fn form_page(
+    ctx: PageCtx,
+    source: Option<SourceAdminRow>,
+    form: SourceForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    Ok((
+        status,
+        render(&FormPage {
+            ctx,
+            source,
+            form,
+            errors,
+            kinds: KINDS,
+        })?,
+    )
+        .into_response())
+}
+
+fn validate(ctx: &PageCtx, form: &SourceForm) -> Result<SourceValues, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let kind = KINDS.iter().copied().find(|k| kind_code(*k) == form.kind);
+    if kind.is_none() {
+        errors.add("kind", ctx.t("form.choose"));
+    }
+    let doc_number = optional(&form.doc_number);
+    if doc_number.as_ref().is_some_and(|n| n.chars().count() > 60) {
+        errors.add("doc_number", ctx.t("form.too_long"));
+    }
+    let doc_date = match optional(&form.doc_date) {
+        None => None,
+        Some(raw) => match parse_date(&raw) {
+            Some(date) if date <= ctx.today => Some(date),
+            Some(_) => {
+                errors.add("doc_date", ctx.t("admin.sources.date_future"));
+                None
+            }
+            None => {
+                errors.add("doc_date", ctx.t("form.date_format"));
+                None
+            }
+        },
+    };
+    let issuing_body = form.issuing_body.trim().to_owned();
+    if issuing_body.is_empty() {
+        errors.add("issuing_body", ctx.t("form.required"));
+    }
+    let title = form.title.trim().to_owned();
+    if title.is_empty() {
+        errors.add("title", ctx.t("form.required"));
+    } else if title.chars().count() > 500 {
+        errors.add("title", ctx.t("form.too_long"));
+    }
+    match kind {
+        Some(kind) if errors.is_empty() => Ok(SourceValues {
+            kind,
+            doc_number,
+            doc_date,
+            issuing_body,
+            title,
+            summary: form.summary.trim().to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// `GET /admin/sources/new`.
+pub async fn new_form(ctx: PageCtx) -> Result<Response, AppError> {
+    let form = SourceForm {
+        kind: "inspection".into(),
+        ..SourceForm::default()
+    };
+    form_page(ctx, None, form, FieldErrors::default(), StatusCode::OK)
+}
+
+fn taken(ctx: &PageCtx) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add("doc_number", ctx.t("admin.sources.number_taken"));
+    errors
+}
+
+/// `POST /admin/sources`.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<SourceForm>,
+) -> Result<Response, AppError> {
+    let values = match validate(&ctx, &form) {
+        Ok(values) => values,
+        Err(errors) => return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let mut tx = state.pool.begin().await?;
+    let id = match queries::insert_source(&mut *tx, &values).await {
+        Ok(id) => id,
+        Err(e) if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") => {
+            let errors = taken(&ctx);
+            return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(session.user.id),
+            action: "source.create",
+            entity: "source",
+            entity_id: Some(id.to_string()),
+            after: snapshot(&values),
+            request_id: request_id(&headers),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flash(&state, "admin.saved", None).await?;
+    Ok(see_other("/admin/sources"))
+}
+
+/// `GET /admin/sources/{id}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let source = queries::source(&state.pool, SourceId(parse_id(&raw)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = SourceForm {
+        kind: kind_code(source.kind).to_owned(),
+        doc_number: source.doc_number.clone().unwrap_or_default(),
+        doc_date: source.doc_date.map(format_date).unwrap_or_default(),
+        issuing_body: source.issuing_body.clone(),
+        title: source.title.clone(),
+        summary: source.summary.clone(),
+    };
+    form_page(
+        ctx,
+        Some(source),
+        form,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /admin/sources/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<SourceForm>,
+) -> Result<Response, AppError> {
+    let id = SourceId(parse_id(&raw)?);
+    let before = queries::source(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = match validate(&ctx, &form) {
+        Ok(values) => values,
+        Err(errors) => {
+            return form_page(
+                ctx,
+                Some(before),
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    if let Err(e) = queries::update_source(&mut *tx, id, &values).await {
+        if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") {
+            let errors = taken(&ctx);
+            return form_page(
+                ctx,
+                Some(before),
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        return Err(e.into());
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(session.user.id),
+            action: "source.update",
+            entity: "source",
+            entity_id: Some(id.to_string()),
+            before: snapshot(&before),
+            after: snapshot(&values),
+            request_id: request_id(&headers),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flash(&state, "admin.saved", None).await?;
+    Ok(see_other("/admin/sources"))
+}

@@ -1,0 +1,269 @@
+//! The role × route matrix: every route of the router, for every role (and for nobody signed
+//! in), with objects inside and outside the user's unit, answers exactly as DESIGN.md §5 says.
+//! The expectations are listed here route by route, so a route added to the router without a
+//! rule here makes this test fail.
+
+use axum::http::StatusCode;
+use remediation_portal::web::route_table;
+
+use crate::common::{TestApp, TestResponse};
+
+/// What a persona gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The page or action itself (whatever its own answer: 200, 303 after saving, 422 for an
+    /// empty form…), never a refusal.
+    Allowed,
+    /// Sent to the sign-in page.
+    SignIn,
+    /// 403.
+    Forbidden,
+}
+
+use Outcome::*;
+
+/// Personas: nobody, then one user per role. The officer and the unit head belong to Sở TN&MT.
+const PERSONAS: [Option<&str>; 6] = [
+    None,
+    Some("stnmt.cb1"),
+    Some("stnmt.lanhdao"),
+    Some("vp.chuyenvien"),
+    Some("giamsat"),
+    Some("admin"),
+];
+
+/// Expected outcome per persona, in the order of `PERSONAS`.
+type Row = [Outcome; 6];
+const PUBLIC: Row = [Allowed; 6];
+const SIGNED_IN: Row = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
+const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
+/// A task of another unit: its staff may not see it; the City may.
+const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
+
+/// Every route, with the rule it must follow. `{task}` is a task of the officer's unit here.
+fn rules() -> Vec<(&'static str, &'static str, Row)> {
+    vec![
+        ("GET", "/signin", PUBLIC),
+        ("POST", "/signin", PUBLIC),
+        ("GET", "/lang", PUBLIC),
+        ("GET", "/healthz", PUBLIC),
+        ("GET", "/readyz", PUBLIC),
+        ("GET", "/static/{version}/{name}", PUBLIC),
+        ("GET", "/", SIGNED_IN),
+        ("GET", "/shortcomings", SIGNED_IN),
+        ("GET", "/shortcomings/{id}", SIGNED_IN),
+        ("GET", "/tasks", SIGNED_IN),
+        ("GET", "/tasks/{id}", SIGNED_IN),
+        ("GET", "/account/password", SIGNED_IN),
+        ("POST", "/account/password", SIGNED_IN),
+        ("POST", "/signout", SIGNED_IN),
+        ("GET", "/admin", ADMIN_ONLY),
+        ("GET", "/admin/units", ADMIN_ONLY),
+        ("POST", "/admin/units", ADMIN_ONLY),
+        ("GET", "/admin/units/new", ADMIN_ONLY),
+        ("GET", "/admin/units/{id}/edit", ADMIN_ONLY),
+        ("POST", "/admin/units/{id}", ADMIN_ONLY),
+        ("POST", "/admin/units/{id}/delete", ADMIN_ONLY),
+        ("GET", "/admin/users", ADMIN_ONLY),
+        ("POST", "/admin/users", ADMIN_ONLY),
+        ("GET", "/admin/users/new", ADMIN_ONLY),
+        ("GET", "/admin/users/{id}/edit", ADMIN_ONLY),
+        ("POST", "/admin/users/{id}", ADMIN_ONLY),
+        ("POST", "/admin/users/{id}/reset-password", ADMIN_ONLY),
+        ("GET", "/admin/fields", ADMIN_ONLY),
+        ("POST", "/admin/fields", ADMIN_ONLY),
+        ("GET", "/admin/fields/new", ADMIN_ONLY),
+        ("GET", "/admin/fields/{id}/edit", ADMIN_ONLY),
+        ("POST", "/admin/fields/{id}", ADMIN_ONLY),
+        ("GET", "/admin/sources", ADMIN_ONLY),
+        ("POST", "/admin/sources", ADMIN_ONLY),
+        ("GET", "/admin/sources/new", ADMIN_ONLY),
+        ("GET", "/admin/sources/{id}/edit", ADMIN_ONLY),
+        ("POST", "/admin/sources/{id}", ADMIN_ONLY),
+    ]
+}
+
+fn outcome(response: &TestResponse) -> Outcome {
+    match response.status {
+        StatusCode::FORBIDDEN => Forbidden,
+        // Sent to sign in (a successful sign-out also lands there, but it clears the cookie).
+        StatusCode::SEE_OTHER
+            if response
+                .header("location")
+                .is_some_and(|l| l.starts_with("/signin"))
+                && response.header("set-cookie").is_none() =>
+        {
+            SignIn
+        }
+        StatusCode::UNAUTHORIZED => SignIn,
+        _ => Allowed,
+    }
+}
+
+async fn id(app: &TestApp, sql: &str) -> String {
+    let id: i64 = sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap();
+    id.to_string()
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_design_says() {
+    let app = TestApp::with_demo().await;
+    let rules = rules();
+
+    // The test knows every route of the router, and nothing else.
+    let mut routed: Vec<(String, String)> = route_table()
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let mut ruled: Vec<(String, String)> = rules
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    routed.sort();
+    ruled.sort();
+    assert_eq!(
+        routed, ruled,
+        "every route needs a rule in this test, and every rule a route"
+    );
+
+    let own_task = id(&app, "select t.id from tasks t join units u on u.id = t.lead_unit_id where u.code = 'STNMT' order by t.id limit 1").await;
+    let other_task = id(
+        &app,
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'BADINH' and not exists (select 1 from task_coordinators c join units cu on cu.id = c.unit_id
+                                                 where c.task_id = t.id and cu.code = 'STNMT')
+         order by t.id limit 1",
+    )
+    .await;
+    let shortcoming = id(&app, "select id from shortcomings order by code limit 1").await;
+    // A unit that cannot be deleted (it has users and tasks), so the delete route refuses politely.
+    let unit = id(&app, "select id from units where code = 'HOANKIEM'").await;
+    let user = id(&app, "select id from users where username = 'hoankiem.cb2'").await;
+    let field = id(&app, "select id from fields order by id limit 1").await;
+    let source = id(&app, "select id from sources order by id limit 1").await;
+    let version = remediation_portal::web::assets::version().to_owned();
+
+    let mut cases: Vec<(String, String, Row)> = Vec::new();
+    for (method, pattern, row) in &rules {
+        let path = pattern
+            .replace("{version}", &version)
+            .replace("{name}", "app.css")
+            .replace("/tasks/{id}", &format!("/tasks/{own_task}"))
+            .replace(
+                "/shortcomings/{id}",
+                &format!("/shortcomings/{shortcoming}"),
+            )
+            .replace("/admin/units/{id}", &format!("/admin/units/{unit}"))
+            .replace("/admin/users/{id}", &format!("/admin/users/{user}"))
+            .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
+            .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"));
+        assert!(!path.contains('{'), "no value for {pattern}");
+        cases.push((method.to_string(), path, *row));
+    }
+    // Object level: another unit's task.
+    cases.push((
+        "GET".into(),
+        format!("/tasks/{other_task}"),
+        OTHER_UNITS_TASK,
+    ));
+
+    let mut failures = Vec::new();
+    for (method, path, row) in &cases {
+        for (persona, expected) in PERSONAS.iter().zip(row.iter()) {
+            // A fresh session per request: some actions (sign-out, password reset) end it.
+            let session = match persona {
+                Some(username) => Some(app.session_for(username).await),
+                None => None,
+            };
+            let response = match (method.as_str(), &session) {
+                ("GET", Some(s)) => app.get_as(s, path).await,
+                ("GET", None) => app.get(path).await,
+                (_, Some(s)) => app.post_as(s, path, &[]).await,
+                (_, None) => {
+                    app.post_form(path, &[], &[("origin", "http://portal.test")])
+                        .await
+                }
+            };
+            let got = outcome(&response);
+            if got != *expected {
+                failures.push(format!(
+                    "{method} {path} as {}: expected {expected:?}, got {got:?} ({})",
+                    persona.unwrap_or("nobody"),
+                    response.status
+                ));
+            }
+            if *expected == Forbidden {
+                // The refusal is a polite page, not a bare status.
+                assert_eq!(
+                    response.text("h1"),
+                    "Không có quyền truy cập",
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn unit_staff_lists_show_only_their_units_tasks() {
+    let app = TestApp::with_demo().await;
+    let officer = app.session_for("stnmt.cb1").await;
+    let visible: i64 = sqlx::query_scalar(
+        "select count(*) from tasks t where t.lead_unit_id = (select id from units where code = 'STNMT')
+            or exists (select 1 from task_coordinators c where c.task_id = t.id
+                       and c.unit_id = (select id from units where code = 'STNMT'))",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let list = app.get_as(&officer, "/tasks").await;
+    assert!(
+        list.text(".page-of").contains(&format!("{visible} ")),
+        "{}",
+        list.text(".page-of")
+    );
+    // Home for unit staff is their unit's task list.
+    let home = app.get_as(&officer, "/").await;
+    assert_eq!(home.header("location"), Some("/tasks"));
+    // A district head also sees the district's divisions' tasks.
+    let head = app.session_for("donganh.lanhdao").await;
+    sqlx::query(
+        "update tasks set lead_unit_id = (select id from units where code = 'DONGANH.QLDT')
+         where id = (select min(t.id) from tasks t join units u on u.id = t.lead_unit_id where u.code = 'DONGANH')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let division_task: i64 = sqlx::query_scalar(
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id where u.code = 'DONGANH.QLDT' limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get_as(&head, &format!("/tasks/{division_task}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let division_officer = app.session_for("donganh.qldt.cb1").await;
+    let parent_task: i64 = sqlx::query_scalar(
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id where u.code = 'DONGANH'
+           and not exists (select 1 from task_coordinators c where c.task_id = t.id) limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get_as(&division_officer, &format!("/tasks/{parent_task}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
