@@ -10,11 +10,12 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::{self, Command};
+use crate::cli::{self, Command, NewAdmin};
 use crate::config::{Config, redact_url};
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::dates::city_today;
+use crate::domain::password;
 use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use crate::jobs::{self, Job, JobClock};
 use crate::seed;
@@ -79,10 +80,11 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let pool = open_pool(&config, embedded.as_ref()).await?;
-        let result = match command {
+        let result = match command.clone() {
             Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
             Command::Migrate => migrate(&pool).await,
             Command::SeedDemo => seed_demo(&config, &pool).await,
+            Command::CreateAdmin(admin) => create_admin(&pool, admin).await,
             Command::Help | Command::Version => Ok(()),
         };
         pool.close().await;
@@ -119,6 +121,81 @@ pub async fn open_pool(
 async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     db::migrate(pool).await?;
     println!("Migrations applied.");
+    Ok(())
+}
+
+/// Creates an administrator with a temporary password, printed once; on an empty database the
+/// City office unit is created first, for the account to belong to.
+async fn create_admin(pool: &PgPool, admin: NewAdmin) -> anyhow::Result<()> {
+    db::migrate(pool).await?;
+    let username = admin.username.trim().to_lowercase();
+    let temporary = password::temporary();
+    let to_hash = temporary.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&to_hash))
+        .await?
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    let mut tx = pool.begin().await?;
+    let unit: Option<i64> =
+        sqlx::query_scalar("select id from units where lower(code) = lower($1)")
+            .bind(&admin.unit)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let unit = match unit {
+        Some(unit) => unit,
+        None if db::is_empty(pool).await? => {
+            sqlx::query_scalar(
+                "insert into units (code, name, short_name, kind) values ($1, 'Văn phòng UBND Thành phố', 'VP UBND TP', 'city_office')
+                 returning id",
+            )
+            .bind(admin.unit.to_uppercase())
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        None => bail!("no unit has the code {}", admin.unit),
+    };
+    let created = sqlx::query_scalar::<_, i64>(
+        "insert into users (username, full_name, title, unit_id, role, password_hash, must_change_password)
+         values ($1, $2, 'Quản trị hệ thống', $3, 'admin', $4, true) returning id",
+    )
+    .bind(&username)
+    .bind(admin.full_name.trim())
+    .bind(unit)
+    .bind(&hash)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match created {
+        Ok(id) => id,
+        Err(e)
+            if e.as_database_error().and_then(|d| d.constraint()) == Some("users_username_key") =>
+        {
+            bail!("a user named {username} already exists")
+        }
+        Err(e)
+            if e.as_database_error().and_then(|d| d.constraint())
+                == Some("users_username_format") =>
+        {
+            bail!(
+                "usernames have 2–64 characters: lower-case letters without diacritics, digits and . _ -"
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    db::audit::record(
+        &mut *tx,
+        db::audit::AuditEntry {
+            action: "user.create",
+            entity: "user",
+            entity_id: Some(id.to_string()),
+            after: Some(
+                serde_json::json!({ "username": username, "role": "admin", "via": "create-admin" }),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    println!("Administrator {username} created. Temporary password: {temporary}");
+    println!("It must be changed at the first sign-in.");
     Ok(())
 }
 

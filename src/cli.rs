@@ -1,7 +1,7 @@
 //! Command-line interface: `remediation-portal [serve | migrate | seed-demo | help | version]`.
 
 /// What the operator asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Start the web server (the default).
     Serve,
@@ -9,12 +9,27 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database and exit.
     SeedDemo,
+    /// Create an administrator account (for a new installation) and exit.
+    CreateAdmin(NewAdmin),
     Help,
     Version,
 }
 
+/// The account `create-admin` makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAdmin {
+    pub username: String,
+    pub full_name: String,
+    /// Code of the unit the account belongs to (created as the City office if the database
+    /// has no units yet).
+    pub unit: String,
+}
+
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
+    if args.first().map(String::as_str) == Some("create-admin") {
+        return parse_create_admin(&args[1..]);
+    }
     match args {
         [] => Ok(Command::Serve),
         [one] => match one.as_str() {
@@ -29,6 +44,28 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
 }
 
+fn parse_create_admin(args: &[String]) -> Result<Command, String> {
+    let mut username = None;
+    let mut full_name = None;
+    let mut unit = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--name" => full_name = Some(rest.next().ok_or("--name needs a value")?.clone()),
+            "--unit" => unit = Some(rest.next().ok_or("--unit needs a value")?.clone()),
+            other if other.starts_with("--") => return Err(format!("unknown option '{other}'")),
+            other if username.is_none() => username = Some(other.to_owned()),
+            other => return Err(format!("unexpected argument '{other}'")),
+        }
+    }
+    let username = username.ok_or("create-admin needs a USERNAME")?;
+    Ok(Command::CreateAdmin(NewAdmin {
+        full_name: full_name.unwrap_or_else(|| username.clone()),
+        username,
+        unit: unit.unwrap_or_else(|| "VPUB".to_owned()),
+    }))
+}
+
 pub const USAGE: &str = "\
 Remediation Tracking Portal
 
@@ -38,6 +75,9 @@ Commands:
   serve       start the portal (the default)
   migrate     apply pending database migrations, then exit
   seed-demo   load the Vietnamese demo data into an empty database, then exit
+  create-admin USERNAME [--name \"FULL NAME\"] [--unit CODE]
+              create an administrator with a temporary password (printed once, to be
+              changed at the first sign-in), then exit
   help        show this help
   version     show the version
 
@@ -60,5 +100,20 @@ mod tests {
         assert_eq!(parse(&args(&["--help"])), Ok(Command::Help));
         assert!(parse(&args(&["drop-everything"])).is_err());
         assert!(parse(&args(&["serve", "now"])).is_err());
+        assert_eq!(
+            parse(&args(&[
+                "create-admin",
+                "quantri",
+                "--name",
+                "Nguyễn Văn A"
+            ])),
+            Ok(Command::CreateAdmin(NewAdmin {
+                username: "quantri".into(),
+                full_name: "Nguyễn Văn A".into(),
+                unit: "VPUB".into(),
+            }))
+        );
+        assert!(parse(&args(&["create-admin"])).is_err());
+        assert!(parse(&args(&["create-admin", "a", "--unit"])).is_err());
     }
 }

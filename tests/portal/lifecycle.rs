@@ -409,3 +409,46 @@ async fn with_database_url_it_uses_that_server_and_loads_no_demo_data() {
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("Migrations applied"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_admin_bootstraps_an_empty_installation() {
+    let (name, pool) = fresh_database(false).await;
+    let url = cluster().url(&name);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut command = Portal::command(dir.path());
+        command
+            .env("DATABASE_URL", &url)
+            .arg("create-admin")
+            .args(args);
+        command.output().unwrap()
+    };
+    let output = run(&["quantri", "--name", "Nguyễn Thị Quản Trị"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let temporary = stdout
+        .split("Temporary password: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let (hash, must_change, role, unit): (String, bool, String, String) = sqlx::query_as(
+        "select u.password_hash, u.must_change_password, u.role::text, un.code
+         from users u join units un on un.id = u.unit_id where u.username = 'quantri'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(remediation_portal::domain::password::verify(
+        &temporary, &hash
+    ));
+    assert!(must_change);
+    assert_eq!((role.as_str(), unit.as_str()), ("admin", "VPUB"));
+    let again = run(&["quantri"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
