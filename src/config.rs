@@ -58,6 +58,8 @@ pub struct Config {
     /// The portal is served over HTTPS (by itself or a proxy): `Secure` cookies and HSTS
     /// (`PORTAL_HTTPS`).
     pub https: bool,
+    /// Largest file accepted as an upload, in bytes (`PORTAL_MAX_UPLOAD_MB`).
+    pub max_upload_bytes: usize,
 }
 
 /// A configuration variable with a value the portal cannot use.
@@ -190,6 +192,12 @@ impl Config {
             |v| int_in_range(v, 1, 100_000),
         )?;
         let https = parse_or("PORTAL_HTTPS", get("PORTAL_HTTPS"), "false", parse_bool)?;
+        let max_upload_bytes = parse_or(
+            "PORTAL_MAX_UPLOAD_MB",
+            get("PORTAL_MAX_UPLOAD_MB"),
+            "20",
+            |v| int_in_range(v, 1, 1024).map(|mb| mb as usize * 1024 * 1024),
+        )?;
 
         Ok(Config {
             bind,
@@ -211,6 +219,7 @@ impl Config {
             login_lock,
             login_ip_limit,
             https,
+            max_upload_bytes,
         })
     }
 }
@@ -305,6 +314,7 @@ mod tests {
             ("PORTAL_LOGIN_LOCK_MINUTES", "-5"),
             ("PORTAL_LOGIN_IP_LIMIT", "none"),
             ("PORTAL_HTTPS", "sometimes"),
+            ("PORTAL_MAX_UPLOAD_MB", "0"),
             ("DATABASE_URL", "mysql://x"),
         ];
         for (var, value) in cases {

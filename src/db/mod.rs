@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod files;
 pub mod shortcomings;
 pub mod tasks;
 

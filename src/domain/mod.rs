@@ -3,6 +3,7 @@
 pub mod access;
 pub mod clock;
 pub mod dates;
+pub mod files;
 pub mod ids;
 pub mod password;
 pub mod status;

@@ -318,6 +318,20 @@ impl Loader<'_> {
             .fetch_one(&mut *self.conn)
             .await?;
             sources.insert(source.key, id);
+            if let Some(number) = source.doc_number {
+                // A stand-in for the scanned document, so the file links work in the demo.
+                let pdf = demo_pdf(&format!("{number} - demo document"));
+                let file_name = format!("{}.pdf", number.replace('/', "-"));
+                crate::db::files::insert_for_source(
+                    &mut *self.conn,
+                    crate::domain::SourceId(id),
+                    &file_name,
+                    "application/pdf",
+                    &pdf,
+                    crate::domain::UserId(self.reviewer),
+                )
+                .await?;
+            }
         }
         Ok(sources)
     }
@@ -939,6 +953,43 @@ impl Loader<'_> {
 enum ExtensionOutcome {
     Approved,
     Pending,
+}
+
+/// A valid one-page PDF showing `text` (ASCII), with a correct cross-reference table.
+pub fn demo_pdf(text: &str) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", n + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -78,3 +78,101 @@ mod tests {
         assert!(e.has("code") && !e.has("name") && !e.is_empty());
     }
 }
+
+/// A file sent with a form.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+}
+
+/// A multipart form (one with files) posted by a signed-in user, CSRF token checked. A body over
+/// the upload limit is not an error here: `too_large` says so, for the form to explain.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: Vec<Upload>,
+    pub too_large: bool,
+}
+
+impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
+    type Rejection = super::error::AppError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &super::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use super::error::AppError;
+        let session = request
+            .extensions()
+            .get::<super::session::Session>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)?;
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadRequest)?;
+        let limit = state.config.max_upload_bytes;
+        let mut form = MultipartForm::default();
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    form.too_large = true;
+                    break;
+                }
+                Err(_) => return Err(AppError::BadRequest),
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let mut field = field;
+                    let mut content = Vec::new();
+                    loop {
+                        match field.chunk().await {
+                            Ok(Some(chunk)) => {
+                                if content.len() + chunk.len() > limit {
+                                    form.too_large = true;
+                                    break;
+                                }
+                                content.extend_from_slice(&chunk);
+                            }
+                            Ok(None) => break,
+                            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                                form.too_large = true;
+                                break;
+                            }
+                            Err(_) => return Err(AppError::BadRequest),
+                        }
+                    }
+                    if form.too_large {
+                        break;
+                    }
+                    if !file_name.is_empty() || !content.is_empty() {
+                        form.files.push(Upload {
+                            field: name,
+                            file_name,
+                            content,
+                        });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| AppError::BadRequest)?;
+                    form.fields.insert(name, text);
+                }
+            }
+        }
+        // The token comes first in the portal's forms, so it is read even when the file was
+        // too large.
+        let sent = form
+            .fields
+            .get(super::session::CSRF_FIELD)
+            .map(String::as_str)
+            .unwrap_or("");
+        if sent.as_bytes() != session.csrf_token.as_bytes() {
+            return Err(AppError::CsrfRejected);
+        }
+        Ok(form)
+    }
+}

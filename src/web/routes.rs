@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware;
 use axum::response::Response;
@@ -16,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{admin, auth, health, home, lang, shortcomings, tasks};
+use super::pages::{admin, auth, files, health, home, lang, shortcomings, tasks};
 use super::session;
 use super::state::AppState;
 
@@ -41,8 +42,11 @@ pub struct RouteInfo {
     pub access: Access,
 }
 
-fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
+fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
     use Access::*;
+    // Uploads may be as large as configured, plus room for the form around the file; a larger
+    // body is cut off and the form says the file is too large.
+    let upload_limit = DefaultBodyLimit::max(max_upload + 64 * 1024);
     let r = |method: &'static str,
              path: &'static str,
              access: Access,
@@ -93,6 +97,7 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             post(auth::change_password),
         ),
         r("POST", "/signout", SignedIn, post(auth::signout)),
+        r("GET", "/files/{id}", SignedIn, get(files::download)),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),
         r("GET", "/admin/units", Admin, get(admin::units::index)),
@@ -192,12 +197,18 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             Admin,
             post(admin::sources::update),
         ),
+        r(
+            "POST",
+            "/admin/sources/{id}/files",
+            Admin,
+            post(admin::sources::upload).layer(upload_limit),
+        ),
     ]
 }
 
 /// The route table without the handlers (for tests and documentation).
 pub fn route_table() -> Vec<RouteInfo> {
-    table().into_iter().map(|(info, _)| info).collect()
+    table(0).into_iter().map(|(info, _)| info).collect()
 }
 
 /// Builds the router; `main` and the tests call this same function.
@@ -205,7 +216,7 @@ pub fn router(state: AppState) -> Router {
     let mut public = Router::new();
     let mut signed_in = Router::new();
     let mut admin = Router::new();
-    for (info, handler) in table() {
+    for (info, handler) in table(state.config.max_upload_bytes) {
         let group = match info.access {
             Access::Public => &mut public,
             Access::SignedIn => &mut signed_in,

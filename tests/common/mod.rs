@@ -340,6 +340,45 @@ impl TestApp {
         .await
     }
 
+    /// POST a multipart form with one file, as a signed-in user from the portal's pages.
+    pub async fn post_file_as(
+        &self,
+        session: &TestSession,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> TestResponse {
+        let boundary = "----rtp-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
+                session.csrf
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header("host", "portal.test")
+            .header("origin", "http://portal.test")
+            .header("cookie", &session.cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Signs in through the sign-in form, as a browser would.
     pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
         self.post_form(

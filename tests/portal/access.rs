@@ -57,6 +57,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/account/password", SIGNED_IN),
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
+        ("GET", "/files/{id}", SIGNED_IN),
         ("GET", "/admin", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),
@@ -80,6 +81,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/admin/sources/new", ADMIN_ONLY),
         ("GET", "/admin/sources/{id}/edit", ADMIN_ONLY),
         ("POST", "/admin/sources/{id}", ADMIN_ONLY),
+        ("POST", "/admin/sources/{id}/files", ADMIN_ONLY),
     ]
 }
 
@@ -142,6 +144,11 @@ async fn every_route_answers_every_role_as_the_design_says() {
     let field = id(&app, "select id from fields order by id limit 1").await;
     let source = id(&app, "select id from sources order by id limit 1").await;
     let version = remediation_portal::web::assets::version().to_owned();
+    let file = id(
+        &app,
+        "select id from attachments where source_id is not null order by id limit 1",
+    )
+    .await;
 
     let mut cases: Vec<(String, String, Row)> = Vec::new();
     for (method, pattern, row) in &rules {
@@ -156,7 +163,8 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/admin/units/{id}", &format!("/admin/units/{unit}"))
             .replace("/admin/users/{id}", &format!("/admin/users/{user}"))
             .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
-            .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"));
+            .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
+            .replace("/files/{id}", &format!("/files/{file}"));
         assert!(!path.contains('{'), "no value for {pattern}");
         cases.push((method.to_string(), path, *row));
     }

@@ -495,3 +495,90 @@ async fn fields_and_sources() {
     );
     assert_eq!(audit(&app, "source.create").await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_source_document_gets_its_file_checked_by_content() {
+    let app = TestApp::with_demo_config(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let me = admin(&app).await;
+    let source = scalar(
+        &app,
+        "select id from sources where doc_number = '1468/KL-TTCP'",
+    )
+    .await;
+    let path = format!("/admin/sources/{source}/files");
+    let pdf = remediation_portal::seed::demo_pdf("Ket luan 1468");
+
+    let uploaded = app
+        .post_file_as(&me, &path, "file", "Kết luận 1468 (bản chụp).pdf", &pdf)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER);
+    let page = app
+        .get_as(&me, &format!("/admin/sources/{source}/edit"))
+        .await;
+    assert!(page.text("#flash").contains("Kết luận 1468 (bản chụp).pdf"));
+    let links = page.texts("#files li.file a");
+    assert!(
+        links.contains(&"Kết luận 1468 (bản chụp).pdf".to_owned()),
+        "{links:?}"
+    );
+    assert_eq!(audit(&app, "source.attach_file").await.len(), 1);
+
+    // Anyone signed in downloads it, under its Vietnamese name.
+    let file = scalar(&app, "select max(id) from attachments").await;
+    let officer = app.session_for("badinh.cb1").await;
+    let download = app.get_as(&officer, &format!("/files/{file}")).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.header("content-type"), Some("application/pdf"));
+    let disposition = download.header("content-disposition").unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''K%E1%BA%BFt%20lu%E1%BA%ADn%201468"),
+        "{disposition}"
+    );
+    assert_eq!(download.body.as_bytes(), pdf.as_slice());
+    assert_eq!(
+        app.get(&format!("/files/{file}")).await.status,
+        StatusCode::SEE_OTHER,
+        "signed in only"
+    );
+
+    // A program named .pdf is refused, and so is a file over the limit; nothing is stored.
+    let before = scalar(&app, "select count(*) from attachments").await;
+    let fake = app
+        .post_file_as(
+            &me,
+            &path,
+            "file",
+            "ketluan.pdf",
+            b"MZ\x90\x00\x03 this is a program",
+        )
+        .await;
+    assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        fake.text("#file-error").contains("PDF, Word, Excel"),
+        "{}",
+        fake.text("#file-error")
+    );
+    let mut big = pdf.clone();
+    big.resize(1024 * 1024 + 10, b' ');
+    let too_large = app.post_file_as(&me, &path, "file", "lon.pdf", &big).await;
+    assert_eq!(too_large.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        too_large.text("#file-error"),
+        "Tệp quá lớn: dung lượng tối đa là 1 MB."
+    );
+    let empty = app.post_file_as(&me, &path, "file", "", b"").await;
+    assert_eq!(empty.text("#file-error"), "Vui lòng chọn một tệp.");
+    assert_eq!(
+        scalar(&app, "select count(*) from attachments").await,
+        before
+    );
+
+    // The shortcoming pages link the source's files.
+    let shortcoming = scalar(&app, "select shortcoming_id from shortcoming_sources where source_id = (select id from sources where doc_number = '1468/KL-TTCP') limit 1").await;
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    let page = app
+        .get_as(&reviewer, &format!("/shortcomings/{shortcoming}"))
+        .await;
+    assert!(page.count("#sources a.file-link") >= 2);
+}

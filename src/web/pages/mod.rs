@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod files;
 pub mod health;
 pub mod home;
 pub mod lang;

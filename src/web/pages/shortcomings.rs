@@ -5,11 +5,12 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::{parse_id, render};
+use crate::db::files::{self, FileRow};
 use crate::db::shortcomings::{
     self as queries, ShortcomingDetail, ShortcomingSummary, SourceRow, UnitProgress,
 };
 use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
-use crate::domain::ShortcomingId;
+use crate::domain::{ShortcomingId, SourceId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::session::Session;
@@ -60,6 +61,7 @@ pub struct ShowPage {
     ctx: PageCtx,
     shortcoming: ShortcomingDetail,
     sources: Vec<SourceRow>,
+    source_files: Vec<(SourceId, FileRow)>,
     units: Vec<UnitProgress>,
     tasks: Vec<TaskListRow>,
 }
@@ -80,6 +82,7 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let sources = queries::sources(&state.pool, id).await?;
+    let source_files = files::for_shortcoming_sources(&state.pool, id).await?;
     let units = queries::progress_by_unit(&state.pool, id, scope.as_deref()).await?;
     let filter = TaskFilter {
         shortcoming: Some(id),
@@ -91,6 +94,7 @@ pub async fn show(
         ctx,
         shortcoming,
         sources,
+        source_files,
         units,
         tasks,
     })

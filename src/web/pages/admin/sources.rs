@@ -10,11 +10,13 @@ use serde::Deserialize;
 use super::{request_id, snapshot};
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
 use crate::db::audit::{self, AuditEntry};
+use crate::db::files::{self, FileRow};
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::files::{clean_name, sniff};
 use crate::domain::{SourceId, SourceKind};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, optional, violated_constraint};
+use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
 use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
 use crate::web::session::{CsrfForm, Session, see_other};
 use crate::web::state::AppState;
@@ -97,6 +99,9 @@ pub struct FormPage {
     form: SourceForm,
     errors: FieldErrors,
     kinds: [SourceKind; 6],
+    files: Vec<FileRow>,
+    /// Why the last upload was refused.
+    file_error: Option<String>,
 }
 
 impl FormPage {
@@ -112,17 +117,16 @@ fn form_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    Ok((
-        status,
-        render(&FormPage {
-            ctx,
-            source,
-            form,
-            errors,
-            kinds: KINDS,
-        })?,
-    )
-        .into_response())
+    let page = FormPage {
+        ctx,
+        source,
+        form,
+        errors,
+        kinds: KINDS,
+        files: Vec::new(),
+        file_error: None,
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 fn validate(ctx: &PageCtx, form: &SourceForm) -> Result<SourceValues, FieldErrors> {
@@ -235,6 +239,17 @@ pub async fn edit_form(
     let source = queries::source(&state.pool, SourceId(parse_id(&raw)?))
         .await?
         .ok_or(AppError::NotFound)?;
+    edit_page(&state, ctx, source, None, StatusCode::OK).await
+}
+
+/// The edit page of a saved source, with its files (and why an upload was refused).
+async fn edit_page(
+    state: &AppState,
+    ctx: PageCtx,
+    source: SourceAdminRow,
+    file_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let form = SourceForm {
         kind: kind_code(source.kind).to_owned(),
         doc_number: source.doc_number.clone().unwrap_or_default(),
@@ -243,13 +258,90 @@ pub async fn edit_form(
         title: source.title.clone(),
         summary: source.summary.clone(),
     };
-    form_page(
+    let files = files::for_source(&state.pool, source.id).await?;
+    let page = FormPage {
         ctx,
-        Some(source),
+        source: Some(source),
         form,
-        FieldErrors::default(),
-        StatusCode::OK,
+        errors: FieldErrors::default(),
+        kinds: KINDS,
+        files,
+        file_error,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `POST /admin/sources/{id}/files`: attaches a PDF, Word, Excel or image file, recognised by
+/// its content, up to the configured size.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    form: MultipartForm,
+) -> Result<Response, AppError> {
+    let id = SourceId(parse_id(&raw)?);
+    let source = queries::source(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let upload = form.files.into_iter().find(|f| f.field == "file");
+    let kind = upload.as_ref().and_then(|u| sniff(&u.content));
+    let problem = if form.too_large {
+        Some(ctx.tf(
+            "files.too_large",
+            state.config.max_upload_bytes / (1024 * 1024),
+        ))
+    } else if upload.as_ref().is_none_or(|u| u.content.is_empty()) {
+        Some(ctx.t("files.missing").to_owned())
+    } else if kind.is_none() {
+        Some(ctx.t("files.forbidden_type").to_owned())
+    } else {
+        None
+    };
+    let (Some(upload), Some(kind), None) = (upload, kind, problem.clone()) else {
+        return edit_page(
+            &state,
+            ctx,
+            source,
+            problem,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let name = clean_name(&upload.file_name);
+    let content_type = kind.content_type(&name);
+    let mut tx = state.pool.begin().await?;
+    let file = files::insert_for_source(
+        &mut *tx,
+        id,
+        &name,
+        content_type,
+        &upload.content,
+        session.user.id,
     )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor: Some(session.user.id),
+            action: "source.attach_file",
+            entity: "source",
+            entity_id: Some(id.to_string()),
+            after: Some(serde_json::json!({
+                "file_id": file,
+                "file_name": name,
+                "content_type": content_type,
+                "size_bytes": upload.content.len(),
+            })),
+            request_id: request_id(&headers),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flash(&state, "files.attached", Some(name)).await?;
+    Ok(see_other(&format!("/admin/sources/{id}/edit")))
 }
 
 /// `POST /admin/sources/{id}`.

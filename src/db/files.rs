@@ -1,0 +1,125 @@
+//! Stored files (evidence, source documents…), kept in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{FromRow, PgExecutor};
+
+use crate::domain::{SourceId, UserId};
+
+/// A stored file, without its content.
+#[derive(Debug, Clone, FromRow)]
+pub struct FileRow {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl FileRow {
+    /// The size for people: "245 KB", "1,2 MB".
+    pub fn size_label(&self) -> String {
+        let kb = self.size_bytes as f64 / 1024.0;
+        if kb < 1024.0 {
+            format!("{} KB", kb.ceil() as i64)
+        } else {
+            format!("{:.1} MB", kb / 1024.0).replace('.', ",")
+        }
+    }
+}
+
+/// Attaches a file to a source document.
+pub async fn insert_for_source(
+    executor: impl PgExecutor<'_>,
+    source: SourceId,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+    uploaded_by: UserId,
+) -> Result<i64, sqlx::Error> {
+    let digest = Sha256::digest(content).to_vec();
+    sqlx::query_scalar(
+        "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, source_id)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(file_name)
+    .bind(content_type)
+    .bind(content.len() as i64)
+    .bind(digest)
+    .bind(content)
+    .bind(uploaded_by)
+    .bind(source)
+    .fetch_one(executor)
+    .await
+}
+
+/// The files of a source document, oldest first.
+pub async fn for_source(
+    executor: impl PgExecutor<'_>,
+    source: SourceId,
+) -> Result<Vec<FileRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, file_name, content_type, size_bytes, created_at from attachments
+         where source_id = $1 order by id",
+    )
+    .bind(source)
+    .fetch_all(executor)
+    .await
+}
+
+/// The files of the source documents of a shortcoming, with the source they belong to.
+pub async fn for_shortcoming_sources(
+    executor: impl PgExecutor<'_>,
+    shortcoming: crate::domain::ShortcomingId,
+) -> Result<Vec<(SourceId, FileRow)>, sqlx::Error> {
+    let rows: Vec<(SourceId, i64, String, String, i64, DateTime<Utc>)> = sqlx::query_as(
+        "select a.source_id, a.id, a.file_name, a.content_type, a.size_bytes, a.created_at
+         from attachments a join shortcoming_sources ss on ss.source_id = a.source_id
+         where ss.shortcoming_id = $1 order by a.id",
+    )
+    .bind(shortcoming)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(source, id, file_name, content_type, size_bytes, created_at)| {
+                (
+                    source,
+                    FileRow {
+                        id,
+                        file_name,
+                        content_type,
+                        size_bytes,
+                        created_at,
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// A file with its content and what it belongs to (for the access check).
+#[derive(Debug, Clone, FromRow)]
+pub struct StoredFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub source_id: Option<SourceId>,
+    /// The task whose history the file is evidence in, if any.
+    pub task_id: Option<i64>,
+}
+
+pub async fn find(
+    executor: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<StoredFile>, sqlx::Error> {
+    sqlx::query_as(
+        "select a.file_name, a.content_type, a.content, a.source_id, tu.task_id
+         from attachments a left join task_updates tu on tu.id = a.task_update_id
+         where a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
+    .await
+}

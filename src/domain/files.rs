@@ -1,0 +1,149 @@
+//! Uploaded files: which kinds the portal accepts, recognised by their content, never by their
+//! name; and names made safe to store and to send back.
+
+/// A kind of file the portal accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    Docx,
+    Xlsx,
+    /// Word 97–2003 or Excel 97–2003 (one container format; the name tells which).
+    LegacyOffice,
+    Png,
+    Jpeg,
+}
+
+impl FileKind {
+    /// The content type the file is stored and served with.
+    pub fn content_type(self, file_name: &str) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::LegacyOffice if file_name.to_lowercase().ends_with(".xls") => {
+                "application/vnd.ms-excel"
+            }
+            FileKind::LegacyOffice => "application/msword",
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// Recognises an accepted file from its first bytes (and, for Office files, their parts).
+pub fn sniff(content: &[u8]) -> Option<FileKind> {
+    if content.starts_with(b"%PDF-") {
+        return Some(FileKind::Pdf);
+    }
+    if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some(FileKind::Png);
+    }
+    if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some(FileKind::Jpeg);
+    }
+    if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(FileKind::LegacyOffice);
+    }
+    if content.starts_with(b"PK\x03\x04") {
+        // An Office Open XML package: a zip holding [Content_Types].xml and the parts of a
+        // document (word/) or a workbook (xl/). Any other zip is refused.
+        let has = |needle: &[u8]| content.windows(needle.len()).any(|w| w == needle);
+        if has(b"[Content_Types].xml") {
+            if has(b"word/") {
+                return Some(FileKind::Docx);
+            }
+            if has(b"xl/") {
+                return Some(FileKind::Xlsx);
+            }
+        }
+    }
+    None
+}
+
+/// The name to keep: the last path component, without control characters, at most 200
+/// characters; Vietnamese letters are kept as they are.
+pub fn clean_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .take(200)
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').to_owned();
+    if trimmed.is_empty() {
+        "tep-dinh-kem".to_owned()
+    } else {
+        trimmed
+    }
+}
+
+/// A `Content-Disposition` value that downloads the file under its original (Vietnamese) name:
+/// an ASCII fallback and the exact name in RFC 5987 form.
+pub fn content_disposition(file_name: &str) -> String {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_by_content_not_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
+        assert_eq!(sniff(b"MZ\x90\x00 a program"), None);
+        assert_eq!(sniff(b"PK\x03\x04 plain zip with notes.txt"), None);
+        assert_eq!(
+            sniff(b"PK\x03\x04...[Content_Types].xml...word/document.xml"),
+            Some(FileKind::Docx)
+        );
+        assert_eq!(
+            sniff(b"PK\x03\x04...[Content_Types].xml...xl/workbook.xml"),
+            Some(FileKind::Xlsx)
+        );
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpeg));
+        assert_eq!(
+            FileKind::LegacyOffice.content_type("Bảng số liệu.XLS"),
+            "application/vnd.ms-excel"
+        );
+    }
+
+    #[test]
+    fn names_are_cleaned_and_sent_safely() {
+        assert_eq!(
+            clean_name("C:\\Users\\cb\\Kết luận 1203.pdf"),
+            "Kết luận 1203.pdf"
+        );
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("\u{0}..\n"), "tep-dinh-kem");
+        let header = content_disposition("Kết luận \"1203\".pdf");
+        assert!(
+            header.starts_with("attachment; filename=\"K_t lu_n _1203_.pdf\""),
+            "{header}"
+        );
+        assert!(
+            header.contains("filename*=UTF-8''K%E1%BA%BFt%20lu%E1%BA%ADn%20%221203%22.pdf"),
+            "{header}"
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! Downloading stored files, for those who may see what they belong to.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::parse_id;
+use crate::db::files;
+use crate::db::tasks as task_queries;
+use crate::domain::TaskId;
+use crate::domain::files::content_disposition;
+use crate::web::error::AppError;
+use crate::web::session::Session;
+use crate::web::state::AppState;
+
+/// `GET /files/{id}`: source documents are open to every signed-in user; evidence only to
+/// those who may see its task.
+pub async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let file = files::find(&state.pool, parse_id(&raw)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(task) = file.task_id {
+        let task = TaskId(task);
+        let as_of = state.as_of();
+        let detail = task_queries::find(&state.pool, task, as_of)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let coordinating: Vec<_> = task_queries::coordinators(&state.pool, task)
+            .await?
+            .iter()
+            .map(|c| c.unit_id)
+            .collect();
+        if !session
+            .user
+            .actor
+            .can_see_task(detail.lead_unit_id, &coordinating)
+        {
+            return Err(AppError::Forbidden);
+        }
+    } else if file.source_id.is_none() {
+        // Files of other kinds (reports, plans…) get their own rules when their pages come.
+        return Err(AppError::Forbidden);
+    }
+    let mut response = (StatusCode::OK, file.content).into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&file.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
