@@ -258,6 +258,7 @@ async fn serve(
     let _ = scheduler.await;
     if let Some(watcher) = database_lost
         && let Ok(Some(status)) = watcher.await
+        && !status.success()
     {
         bail!(
             "the embedded PostgreSQL stopped unexpectedly ({status}); see its log in the data directory"

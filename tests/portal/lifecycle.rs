@@ -296,20 +296,36 @@ async fn embedded_database_first_start_restart_stop_and_crash() {
     assert!(recovered.wait().success(), "{}", recovered.output());
     assert!(postgres_processes(&data).is_empty());
 
-    // The database stopped from outside: the portal notices, stops, and says why.
+    // The database shut down from outside: the portal notices, stops cleanly and says why.
     let mut orphaned = Portal::spawn(Portal::command(&data));
     orphaned.address();
-    let pid_text = std::fs::read_to_string(&pid_file).unwrap();
-    let postmaster: i32 = pid_text.lines().next().unwrap().trim().parse().unwrap();
-    kill(Pid::from_raw(postmaster), Signal::SIGINT).unwrap();
-    let status = orphaned.wait();
-    assert!(!status.success());
+    kill(postmaster_pid(&pid_file), Signal::SIGINT).unwrap();
+    assert!(orphaned.wait().success(), "{}", orphaned.output());
     assert!(
-        orphaned.output().contains("stopped unexpectedly"),
+        orphaned.output().contains("shut down from outside"),
         "{}",
         orphaned.output()
     );
     assert!(postgres_processes(&data).is_empty());
+
+    // The database crashes: the portal stops with an error.
+    let mut crashed = Portal::spawn(Portal::command(&data));
+    crashed.address();
+    kill(postmaster_pid(&pid_file), Signal::SIGKILL).unwrap();
+    assert!(!crashed.wait().success());
+    assert!(
+        crashed.output().contains("stopped unexpectedly"),
+        "{}",
+        crashed.output()
+    );
+    wait_until("the crashed server's children to exit", || {
+        postgres_processes(&data).is_empty()
+    });
+}
+
+fn postmaster_pid(pid_file: &Path) -> Pid {
+    let text = std::fs::read_to_string(pid_file).unwrap();
+    Pid::from_raw(text.lines().next().unwrap().trim().parse().unwrap())
 }
 
 #[test]
