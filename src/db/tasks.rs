@@ -1,9 +1,11 @@
 //! Queries about tasks and their history.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, PgExecutor};
+use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
-use crate::domain::{PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId, UserId};
+use crate::domain::{
+    FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId, UserId,
+};
 
 /// What the task list shows of a task.
 #[derive(Debug, Clone, FromRow)]
@@ -23,12 +25,85 @@ pub struct TaskListRow {
     pub marked_for_briefing: bool,
 }
 
-/// Which tasks a list shows.
-#[derive(Debug, Clone, Default)]
+/// Which tasks a list shows. Every field narrows the list; `None` means "any".
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskFilter {
     pub shortcoming: Option<ShortcomingId>,
-    /// Only tasks these units lead or coordinate (`None`: every task).
+    /// Only tasks these units lead or coordinate (the user's scope; `None`: every task).
     pub units: Option<Vec<i64>>,
+    pub status: Option<TaskStatus>,
+    pub timeliness: Option<Timeliness>,
+    pub lead_unit: Option<UnitId>,
+    pub coordinating_unit: Option<UnitId>,
+    pub field: Option<FieldId>,
+    pub assignee: Option<UserId>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    pub briefing: bool,
+    pub stale: bool,
+    /// Words that must all appear in the code, title or description, diacritics ignored.
+    pub text: Option<String>,
+    pub sort: TaskSort,
+}
+
+/// How a task list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    /// Soonest deadline first, ongoing tasks last.
+    #[default]
+    Deadline,
+    /// Latest deadline first.
+    DeadlineDesc,
+    Code,
+    /// Least recently updated first (who has gone quiet).
+    LastUpdate,
+    /// Least advanced first.
+    Percent,
+}
+
+impl TaskSort {
+    pub const ALL: [TaskSort; 5] = [
+        TaskSort::Deadline,
+        TaskSort::DeadlineDesc,
+        TaskSort::Code,
+        TaskSort::LastUpdate,
+        TaskSort::Percent,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskSort::Deadline => "deadline",
+            TaskSort::DeadlineDesc => "deadline_desc",
+            TaskSort::Code => "code",
+            TaskSort::LastUpdate => "updated",
+            TaskSort::Percent => "percent",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TaskSort> {
+        TaskSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            TaskSort::Deadline => "sort.deadline",
+            TaskSort::DeadlineDesc => "sort.deadline_desc",
+            TaskSort::Code => "sort.code",
+            TaskSort::LastUpdate => "sort.updated",
+            TaskSort::Percent => "sort.percent",
+        }
+    }
+
+    /// Always ends with the id, so pages never overlap or skip rows.
+    fn order_by(self) -> &'static str {
+        match self {
+            TaskSort::Deadline => "t.deadline nulls last, t.id",
+            TaskSort::DeadlineDesc => "t.deadline desc nulls last, t.id desc",
+            TaskSort::Code => "t.code, t.id",
+            TaskSort::LastUpdate => "t.last_update_at, t.id",
+            TaskSort::Percent => "t.percent_complete, t.deadline nulls last, t.id",
+        }
+    }
 }
 
 /// Evaluation date and thresholds that timeliness depends on.
@@ -38,7 +113,86 @@ pub struct AsOf {
     pub due_soon_days: i32,
 }
 
-/// One page of tasks, ordered by deadline (none last) then id, and the number of all matches.
+/// Appends the conditions of `filter` (every value bound, never spliced into the SQL).
+fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, as_of: AsOf) {
+    query.push(" where true");
+    if let Some(shortcoming) = filter.shortcoming {
+        query
+            .push(" and t.shortcoming_id = ")
+            .push_bind(shortcoming);
+    }
+    if let Some(units) = &filter.units {
+        query
+            .push(" and (t.lead_unit_id = any(")
+            .push_bind(units.clone())
+            .push(") or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any(")
+            .push_bind(units.clone())
+            .push(")))");
+    }
+    if let Some(status) = filter.status {
+        query.push(" and t.status = ").push_bind(status);
+    }
+    if let Some(timeliness) = filter.timeliness {
+        query
+            .push(" and task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, ")
+            .push_bind(as_of.today)
+            .push(", ")
+            .push_bind(as_of.due_soon_days)
+            .push(") = ")
+            .push_bind(timeliness);
+    }
+    if let Some(unit) = filter.lead_unit {
+        query.push(" and t.lead_unit_id = ").push_bind(unit);
+    }
+    if let Some(unit) = filter.coordinating_unit {
+        query
+            .push(" and exists (select 1 from task_coordinators cu where cu.task_id = t.id and cu.unit_id = ")
+            .push_bind(unit)
+            .push(")");
+    }
+    if let Some(field) = filter.field {
+        query
+            .push(" and t.shortcoming_id in (select id from shortcomings where field_id = ")
+            .push_bind(field)
+            .push(")");
+    }
+    if let Some(user) = filter.assignee {
+        query
+            .push(" and exists (select 1 from task_assignees a where a.task_id = t.id and a.user_id = ")
+            .push_bind(user)
+            .push(")");
+    }
+    if let Some(from) = filter.deadline_from {
+        query.push(" and t.deadline >= ").push_bind(from);
+    }
+    if let Some(to) = filter.deadline_to {
+        query.push(" and t.deadline <= ").push_bind(to);
+    }
+    if filter.briefing {
+        query.push(" and t.marked_for_briefing");
+    }
+    if filter.stale {
+        query.push(" and t.stale");
+    }
+    if let Some(text) = &filter.text {
+        // One trigram-indexed LIKE per word: "dat dai" finds "Đất đai".
+        for word in text.split_whitespace().take(8) {
+            query
+                .push(" and t.search_text like '%' || search_fold(")
+                .push_bind(escape_like(word))
+                .push(") || '%'");
+        }
+    }
+}
+
+/// Escapes LIKE wildcards typed by people, so "50%" means those characters.
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// One page of tasks in the filter's order, and the number of all matches.
 pub async fn list(
     executor: impl PgExecutor<'_> + Copy,
     filter: &TaskFilter,
@@ -46,39 +200,34 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<TaskListRow>, i64), sqlx::Error> {
-    let rows = sqlx::query_as(
+    let mut query = QueryBuilder::<Postgres>::new(
         "select t.id, t.code, t.title, t.shortcoming_id, s.code as shortcoming_code,
                 t.lead_unit_id, u.short_name as lead_unit_name, t.deadline, t.status,
-                t.percent_complete,
-                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $1, $2) as timeliness,
-                t.stale, t.marked_for_briefing
-         from tasks t
-         join shortcomings s on s.id = t.shortcoming_id
-         join units u on u.id = t.lead_unit_id
-         where ($3::bigint is null or t.shortcoming_id = $3)
-           and ($6::bigint[] is null or t.lead_unit_id = any($6)
-                or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any($6)))
-         order by t.deadline nulls last, t.id
-         limit $4 offset $5",
-    )
-    .bind(as_of.today)
-    .bind(as_of.due_soon_days)
-    .bind(filter.shortcoming)
-    .bind(limit)
-    .bind(offset)
-    .bind(&filter.units)
-    .fetch_all(executor)
-    .await?;
-    let total: i64 = sqlx::query_scalar(
-        "select count(*) from tasks t
-         where ($1::bigint is null or t.shortcoming_id = $1)
-           and ($2::bigint[] is null or t.lead_unit_id = any($2)
-                or exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = any($2)))",
-    )
-    .bind(filter.shortcoming)
-    .bind(&filter.units)
-    .fetch_one(executor)
-    .await?;
+                t.percent_complete, task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, ",
+    );
+    query
+        .push_bind(as_of.today)
+        .push(", ")
+        .push_bind(as_of.due_soon_days)
+        .push(
+            ") as timeliness, t.stale, t.marked_for_briefing
+             from tasks t
+             join shortcomings s on s.id = t.shortcoming_id
+             join units u on u.id = t.lead_unit_id",
+        );
+    push_conditions(&mut query, filter, as_of);
+    query
+        .push(" order by ")
+        .push(filter.sort.order_by())
+        .push(" limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset);
+    let rows = query.build_query_as().fetch_all(executor).await?;
+
+    let mut count = QueryBuilder::<Postgres>::new("select count(*) from tasks t");
+    push_conditions(&mut count, filter, as_of);
+    let total: i64 = count.build_query_scalar().fetch_one(executor).await?;
     Ok((rows, total))
 }
 

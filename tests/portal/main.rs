@@ -11,3 +11,4 @@ mod demo;
 mod lifecycle;
 mod migrations;
 mod pages;
+mod task_list;

@@ -87,6 +87,7 @@ pub async fn show(
     let filter = TaskFilter {
         shortcoming: Some(id),
         units: scope,
+        ..TaskFilter::default()
     };
     let (tasks, _) =
         task_queries::list(&state.pool, &filter, state.as_of(), TASKS_SHOWN, 0).await?;

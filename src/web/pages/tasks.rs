@@ -1,20 +1,123 @@
 //! The task list and a task's page.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 
 use super::{PAGE_SIZE, Pagination, parse_id, render};
+use serde::Deserialize;
+
+use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
 use crate::db::tasks::{
-    self as queries, AssigneeRow, CoordinatorRow, HistoryEntry, TaskDetail, TaskFilter, TaskListRow,
+    self as queries, AssigneeRow, CoordinatorRow, HistoryEntry, TaskDetail, TaskFilter,
+    TaskListRow, TaskSort,
 };
-use crate::domain::TaskId;
+use crate::domain::dates::parse_date;
+use crate::domain::{FieldId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::forms::optional;
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// The task list's filters as they stand in the URL (so a list can be bookmarked and shared).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub timeliness: String,
+    #[serde(default)]
+    pub lead: String,
+    #[serde(default)]
+    pub coordinating: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub shortcoming: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub briefing: String,
+    #[serde(default)]
+    pub stale: String,
+    #[serde(default)]
+    pub mine: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+fn id_of(raw: &str) -> Option<i64> {
+    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+fn flag(raw: &str) -> bool {
+    matches!(raw, "1" | "on" | "true")
+}
+
+impl ListQuery {
+    /// The filter these parameters ask for; values that mean nothing are left out.
+    fn filter(&self, session: &Session) -> TaskFilter {
+        TaskFilter {
+            units: session.user.actor.unit_scope(),
+            shortcoming: id_of(&self.shortcoming).map(ShortcomingId),
+            status: TaskStatus::ALL
+                .into_iter()
+                .find(|s| s.label_key().ends_with(&format!(".{}", self.status))),
+            timeliness: Timeliness::ALL
+                .into_iter()
+                .find(|t| t.label_key().ends_with(&format!(".{}", self.timeliness))),
+            lead_unit: id_of(&self.lead).map(UnitId),
+            coordinating_unit: id_of(&self.coordinating).map(UnitId),
+            field: id_of(&self.field).map(FieldId),
+            assignee: flag(&self.mine).then_some(session.user.id),
+            deadline_from: parse_date(&self.from),
+            deadline_to: parse_date(&self.to),
+            briefing: flag(&self.briefing),
+            stale: flag(&self.stale),
+            text: optional(&self.q),
+            sort: TaskSort::from_code(&self.sort).unwrap_or_default(),
+        }
+    }
+
+    /// The query string without the page, for the pagination links.
+    fn without_page(&self) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("timeliness", &self.timeliness),
+            ("lead", &self.lead),
+            ("coordinating", &self.coordinating),
+            ("field", &self.field),
+            ("shortcoming", &self.shortcoming),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("briefing", &self.briefing),
+            ("stale", &self.stale),
+            ("mine", &self.mine),
+            ("sort", &self.sort),
+        ];
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (*k, v.trim()))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+}
+
+/// Choices for the filter form.
+pub struct Choices {
+    pub units: Vec<UnitOption>,
+    pub fields: Vec<FieldRow>,
+    pub shortcomings: Vec<(ShortcomingId, String)>,
+}
 
 #[derive(Template)]
 #[template(path = "tasks/index.html")]
@@ -22,18 +125,40 @@ pub struct IndexPage {
     ctx: PageCtx,
     tasks: Vec<TaskListRow>,
     pagination: Pagination,
+    query: ListQuery,
+    base_query: String,
+    choices: Choices,
+    statuses: [TaskStatus; 5],
+    timeliness: [Timeliness; 6],
+    sorts: [TaskSort; 5],
+    filtered: bool,
 }
 
-/// `GET /tasks?page=N`: all tasks, by deadline, a page at a time.
+impl IndexPage {
+    pub fn status_code(&self, s: &TaskStatus) -> &'static str {
+        s.label_key().trim_start_matches("status.")
+    }
+
+    pub fn timeliness_code(&self, t: &Timeliness) -> &'static str {
+        t.label_key().trim_start_matches("timeliness.")
+    }
+
+    pub fn is(&self, value: &str, option: &str) -> bool {
+        value == option
+    }
+}
+
+/// `GET /tasks?…`: the tasks the user may see, filtered, sorted, a page at a time.
 pub async fn index(
     State(state): State<AppState>,
     ctx: PageCtx,
     session: Session,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let page = Pagination::requested(query.get("page").map(String::as_str));
-    let filter = TaskFilter {
-        units: session.user.actor.unit_scope(),
+    let page = Pagination::requested(Some(query.page.as_str()));
+    let filter = query.filter(&session);
+    let unscoped = TaskFilter {
+        units: filter.units.clone(),
         ..TaskFilter::default()
     };
     let (tasks, total) = queries::list(
@@ -48,10 +173,24 @@ pub async fn index(
     if tasks.is_empty() && page > pagination.pages {
         return Err(AppError::NotFound);
     }
+    let choices = Choices {
+        units: admin_queries::unit_options(&state.pool, None).await?,
+        fields: admin_queries::fields(&state.pool).await?,
+        shortcomings: sqlx::query_as("select id, code from shortcomings order by code")
+            .fetch_all(&state.pool)
+            .await?,
+    };
     render(&IndexPage {
         ctx,
         tasks,
         pagination,
+        base_query: query.without_page(),
+        query,
+        choices,
+        statuses: TaskStatus::ALL,
+        timeliness: Timeliness::ALL,
+        sorts: TaskSort::ALL,
+        filtered: filter != unscoped,
     })
 }
 
