@@ -130,10 +130,7 @@ async fn create_admin(pool: &PgPool, admin: NewAdmin) -> anyhow::Result<()> {
     db::migrate(pool).await?;
     let username = admin.username.trim().to_lowercase();
     let temporary = password::temporary();
-    let to_hash = temporary.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&to_hash))
-        .await?
-        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    let hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = pool.begin().await?;
     let unit: Option<i64> =
         sqlx::query_scalar("select id from units where lower(code) = lower($1)")

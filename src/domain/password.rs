@@ -63,6 +63,18 @@ pub fn verify(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash`] on a blocking thread: argon2 is slow on purpose and must not stall the async runtime.
+pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+}
+
+/// [`verify`] on a blocking thread.
+pub async fn verify_blocking(password: String, hash: String) -> anyhow::Result<bool> {
+    Ok(tokio::task::spawn_blocking(move || verify(&password, &hash)).await?)
+}
+
 /// A hash of nothing in particular, verified against when the user does not exist, so that an
 /// unknown username takes as long as a wrong password.
 pub fn dummy_hash() -> &'static str {

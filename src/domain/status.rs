@@ -110,6 +110,14 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    pub const ALL: [UnitKind; 5] = [
+        UnitKind::CityOffice,
+        UnitKind::Department,
+        UnitKind::District,
+        UnitKind::Division,
+        UnitKind::Commune,
+    ];
+
     pub fn label_key(self) -> &'static str {
         match self {
             UnitKind::CityOffice => "unit_kind.city_office",
@@ -134,6 +142,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// In the order a form offers them: the most common first.
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::UnitHead,
+        Role::CityReviewer,
+        Role::Viewer,
+        Role::Admin,
+    ];
+
     pub fn label_key(self) -> &'static str {
         match self {
             Role::Admin => "role.admin",
@@ -159,6 +176,15 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::ReviewConference,
+        SourceKind::MidTermReview,
+        SourceKind::Inspection,
+        SourceKind::StateAudit,
+        SourceKind::Supervision,
+        SourceKind::Other,
+    ];
+
     pub fn label_key(self) -> &'static str {
         match self {
             SourceKind::ReviewConference => "source_kind.review_conference",
@@ -170,6 +196,25 @@ impl SourceKind {
         }
     }
 }
+
+/// `code()` and `from_code()` for the enums whose catalog label is `"<group>.<code>"`: the code
+/// is what forms and URLs carry (`status=in_progress`), the label what people read.
+macro_rules! codes {
+    ($($t:ident),*) => {$(
+        impl $t {
+            pub fn code(self) -> &'static str {
+                let key = self.label_key();
+                &key[key.find('.').map_or(0, |dot| dot + 1)..]
+            }
+
+            pub fn from_code(code: &str) -> Option<$t> {
+                $t::ALL.into_iter().find(|v| v.code() == code)
+            }
+        }
+    )*};
+}
+
+codes!(TaskStatus, Timeliness, UnitKind, Role, SourceKind);
 
 /// What an entry of a task's history records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
@@ -226,6 +271,16 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), before);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        assert_eq!(TaskStatus::InProgress.code(), "in_progress");
+        assert_eq!(Role::from_code("city_reviewer"), Some(Role::CityReviewer));
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(UnitKind::from_code("planet"), None);
     }
 
     #[test]

@@ -9,7 +9,6 @@ mod rng;
 use std::collections::HashMap;
 use std::fmt;
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
@@ -78,10 +77,7 @@ pub async fn demo_sign_ins(pool: &PgPool) -> Result<Vec<(String, String)>, sqlx:
 /// Loads the demo data into an empty database, in one transaction, as of `now`; then brings
 /// the overdue and stale flags up to date, as the background job would.
 pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Result<DemoSummary> {
-    let password_hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD))
-        .await
-        .context("hashing the demo password")?
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
+    let password_hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let today = city_today(now, tz);
     let mut tx = pool.begin().await?;
     let mut loader = Loader {

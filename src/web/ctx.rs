@@ -39,11 +39,7 @@ impl RequestInfo {
                     .and_then(Lang::from_accept_language)
             })
             .unwrap_or(state.config.default_lang);
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-")
-            .to_owned();
+        let request_id = request_id(headers).unwrap_or("-").to_owned();
         let path = uri
             .path_and_query()
             .map(|pq| pq.as_str().to_owned())
@@ -54,6 +50,11 @@ impl RequestInfo {
             path,
         }
     }
+}
+
+/// The id the request-id layer gave this request (for logs, audit entries and error pages).
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
 
 /// The value of cookie `name`, if the request carries it.

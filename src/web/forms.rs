@@ -7,6 +7,13 @@ use std::collections::BTreeMap;
 pub struct FieldErrors(BTreeMap<&'static str, String>);
 
 impl FieldErrors {
+    /// One message beside one field.
+    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        errors
+    }
+
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.entry(field).or_insert_with(|| message.into());
     }
@@ -23,6 +30,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
 }
+
+/// A form with nothing in it but its CSRF token (a button that does one thing).
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}
 
 /// Trimmed text; `None` when empty.
 pub fn optional(value: &str) -> Option<String> {

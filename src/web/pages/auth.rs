@@ -13,8 +13,9 @@ use super::render;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::auth as queries;
 use crate::domain::password::{self, check_policy};
-use crate::web::ctx::{PageCtx, local_path};
+use crate::web::ctx::{PageCtx, local_path, request_id};
 use crate::web::error::AppError;
+use crate::web::forms::{FieldErrors, NoFields};
 use crate::web::session::{
     CsrfForm, Session, client_ip, random_token, see_other, session_cookie, session_id,
 };
@@ -136,15 +137,9 @@ pub async fn signin(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_owned());
-    let attempt = form.password.clone();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&attempt, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let matches = password::verify_blocking(form.password.clone(), hash).await?;
 
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = request_id(&headers).map(str::to_owned);
     let user = match (user, matches) {
         (Some(user), true) => user,
         (user, _) => {
@@ -237,17 +232,14 @@ pub async fn signin(
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 /// `POST /signout`: ends the session.
 pub async fn signout(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok());
+    let request_id = request_id(&headers);
     let mut tx = state.pool.begin().await?;
     queries::delete_session(&mut *tx, &session.id).await?;
     audit::record(
@@ -278,20 +270,6 @@ pub struct PasswordPage {
     forced: bool,
     errors: FieldErrors,
     done: bool,
-}
-
-/// Messages beside the fields of the change-password form.
-#[derive(Debug, Default)]
-pub struct FieldErrors {
-    pub current: Option<String>,
-    pub new: Option<String>,
-    pub confirm: Option<String>,
-}
-
-impl FieldErrors {
-    fn any(&self) -> bool {
-        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -334,23 +312,20 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     let user = &session.user;
     let current_hash = queries::password_hash(&state.pool, user.id).await?;
-    let current = form.current.clone();
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&current, &current_hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let current_ok = password::verify_blocking(form.current.clone(), current_hash).await?;
     let mut errors = FieldErrors::default();
     if !current_ok {
-        errors.current = Some(ctx.t("password.current_wrong").to_owned());
+        errors.add("current", ctx.t("password.current_wrong"));
     }
     if let Err(problem) = check_policy(&form.new, &user.username) {
-        errors.new = Some(ctx.t(problem.message_key()).to_owned());
+        errors.add("new", ctx.t(problem.message_key()));
     } else if form.new == form.current {
-        errors.new = Some(ctx.t("password.same_as_current").to_owned());
+        errors.add("new", ctx.t("password.same_as_current"));
     }
     if form.confirm != form.new {
-        errors.confirm = Some(ctx.t("password.mismatch").to_owned());
+        errors.add("confirm", ctx.t("password.mismatch"));
     }
-    if errors.any() {
+    if !errors.is_empty() {
         let forced = user.must_change_password;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -363,12 +338,8 @@ pub async fn change_password(
         )
             .into_response());
     }
-    let new = form.new.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))?;
-    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok());
+    let hash = password::hash_blocking(form.new.clone()).await?;
+    let request_id = request_id(&headers);
     let mut tx = state.pool.begin().await?;
     queries::set_password(&mut *tx, user.id, &hash, false).await?;
     let ended = queries::delete_user_sessions(&mut *tx, user.id, Some(&session.id)).await?;

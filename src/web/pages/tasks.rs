@@ -67,12 +67,8 @@ impl ListQuery {
         TaskFilter {
             units: session.user.actor.unit_scope(),
             shortcoming: id_of(&self.shortcoming).map(ShortcomingId),
-            status: TaskStatus::ALL
-                .into_iter()
-                .find(|s| s.label_key().ends_with(&format!(".{}", self.status))),
-            timeliness: Timeliness::ALL
-                .into_iter()
-                .find(|t| t.label_key().ends_with(&format!(".{}", self.timeliness))),
+            status: TaskStatus::from_code(&self.status),
+            timeliness: Timeliness::from_code(&self.timeliness),
             lead_unit: id_of(&self.lead).map(UnitId),
             coordinating_unit: id_of(&self.coordinating).map(UnitId),
             field: id_of(&self.field).map(FieldId),
@@ -135,14 +131,6 @@ pub struct IndexPage {
 }
 
 impl IndexPage {
-    pub fn status_code(&self, s: &TaskStatus) -> &'static str {
-        s.label_key().trim_start_matches("status.")
-    }
-
-    pub fn timeliness_code(&self, t: &Timeliness) -> &'static str {
-        t.label_key().trim_start_matches("timeliness.")
-    }
-
     pub fn is(&self, value: &str, option: &str) -> bool {
         value == option
     }

@@ -7,15 +7,15 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{request_id, snapshot};
+use super::{finish, snapshot};
 use crate::db::admin::{self as queries, FieldRow};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::domain::FieldId;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, violated_constraint};
 use crate::web::pages::{parse_id, render};
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -126,28 +126,27 @@ pub async fn create(
     let id = match queries::insert_field(&mut *tx, &code, &vi, &en).await {
         Ok(id) => id,
         Err(e) if violated_constraint(&e).as_deref() == Some("fields_code_key") => {
-            let mut errors = FieldErrors::default();
-            errors.add("code", ctx.t("admin.fields.code_taken"));
+            let errors = FieldErrors::one("code", ctx.t("admin.fields.code_taken"));
             return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "field.create",
             entity: "field",
             entity_id: Some(id.to_string()),
             after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/fields",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/fields"))
+    .await
 }
 
 /// `GET /admin/fields/{id}/edit`.
@@ -201,8 +200,7 @@ pub async fn update(
     let mut tx = state.pool.begin().await?;
     if let Err(e) = queries::update_field(&mut *tx, id, &code, &vi, &en).await {
         if violated_constraint(&e).as_deref() == Some("fields_code_key") {
-            let mut errors = FieldErrors::default();
-            errors.add("code", ctx.t("admin.fields.code_taken"));
+            let errors = FieldErrors::one("code", ctx.t("admin.fields.code_taken"));
             return form_page(
                 ctx,
                 Some(before),
@@ -213,21 +211,21 @@ pub async fn update(
         }
         return Err(e.into());
     }
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "field.update",
             entity: "field",
             entity_id: Some(id.to_string()),
             before: snapshot(&before),
             after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/fields",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/fields"))
+    .await
 }

@@ -7,9 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{request_id, snapshot};
+use super::{finish, snapshot};
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::files::{clean_name, sniff};
@@ -18,21 +18,8 @@ use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
 use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
-
-pub const KINDS: [SourceKind; 6] = [
-    SourceKind::ReviewConference,
-    SourceKind::MidTermReview,
-    SourceKind::Inspection,
-    SourceKind::StateAudit,
-    SourceKind::Supervision,
-    SourceKind::Other,
-];
-
-pub fn kind_code(kind: SourceKind) -> &'static str {
-    kind.label_key().trim_start_matches("source_kind.")
-}
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -104,12 +91,6 @@ pub struct FormPage {
     file_error: Option<String>,
 }
 
-impl FormPage {
-    pub fn kind_code(&self, kind: &SourceKind) -> &'static str {
-        kind_code(*kind)
-    }
-}
-
 fn form_page(
     ctx: PageCtx,
     source: Option<SourceAdminRow>,
@@ -122,7 +103,7 @@ fn form_page(
         source,
         form,
         errors,
-        kinds: KINDS,
+        kinds: SourceKind::ALL,
         files: Vec::new(),
         file_error: None,
     };
@@ -131,7 +112,7 @@ fn form_page(
 
 fn validate(ctx: &PageCtx, form: &SourceForm) -> Result<SourceValues, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let kind = KINDS.iter().copied().find(|k| kind_code(*k) == form.kind);
+    let kind = SourceKind::from_code(&form.kind);
     if kind.is_none() {
         errors.add("kind", ctx.t("form.choose"));
     }
@@ -186,9 +167,7 @@ pub async fn new_form(ctx: PageCtx) -> Result<Response, AppError> {
 }
 
 fn taken(ctx: &PageCtx) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    errors.add("doc_number", ctx.t("admin.sources.number_taken"));
-    errors
+    FieldErrors::one("doc_number", ctx.t("admin.sources.number_taken"))
 }
 
 /// `POST /admin/sources`.
@@ -212,22 +191,22 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "source.create",
             entity: "source",
             entity_id: Some(id.to_string()),
             after: snapshot(&values),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/sources",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/sources"))
+    .await
 }
 
 /// `GET /admin/sources/{id}/edit`.
@@ -251,7 +230,7 @@ async fn edit_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let form = SourceForm {
-        kind: kind_code(source.kind).to_owned(),
+        kind: source.kind.code().to_owned(),
         doc_number: source.doc_number.clone().unwrap_or_default(),
         doc_date: source.doc_date.map(format_date).unwrap_or_default(),
         issuing_body: source.issuing_body.clone(),
@@ -264,7 +243,7 @@ async fn edit_page(
         source: Some(source),
         form,
         errors: FieldErrors::default(),
-        kinds: KINDS,
+        kinds: SourceKind::ALL,
         files,
         file_error,
     };
@@ -321,10 +300,12 @@ pub async fn upload(
         session.user.id,
     )
     .await?;
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "source.attach_file",
             entity: "source",
             entity_id: Some(id.to_string()),
@@ -334,14 +315,12 @@ pub async fn upload(
                 "content_type": content_type,
                 "size_bytes": upload.content.len(),
             })),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("files.attached", Some(name)),
+        &format!("/admin/sources/{id}/edit"),
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "files.attached", Some(name)).await?;
-    Ok(see_other(&format!("/admin/sources/{id}/edit")))
+    .await
 }
 
 /// `POST /admin/sources/{id}`.
@@ -383,21 +362,21 @@ pub async fn update(
         }
         return Err(e.into());
     }
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "source.update",
             entity: "source",
             entity_id: Some(id.to_string()),
             before: snapshot(&before),
             after: snapshot(&values),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/sources",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/sources"))
+    .await
 }

@@ -6,24 +6,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{request_id, snapshot};
+use super::{finish, snapshot};
 use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::domain::{UnitId, UnitKind};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, checked, optional, violated_constraint};
+use crate::web::forms::{FieldErrors, NoFields, checked, optional, violated_constraint};
 use crate::web::pages::{parse_id, render};
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
-
-pub const KINDS: [UnitKind; 5] = [
-    UnitKind::CityOffice,
-    UnitKind::Department,
-    UnitKind::District,
-    UnitKind::Division,
-    UnitKind::Commune,
-];
 
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
@@ -72,7 +64,7 @@ impl UnitForm {
             code: row.code.clone(),
             name: row.name.clone(),
             short_name: row.short_name.clone(),
-            kind: kind_code(row.kind).to_owned(),
+            kind: row.kind.code().to_owned(),
             parent_id: row.parent_id.map(|p| p.to_string()).unwrap_or_default(),
             active: row.active.then(|| "on".to_owned()),
         }
@@ -81,10 +73,6 @@ impl UnitForm {
     pub fn is_active(&self) -> bool {
         checked(&self.active)
     }
-}
-
-pub fn kind_code(kind: UnitKind) -> &'static str {
-    kind.label_key().trim_start_matches("unit_kind.")
 }
 
 #[derive(Template)]
@@ -99,12 +87,6 @@ pub struct FormPage {
     problem: Option<String>,
     parents: Vec<UnitOption>,
     kinds: [UnitKind; 5],
-}
-
-impl FormPage {
-    pub fn kind_code(&self, kind: &UnitKind) -> &'static str {
-        kind_code(*kind)
-    }
 }
 
 async fn form_page(
@@ -125,7 +107,7 @@ async fn form_page(
         errors,
         problem,
         parents,
-        kinds: KINDS,
+        kinds: UnitKind::ALL,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -183,7 +165,7 @@ async fn validate(
     } else if short_name.chars().count() > 80 {
         errors.add("short_name", ctx.t("form.too_long"));
     }
-    let kind = KINDS.iter().copied().find(|k| kind_code(*k) == form.kind);
+    let kind = UnitKind::from_code(&form.kind);
     if kind.is_none() {
         errors.add("kind", ctx.t("form.choose"));
     }
@@ -255,8 +237,7 @@ pub async fn create(
     let id = match queries::insert_unit(&mut *tx, &values).await {
         Ok(id) => id,
         Err(e) if violated_constraint(&e).as_deref() == Some("units_code_key") => {
-            let mut errors = FieldErrors::default();
-            errors.add("code", ctx.t("admin.units.code_taken"));
+            let errors = FieldErrors::one("code", ctx.t("admin.units.code_taken"));
             return form_page(
                 &state,
                 ctx,
@@ -270,23 +251,23 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "unit.create",
             entity: "unit",
             entity_id: Some(id.to_string()),
             unit: Some(id),
             after: snapshot(&values),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/units",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/units"))
+    .await
 }
 
 /// `GET /admin/units/{id}/edit`.
@@ -342,8 +323,7 @@ pub async fn update(
     let mut tx = state.pool.begin().await?;
     if let Err(e) = queries::update_unit(&mut *tx, id, &values).await {
         if violated_constraint(&e).as_deref() == Some("units_code_key") {
-            let mut errors = FieldErrors::default();
-            errors.add("code", ctx.t("admin.units.code_taken"));
+            let errors = FieldErrors::one("code", ctx.t("admin.units.code_taken"));
             return form_page(
                 &state,
                 ctx,
@@ -362,28 +342,25 @@ pub async fn update(
         (false, true) => "unit.reactivate",
         _ => "unit.update",
     };
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action,
             entity: "unit",
             entity_id: Some(id.to_string()),
             unit: Some(id),
             before: snapshot(&before),
             after: snapshot(&values),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/units",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/units"))
+    .await
 }
-
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
 
 /// `POST /admin/units/{id}/delete`: only a unit nothing refers to (no tasks, users, sub-units,
 /// plans…); any other is deactivated instead.
@@ -393,7 +370,7 @@ pub async fn delete(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     let id = UnitId(parse_id(&raw)?);
     let unit = queries::unit(&state.pool, id)
@@ -419,20 +396,20 @@ pub async fn delete(
         .await;
     }
     queries::delete_unit(&mut *tx, id).await?;
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "unit.delete",
             entity: "unit",
             entity_id: Some(id.to_string()),
             before: snapshot(&unit),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.deleted", None),
+        "/admin/units",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.deleted", None).await?;
-    Ok(see_other("/admin/units"))
+    .await
 }

@@ -8,30 +8,20 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{request_id, snapshot};
+use super::{finish, snapshot};
 use crate::db::admin::{self as queries, UnitOption, UserRow, UserValues};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::db::auth as auth_queries;
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, checked, looks_like_email, optional, violated_constraint};
+use crate::web::forms::{
+    FieldErrors, NoFields, checked, looks_like_email, optional, violated_constraint,
+};
 use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
-
-pub const ROLES: [Role; 5] = [
-    Role::Officer,
-    Role::UnitHead,
-    Role::CityReviewer,
-    Role::Viewer,
-    Role::Admin,
-];
-
-pub fn role_code(role: Role) -> &'static str {
-    role.label_key().trim_start_matches("role.")
-}
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -127,7 +117,7 @@ impl UserForm {
             email: row.email.clone().unwrap_or_default(),
             phone: row.phone.clone().unwrap_or_default(),
             unit_id: row.unit_id.to_string(),
-            role: role_code(row.role).to_owned(),
+            role: row.role.code().to_owned(),
             active: row.active.then(|| "on".to_owned()),
         }
     }
@@ -148,12 +138,6 @@ pub struct FormPage {
     roles: [Role; 5],
 }
 
-impl FormPage {
-    pub fn role_code(&self, role: &Role) -> &'static str {
-        role_code(*role)
-    }
-}
-
 async fn form_page(
     state: &AppState,
     ctx: PageCtx,
@@ -171,7 +155,7 @@ async fn form_page(
             form,
             errors,
             units,
-            roles: ROLES,
+            roles: Role::ALL,
         })?,
     )
         .into_response())
@@ -256,7 +240,7 @@ async fn validate(
     if !unit_ok {
         errors.add("unit_id", ctx.t("admin.users.unit_unknown"));
     }
-    let role = ROLES.iter().copied().find(|r| role_code(*r) == form.role);
+    let role = Role::from_code(&form.role);
     if role.is_none() {
         errors.add("role", ctx.t("form.choose"));
     }
@@ -273,13 +257,6 @@ async fn validate(
         }),
         _ => Err(errors),
     }
-}
-
-async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
 }
 
 /// `POST /admin/users`: the account gets a temporary password, shown once to the administrator.
@@ -305,13 +282,12 @@ pub async fn create(
         }
     };
     let temporary = password::temporary();
-    let password_hash = hash(temporary.clone()).await?;
+    let password_hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = state.pool.begin().await?;
     let id = match queries::insert_user(&mut *tx, &values, &password_hash).await {
         Ok(id) => id,
         Err(e) if violated_constraint(&e).as_deref() == Some("users_username_key") => {
-            let mut errors = FieldErrors::default();
-            errors.add("username", ctx.t("admin.users.username_taken"));
+            let errors = FieldErrors::one("username", ctx.t("admin.users.username_taken"));
             return form_page(
                 &state,
                 ctx,
@@ -324,25 +300,23 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "user.create",
             entity: "user",
             entity_id: Some(id.to_string()),
             unit: Some(values.unit_id),
             after: snapshot(&values),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.users.created", Some(temporary)),
+        &format!("/admin/users/{id}/edit"),
     )
-    .await?;
-    tx.commit().await?;
-    session
-        .flash(&state, "admin.users.created", Some(temporary))
-        .await?;
-    Ok(see_other(&format!("/admin/users/{id}/edit")))
+    .await
 }
 
 /// `GET /admin/users/{id}/edit`.
@@ -397,8 +371,7 @@ pub async fn update(
     values.username = before.username.clone();
     if id == session.user.id && (!values.active || values.role != Role::Admin) {
         // An administrator cannot lock themselves out.
-        let mut errors = FieldErrors::default();
-        errors.add("role", ctx.t("admin.users.not_yourself"));
+        let errors = FieldErrors::one("role", ctx.t("admin.users.not_yourself"));
         return form_page(
             &state,
             ctx,
@@ -425,28 +398,25 @@ pub async fn update(
     };
     let mut after = snapshot(&values).unwrap_or_default();
     after["sessions_ended"] = json!(ended);
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action,
             entity: "user",
             entity_id: Some(id.to_string()),
             unit: Some(values.unit_id),
             before: snapshot(&before),
             after: Some(after),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.saved", None),
+        "/admin/users",
     )
-    .await?;
-    tx.commit().await?;
-    session.flash(&state, "admin.saved", None).await?;
-    Ok(see_other("/admin/users"))
+    .await
 }
-
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
 
 /// `POST /admin/users/{id}/reset-password`: a new temporary password, to be changed at the next
 /// sign-in; the user's sessions end.
@@ -455,34 +425,32 @@ pub async fn reset_password(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     let id = UserId(parse_id(&raw)?);
     let user = queries::user(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let temporary = password::temporary();
-    let password_hash = hash(temporary.clone()).await?;
+    let password_hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = state.pool.begin().await?;
     auth_queries::set_password(&mut *tx, id, &password_hash, true).await?;
     let ended = auth_queries::delete_user_sessions(&mut *tx, id, None).await?;
-    audit::record(
-        &mut *tx,
+    finish(
+        &state,
+        &session,
+        &headers,
+        tx,
         AuditEntry {
-            actor: Some(session.user.id),
             action: "user.reset_password",
             entity: "user",
             entity_id: Some(id.to_string()),
             unit: Some(user.unit_id),
             after: Some(json!({ "must_change_password": true, "sessions_ended": ended })),
-            request_id: request_id(&headers),
             ..Default::default()
         },
+        ("admin.users.password_reset", Some(temporary)),
+        &format!("/admin/users/{id}/edit"),
     )
-    .await?;
-    tx.commit().await?;
-    session
-        .flash(&state, "admin.users.password_reset", Some(temporary))
-        .await?;
-    Ok(see_other(&format!("/admin/users/{id}/edit")))
+    .await
 }
