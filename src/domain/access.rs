@@ -35,6 +35,78 @@ impl Actor {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// City reviewers and admins create and edit shortcomings, plans and tasks, decide
+    /// extensions, answer escalations and send reminders to any unit.
+    pub fn manages_tasks(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::CityReviewer)
+    }
+
+    /// True when the task's lead unit is one of this user's units.
+    fn in_lead_unit(&self, task: &TaskParties) -> bool {
+        self.units.contains(&task.lead)
+    }
+
+    fn is_head_of_lead(&self, task: &TaskParties) -> bool {
+        self.role == Role::UnitHead && self.in_lead_unit(task)
+    }
+
+    /// May report the task's progress (status, percent, note, evidence): the officers who
+    /// follow it or work in its lead unit, the lead unit's head, an admin.
+    pub fn may_report_progress(&self, task: &TaskParties) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::UnitHead => self.in_lead_unit(task),
+            Role::Officer => self.in_lead_unit(task) || task.assignees.contains(&self.id),
+            Role::CityReviewer | Role::Viewer => false,
+        }
+    }
+
+    /// May add a coordinating unit's contribution: staff of a coordinating unit (or an admin).
+    pub fn may_contribute(&self, task: &TaskParties) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::UnitHead | Role::Officer => task
+                .coordinators
+                .iter()
+                .any(|unit| self.units.contains(unit)),
+            Role::CityReviewer | Role::Viewer => false,
+        }
+    }
+
+    /// May confirm a reported completion or return it: the lead unit's head, the City.
+    pub fn may_confirm(&self, task: &TaskParties) -> bool {
+        self.manages_tasks() || self.is_head_of_lead(task)
+    }
+
+    /// May choose the officers who follow the task: the lead unit's head, the City.
+    pub fn may_assign(&self, task: &TaskParties) -> bool {
+        self.manages_tasks() || self.is_head_of_lead(task)
+    }
+
+    /// May ask for a new deadline or for the City's direction: the lead unit's head, an admin.
+    pub fn may_request_for_unit(&self, task: &TaskParties) -> bool {
+        self.is_admin() || self.is_head_of_lead(task)
+    }
+
+    /// May send a reminder about the task: the City to anyone; the lead unit's head to the
+    /// task's coordinating units.
+    pub fn may_remind(&self, task: &TaskParties) -> bool {
+        self.manages_tasks() || (self.is_head_of_lead(task) && !task.coordinators.is_empty())
+    }
+
+    /// May read the audit log: the City all of it, a unit head their units' entries.
+    pub fn reads_audit(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::CityReviewer | Role::UnitHead)
+    }
+}
+
+/// Who is involved in a task, as the permission rules need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskParties {
+    pub lead: UnitId,
+    pub coordinators: Vec<UnitId>,
+    pub assignees: Vec<UserId>,
 }
 
 #[cfg(test)]
@@ -59,6 +131,51 @@ mod tests {
         let district_head = actor(Role::UnitHead, &[10, 11, 12]);
         assert!(district_head.can_see_task(UnitId(12), &[]));
         assert_eq!(district_head.unit_scope(), Some(vec![10, 11, 12]));
+    }
+
+    fn task(lead: i64, coordinators: &[i64], assignees: &[i64]) -> TaskParties {
+        TaskParties {
+            lead: UnitId(lead),
+            coordinators: coordinators.iter().map(|u| UnitId(*u)).collect(),
+            assignees: assignees.iter().map(|u| UserId(*u)).collect(),
+        }
+    }
+
+    #[test]
+    fn the_design_table_for_task_actions() {
+        let led = task(10, &[20], &[]);
+        let coordinated = task(20, &[10], &[]);
+        let elsewhere = task(30, &[], &[]);
+        let officer = actor(Role::Officer, &[10]);
+        assert!(officer.may_report_progress(&led));
+        assert!(!officer.may_report_progress(&coordinated));
+        assert!(officer.may_contribute(&coordinated));
+        assert!(!officer.may_confirm(&led) && !officer.may_assign(&led));
+        assert!(!officer.may_request_for_unit(&led) && !officer.may_remind(&led));
+        // Assigned by name to another unit's task (e.g. seconded): may report on it.
+        assert!(officer.may_report_progress(&task(30, &[], &[1])));
+
+        let head = actor(Role::UnitHead, &[10]);
+        assert!(head.may_report_progress(&led) && head.may_confirm(&led));
+        assert!(head.may_assign(&led) && head.may_request_for_unit(&led));
+        assert!(head.may_remind(&led), "towards its coordinating units");
+        assert!(!head.may_remind(&task(10, &[], &[])), "nobody to remind");
+        assert!(!head.may_confirm(&coordinated) && !head.may_assign(&coordinated));
+        assert!(!head.may_report_progress(&elsewhere));
+
+        let reviewer = actor(Role::CityReviewer, &[1]);
+        assert!(reviewer.may_confirm(&elsewhere) && reviewer.may_assign(&elsewhere));
+        assert!(reviewer.may_remind(&elsewhere) && reviewer.manages_tasks());
+        assert!(!reviewer.may_report_progress(&elsewhere));
+        assert!(!reviewer.may_request_for_unit(&elsewhere));
+
+        let viewer = actor(Role::Viewer, &[1]);
+        assert!(!viewer.may_report_progress(&elsewhere) && !viewer.may_confirm(&elsewhere));
+        assert!(!viewer.may_contribute(&elsewhere) && !viewer.manages_tasks());
+        assert!(!viewer.reads_audit());
+
+        let admin = actor(Role::Admin, &[1]);
+        assert!(admin.may_report_progress(&elsewhere) && admin.may_request_for_unit(&elsewhere));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum Access {
     Public,
     /// Any signed-in user; what they see inside is limited by role and unit.
     SignedIn,
+    /// City reviewers and administrators: assigning, deciding, reminding.
+    Reviewer,
     /// Administrators only.
     Admin,
 }
@@ -215,21 +217,25 @@ pub fn route_table() -> Vec<RouteInfo> {
 pub fn router(state: AppState) -> Router {
     let mut public = Router::new();
     let mut signed_in = Router::new();
+    let mut reviewer = Router::new();
     let mut admin = Router::new();
     for (info, handler) in table(state.config.max_upload_bytes) {
         let group = match info.access {
             Access::Public => &mut public,
             Access::SignedIn => &mut signed_in,
+            Access::Reviewer => &mut reviewer,
             Access::Admin => &mut admin,
         };
         *group = std::mem::take(group).route(info.path, handler);
     }
     let signed_in = signed_in.route_layer(middleware::from_fn(session::require_signed_in));
+    let reviewer = reviewer.route_layer(middleware::from_fn(session::require_reviewer));
     let admin = admin.route_layer(middleware::from_fn(session::require_admin));
 
     Router::new()
         .merge(public)
         .merge(signed_in)
+        .merge(reviewer)
         .merge(admin)
         .fallback(error::not_found)
         .layer(CatchPanicLayer::custom(|_| {

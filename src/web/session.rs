@@ -231,6 +231,15 @@ pub async fn require_admin(request: Request, next: Next) -> Response {
     }
 }
 
+/// Route-group guard: City reviewers and administrators (assigning, deciding, reminding).
+pub async fn require_reviewer(request: Request, next: Next) -> Response {
+    match request.extensions().get::<Session>() {
+        Some(session) if session.user.actor.manages_tasks() => next.run(request).await,
+        Some(_) => AppError::Forbidden.into_response(),
+        None => AppError::Unauthenticated.into_response(),
+    }
+}
+
 /// Middleware (every route): a state-changing request must come from a page of this site.
 /// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
 /// is refused before any handler runs.
@@ -287,7 +296,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
             return Err(AppError::CsrfRejected);
         }
-        serde_urlencoded::from_bytes(&bytes)
+        // serde_html_form reads repeated names (checkboxes, multi-selects) into a `Vec`.
+        serde_html_form::from_bytes(&bytes)
             .map(CsrfForm)
             .map_err(|_| AppError::BadRequest)
     }

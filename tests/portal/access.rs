@@ -37,6 +37,9 @@ type Row = [Outcome; 6];
 const PUBLIC: Row = [Allowed; 6];
 const SIGNED_IN: Row = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
 const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
+/// City reviewers and admins: assigning, deciding, reminding.
+#[allow(dead_code)]
+const REVIEWER_ONLY: Row = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Allowed];
 /// A task of another unit: its staff may not see it; the City may.
 const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
 
