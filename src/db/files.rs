@@ -106,8 +106,11 @@ pub struct StoredFile {
     pub content_type: String,
     pub content: Vec<u8>,
     pub source_id: Option<SourceId>,
-    /// The task whose history the file is evidence in, if any.
+    /// The task the file is about: evidence in its history or a document of an extension
+    /// request.
     pub task_id: Option<i64>,
+    /// The unit whose remediation plan the file is.
+    pub plan_unit_id: Option<crate::domain::UnitId>,
 }
 
 pub async fn find(
@@ -115,8 +118,12 @@ pub async fn find(
     id: i64,
 ) -> Result<Option<StoredFile>, sqlx::Error> {
     sqlx::query_as(
-        "select a.file_name, a.content_type, a.content, a.source_id, tu.task_id
-         from attachments a left join task_updates tu on tu.id = a.task_update_id
+        "select a.file_name, a.content_type, a.content, a.source_id,
+                coalesce(tu.task_id, er.task_id) as task_id, p.unit_id as plan_unit_id
+         from attachments a
+         left join task_updates tu on tu.id = a.task_update_id
+         left join extension_requests er on er.id = a.extension_request_id
+         left join plans p on p.id = a.plan_id
          where a.id = $1",
     )
     .bind(id)

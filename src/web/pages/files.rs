@@ -13,8 +13,9 @@ use crate::web::error::AppError;
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
-/// `GET /files/{id}`: source documents are open to every signed-in user; evidence only to
-/// those who may see its task.
+/// `GET /files/{id}`: source documents are open to every signed-in user; evidence and
+/// extension documents only to those who may see the task; a plan's file to its unit and the
+/// City.
 pub async fn download(
     State(state): State<AppState>,
     session: Session,
@@ -39,6 +40,11 @@ pub async fn download(
             .actor
             .can_see_task(detail.lead_unit_id, &coordinating)
         {
+            return Err(AppError::Forbidden);
+        }
+    } else if let Some(unit) = file.plan_unit_id {
+        let actor = &session.user.actor;
+        if !(actor.sees_all_units() || actor.units.contains(&unit)) {
             return Err(AppError::Forbidden);
         }
     } else if file.source_id.is_none() {
