@@ -228,6 +228,8 @@ pub enum TaskUpdateKind {
     Contribution,
     Assignment,
     DeadlineChanged,
+    Edited,
+    EscalationAnswered,
 }
 
 /// State of an extension request.
