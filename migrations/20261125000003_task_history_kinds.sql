@@ -4,3 +4,6 @@
 -- "needs the City's direction" (status_before/status_after record that).
 alter type task_update_kind add value 'edited';
 alter type task_update_kind add value 'escalation_answered';
+
+-- The deadline a history entry set (an edit or a bulk change by the City), shown on the timeline.
+alter table task_updates add column deadline_after date;

@@ -28,6 +28,66 @@ impl FileRow {
     }
 }
 
+/// What a stored file belongs to (exactly one owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOwner {
+    Source(SourceId),
+    /// Evidence attached to an entry of a task's history.
+    TaskUpdate(i64),
+    /// The document supporting an extension request.
+    ExtensionRequest(i64),
+}
+
+impl FileOwner {
+    fn column(self) -> &'static str {
+        match self {
+            FileOwner::Source(_) => "source_id",
+            FileOwner::TaskUpdate(_) => "task_update_id",
+            FileOwner::ExtensionRequest(_) => "extension_request_id",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            FileOwner::Source(id) => id.0,
+            FileOwner::TaskUpdate(id) | FileOwner::ExtensionRequest(id) => id,
+        }
+    }
+}
+
+/// A file to store: its cleaned name, the type recognised from its content, the bytes.
+#[derive(Debug, Clone)]
+pub struct NewFile<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+}
+
+/// Stores a file for `owner`; returns its id.
+pub async fn insert(
+    executor: impl PgExecutor<'_>,
+    owner: FileOwner,
+    file: &NewFile<'_>,
+    uploaded_by: UserId,
+) -> Result<i64, sqlx::Error> {
+    let digest = Sha256::digest(file.content).to_vec();
+    // The column name comes from the enum above, never from input.
+    sqlx::query_scalar(&format!(
+        "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, {})
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        owner.column()
+    ))
+    .bind(file.file_name)
+    .bind(file.content_type)
+    .bind(file.content.len() as i64)
+    .bind(digest)
+    .bind(file.content)
+    .bind(uploaded_by)
+    .bind(owner.id())
+    .fetch_one(executor)
+    .await
+}
+
 /// Attaches a file to a source document.
 pub async fn insert_for_source(
     executor: impl PgExecutor<'_>,
@@ -37,20 +97,44 @@ pub async fn insert_for_source(
     content: &[u8],
     uploaded_by: UserId,
 ) -> Result<i64, sqlx::Error> {
-    let digest = Sha256::digest(content).to_vec();
-    sqlx::query_scalar(
-        "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, source_id)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    let file = NewFile {
+        file_name,
+        content_type,
+        content,
+    };
+    insert(executor, FileOwner::Source(source), &file, uploaded_by).await
+}
+
+/// The files in a task's history and of its extension requests, oldest first, each with the
+/// history entry or request it belongs to.
+pub async fn for_task(
+    executor: impl PgExecutor<'_>,
+    task: crate::domain::TaskId,
+) -> Result<Vec<TaskFile>, sqlx::Error> {
+    sqlx::query_as(
+        "select a.id, a.file_name, a.content_type, a.size_bytes, a.created_at,
+                a.task_update_id, a.extension_request_id
+         from attachments a join task_updates tu on tu.id = a.task_update_id
+         where tu.task_id = $1
+         union all
+         select a.id, a.file_name, a.content_type, a.size_bytes, a.created_at,
+                a.task_update_id, a.extension_request_id
+         from attachments a join extension_requests er on er.id = a.extension_request_id
+         where er.task_id = $1
+         order by id",
     )
-    .bind(file_name)
-    .bind(content_type)
-    .bind(content.len() as i64)
-    .bind(digest)
-    .bind(content)
-    .bind(uploaded_by)
-    .bind(source)
-    .fetch_one(executor)
+    .bind(task)
+    .fetch_all(executor)
     .await
+}
+
+/// A file of a task, with what it belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskFile {
+    #[sqlx(flatten)]
+    pub file: FileRow,
+    pub task_update_id: Option<i64>,
+    pub extension_request_id: Option<i64>,
 }
 
 /// The files of a source document, oldest first.

@@ -5,7 +5,9 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod files;
+pub mod notifications;
 pub mod shortcomings;
+pub mod task_work;
 pub mod tasks;
 
 use std::time::Duration;

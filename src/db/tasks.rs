@@ -260,6 +260,10 @@ pub struct TaskDetail {
     pub last_update_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub timeliness: Timeliness,
+    /// For the optimistic lock: forms send it back, a save is refused if it moved.
+    pub row_version: i32,
+    /// When this was read (the database's clock): what happened after it is "meanwhile".
+    pub read_at: DateTime<Utc>,
 }
 
 impl TaskDetail {
@@ -281,7 +285,8 @@ pub async fn find(
                 u.name as lead_unit_name, t.leader_in_charge, t.original_deadline, t.deadline,
                 t.status, t.percent_complete, t.completed_on, t.overdue_since, t.stale,
                 t.marked_for_briefing, t.reminder_count, t.last_update_at, t.created_at,
-                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $2, $3) as timeliness
+                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $2, $3) as timeliness,
+                t.row_version, now() as read_at
          from tasks t
          join shortcomings s on s.id = t.shortcoming_id
          join units u on u.id = t.lead_unit_id
@@ -399,62 +404,124 @@ pub struct HistoryEntry {
     pub note: String,
     pub date_value: Option<NaiveDate>,
     pub doc_number: Option<String>,
+    /// The unit a reminder was sent to.
+    pub target_unit: Option<String>,
+    /// The history row or extension request the entry comes from (for its files).
+    pub update_id: Option<i64>,
+    pub extension_id: Option<i64>,
+    /// Evidence and documents attached to this entry.
+    #[sqlx(skip)]
+    pub files: Vec<crate::db::files::FileRow>,
 }
 
-/// The task's whole timeline, newest first: updates, extension requests and decisions,
-/// escalations and answers, reminders.
+impl HistoryEntry {
+    /// For an edit by the City, the catalog keys of what changed (the note holds their codes).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        if self.event != HistoryEvent::Edited {
+            return Vec::new();
+        }
+        self.note
+            .split(',')
+            .filter_map(|code| EDITABLE_FIELDS.iter().find(|(c, _)| *c == code.trim()))
+            .map(|(_, key)| *key)
+            .collect()
+    }
+
+    /// The free text of the entry (an edit's note is its list of changed fields instead).
+    pub fn text(&self) -> &str {
+        if self.event == HistoryEvent::Edited {
+            ""
+        } else {
+            &self.note
+        }
+    }
+}
+
+/// The task details the City may change, as recorded in an edit's note, with their labels.
+pub const EDITABLE_FIELDS: [(&str, &str); 10] = [
+    ("shortcoming", "task.shortcoming"),
+    ("plan", "task.plan"),
+    ("title", "task.title"),
+    ("description", "task.description"),
+    ("expected_result", "task.expected_result"),
+    ("lead_unit", "task.lead_unit"),
+    ("coordinators", "task.coordinating_units"),
+    ("leader_in_charge", "task.leader_in_charge"),
+    ("deadline", "task.deadline"),
+    ("assignees", "task.assignees"),
+];
+
+/// The task's timeline, newest first (only entries after `since`, when given): updates,
+/// extension requests and decisions, escalations, reminders; each with its files.
 pub async fn history(
-    executor: impl PgExecutor<'_>,
+    executor: impl PgExecutor<'_> + Copy,
     id: TaskId,
+    since: Option<DateTime<Utc>>,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    sqlx::query_as(
+    let mut entries: Vec<HistoryEntry> = sqlx::query_as(
         "select * from (
              select tu.created_at as at, tu.kind::text as event, us.full_name as actor_name,
                     un.short_name as unit_name, tu.status_after, tu.percent, tu.note,
-                    null::date as date_value, null::text as doc_number
+                    tu.deadline_after as date_value, null::text as doc_number,
+                    null::text as target_unit, tu.id as update_id, null::bigint as extension_id
              from task_updates tu
              left join users us on us.id = tu.author_id
              join units un on un.id = tu.unit_id
              where tu.task_id = $1
            union all
              select e.created_at, 'extension_requested', us.full_name, un.short_name, null, null,
-                    e.reason, e.proposed_deadline, e.doc_number
+                    e.reason, e.proposed_deadline, e.doc_number, null, null, e.id
              from extension_requests e
              join users us on us.id = e.requested_by
              join units un on un.id = us.unit_id
              where e.task_id = $1
            union all
              select e.decided_at, 'extension_' || e.status::text, us.full_name, un.short_name,
-                    null, null, e.decision_note, e.proposed_deadline, null
+                    null, null, e.decision_note, e.proposed_deadline, null, null, null, null
              from extension_requests e
              join users us on us.id = e.decided_by
              join units un on un.id = us.unit_id
              where e.task_id = $1 and e.status <> 'pending'
            union all
              select es.created_at, 'escalation_raised', us.full_name, un.short_name, null, null,
-                    es.question, null, null
+                    es.question, null, null, null, null, null
              from escalations es
              join users us on us.id = es.raised_by
              join units un on un.id = us.unit_id
              where es.task_id = $1
            union all
-             select es.responded_at, 'escalation_answered', us.full_name, un.short_name, null,
-                    null, coalesce(es.response, ''), null, null
-             from escalations es
-             join users us on us.id = es.responded_by
-             join units un on un.id = us.unit_id
-             where es.task_id = $1 and es.status = 'answered'
-           union all
              select r.created_at, 'reminder', us.full_name, un.short_name, null, null,
-                    r.message, null, r.doc_number
+                    r.message, null, r.doc_number, tu.short_name, null, null
              from reminders r
              join users us on us.id = r.sent_by
              join units un on un.id = us.unit_id
+             left join units tu on tu.id = r.unit_id
              where r.task_id = $1
          ) h
+         where $2::timestamptz is null or at > $2
          order by at desc, event",
     )
     .bind(id)
+    .bind(since)
     .fetch_all(executor)
-    .await
+    .await?;
+    if entries
+        .iter()
+        .any(|e| e.update_id.is_some() || e.extension_id.is_some())
+    {
+        let files = crate::db::files::for_task(executor, id).await?;
+        for entry in &mut entries {
+            entry.files = files
+                .iter()
+                .filter(|f| {
+                    (entry.update_id.is_some() && f.task_update_id == entry.update_id)
+                        || (entry.extension_id.is_some()
+                            && entry.event == HistoryEvent::ExtensionRequested
+                            && f.extension_request_id == entry.extension_id)
+                })
+                .map(|f| f.file.clone())
+                .collect();
+        }
+    }
+    Ok(entries)
 }

@@ -32,3 +32,12 @@ id_type!(
     /// A remediation task.
     TaskId,
 );
+
+impl TaskId {
+    /// True when `list` holds this id (templates: ticked rows of a list; a `Vec` so the
+    /// template's optional argument has a sized type).
+    #[allow(clippy::ptr_arg)]
+    pub fn is_in(self, list: &Vec<TaskId>) -> bool {
+        list.contains(&self)
+    }
+}

@@ -292,3 +292,21 @@ mod tests {
         }
     }
 }
+
+/// What a notification is about (DESIGN.md §3, issue of the notifications).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "notification_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Assigned,
+    Overdue,
+    DueSoon,
+    Stale,
+    Returned,
+    Confirmed,
+    ExtensionDecided,
+    EscalationAnswered,
+    Reminder,
+    ReportDue,
+    ReportLate,
+}

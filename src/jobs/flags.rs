@@ -4,49 +4,15 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::TaskId;
 
 /// Flags tasks and plans whose deadline has passed (today, in the City's time zone, is after
 /// it) and that are not done, and clears flags that no longer hold (deadline moved, task done).
 pub async fn flag_overdue(pool: &PgPool, today: NaiveDate) -> Result<Value, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let tasks_flagged: i64 = sqlx::query_scalar(
-        "with changed as (
-             update tasks set overdue = true, overdue_since = deadline + 1
-             where status <> 'done' and deadline < $1 and not overdue
-             returning id, lead_unit_id, deadline
-         ), logged as (
-             insert into audit_log (action, entity, entity_id, unit_id, before, after)
-             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
-                    jsonb_build_object('overdue', false),
-                    jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
-             from changed
-         )
-         select count(*) from changed",
-    )
-    .bind(today)
-    .fetch_one(&mut *tx)
-    .await?;
-    let tasks_cleared: i64 = sqlx::query_scalar(
-        "with changed as (
-             update tasks t set overdue = false, overdue_since = null
-             from (select id, overdue_since from tasks
-                   where overdue and (status = 'done' or deadline is null or deadline >= $1)
-                   for update) old
-             where t.id = old.id
-             returning t.id, t.lead_unit_id, old.overdue_since
-         ), logged as (
-             insert into audit_log (action, entity, entity_id, unit_id, before, after)
-             select 'task.clear_overdue', 'task', id::text, lead_unit_id,
-                    jsonb_build_object('overdue', true, 'overdue_since', overdue_since),
-                    jsonb_build_object('overdue', false)
-             from changed
-         )
-         select count(*) from changed",
-    )
-    .bind(today)
-    .fetch_one(&mut *tx)
-    .await?;
+    let tasks = update_task_flags(&mut tx, today, None).await?;
     let plans_flagged: i64 = sqlx::query_scalar(
         "with changed as (
              update plans set overdue = true, overdue_since = issue_deadline + 1
@@ -82,11 +48,104 @@ pub async fn flag_overdue(pool: &PgPool, today: NaiveDate) -> Result<Value, sqlx
     .await?;
     tx.commit().await?;
     Ok(json!({
-        "tasks_flagged": tasks_flagged,
-        "tasks_cleared": tasks_cleared,
+        "tasks_flagged": tasks.flagged,
+        "tasks_cleared": tasks.cleared,
+        "briefing_marked": tasks.briefing_marked,
+        "briefing_cleared": tasks.briefing_cleared,
         "plans_flagged": plans_flagged,
         "plans_cleared": plans_cleared,
     }))
+}
+
+/// What [`update_task_flags`] changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskFlagChanges {
+    pub flagged: i64,
+    pub cleared: i64,
+    pub briefing_marked: i64,
+    pub briefing_cleared: i64,
+}
+
+/// Brings the overdue flag and the briefing mark of every task (or of `only` that one) in line
+/// with `today`: overdue when today is after the current deadline and the task is not done;
+/// marked for the leadership briefing while overdue with more than three reminders (Hanoi
+/// practice). The background job and every action that moves a deadline, finishes a task or
+/// sends a reminder call this same function, in their transaction, so pages never disagree
+/// with the flags.
+pub async fn update_task_flags(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    only: Option<TaskId>,
+) -> Result<TaskFlagChanges, sqlx::Error> {
+    let flagged: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks set overdue = true, overdue_since = deadline + 1
+             where status <> 'done' and deadline < $1 and not overdue
+               and ($2::bigint is null or id = $2)
+             returning id, lead_unit_id, deadline
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', false),
+                    jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .bind(only)
+    .fetch_one(&mut *conn)
+    .await?;
+    let cleared: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks t set overdue = false, overdue_since = null
+             from (select id, overdue_since from tasks
+                   where overdue and (status = 'done' or deadline is null or deadline >= $1)
+                     and ($2::bigint is null or id = $2)
+                   for update) old
+             where t.id = old.id
+             returning t.id, t.lead_unit_id, old.overdue_since
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.clear_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', true, 'overdue_since', overdue_since),
+                    jsonb_build_object('overdue', false)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .bind(only)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (briefing_marked, briefing_cleared): (i64, i64) = sqlx::query_as(
+        "with changed as (
+             update tasks set marked_for_briefing = not marked_for_briefing
+             where marked_for_briefing <> (overdue and reminder_count > 3)
+               and ($1::bigint is null or id = $1)
+             returning id, lead_unit_id, marked_for_briefing, reminder_count
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select case when marked_for_briefing then 'task.mark_briefing' else 'task.clear_briefing' end,
+                    'task', id::text, lead_unit_id,
+                    jsonb_build_object('marked_for_briefing', not marked_for_briefing),
+                    jsonb_build_object('marked_for_briefing', marked_for_briefing,
+                                       'reminder_count', reminder_count)
+             from changed
+         )
+         select count(*) filter (where marked_for_briefing),
+                count(*) filter (where not marked_for_briefing)
+         from changed",
+    )
+    .bind(only)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(TaskFlagChanges {
+        flagged,
+        cleared,
+        briefing_marked,
+        briefing_cleared,
+    })
 }
 
 /// Marks open tasks with no update for `stale_days` days as stale, and unmarks tasks that

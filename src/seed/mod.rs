@@ -737,15 +737,13 @@ impl Loader<'_> {
                 .execute(&mut *self.conn)
                 .await?;
             }
-            // Hanoi practice: an overdue task reminded more than three times goes to the
-            // leadership briefing.
-            sqlx::query(
-                "update tasks set reminder_count = $2, marked_for_briefing = $2 > 3 where id = $1",
-            )
-            .bind(task)
-            .bind(count as i32)
-            .execute(&mut *self.conn)
-            .await?;
+            // The briefing mark (overdue and reminded more than three times) is set by the
+            // overdue scan that runs after loading.
+            sqlx::query("update tasks set reminder_count = $2 where id = $1")
+                .bind(task)
+                .bind(count as i32)
+                .execute(&mut *self.conn)
+                .await?;
         }
         sqlx::query("update tasks set last_update_at = $2 where id = $1")
             .bind(task)

@@ -187,3 +187,65 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
         Ok(form)
     }
 }
+
+/// A file that passed the checks: a kind the portal accepts (by content), within the size limit.
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub content: Vec<u8>,
+}
+
+impl CheckedFile {
+    pub fn as_new(&self) -> crate::db::files::NewFile<'_> {
+        crate::db::files::NewFile {
+            file_name: &self.file_name,
+            content_type: self.content_type,
+            content: &self.content,
+        }
+    }
+}
+
+/// Most files one form takes at once.
+pub const MAX_FILES_PER_FORM: usize = 10;
+
+/// Checks the files sent in `field` of a multipart form: each recognised by its content as
+/// PDF, Word, Excel or an image, the request within the size limit. `Err` is the message for
+/// the form, in the user's language; `required` asks for at least one file.
+pub fn check_files(
+    ctx: &super::ctx::PageCtx,
+    form: &MultipartForm,
+    field: &str,
+    max_upload_bytes: usize,
+    required: bool,
+) -> Result<Vec<CheckedFile>, String> {
+    use crate::domain::files::{clean_name, sniff};
+    if form.too_large {
+        return Err(ctx.tf("files.too_large", max_upload_bytes / (1024 * 1024)));
+    }
+    let uploads: Vec<&Upload> = form
+        .files
+        .iter()
+        .filter(|f| f.field == field && !(f.file_name.is_empty() && f.content.is_empty()))
+        .collect();
+    if uploads.is_empty() && required {
+        return Err(ctx.t("files.missing").to_owned());
+    }
+    if uploads.len() > MAX_FILES_PER_FORM {
+        return Err(ctx.tf("files.too_many", MAX_FILES_PER_FORM));
+    }
+    uploads
+        .into_iter()
+        .map(|upload| {
+            let name = clean_name(&upload.file_name);
+            match sniff(&upload.content) {
+                Some(kind) if !upload.content.is_empty() => Ok(CheckedFile {
+                    content_type: kind.content_type(&name),
+                    file_name: name,
+                    content: upload.content.clone(),
+                }),
+                _ => Err(ctx.tf("files.forbidden_type_named", name)),
+            }
+        })
+        .collect()
+}

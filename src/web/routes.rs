@@ -86,6 +86,67 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
+        // Work on a task: each handler checks the user's part in the task (DESIGN.md §5).
+        r(
+            "POST",
+            "/tasks/{id}/progress",
+            SignedIn,
+            post(tasks::report_progress).layer(upload_limit),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/contributions",
+            SignedIn,
+            post(tasks::contribute).layer(upload_limit),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/confirm",
+            SignedIn,
+            post(tasks::confirm),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/return",
+            SignedIn,
+            post(tasks::return_for_rework),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/assignees",
+            SignedIn,
+            post(tasks::assign),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/extensions",
+            SignedIn,
+            post(tasks::request_extension).layer(upload_limit),
+        ),
+        r(
+            "POST",
+            "/tasks/{id}/reminders",
+            SignedIn,
+            post(tasks::remind),
+        ),
+        // The City assigns and decides.
+        r("GET", "/tasks/new", Reviewer, get(tasks::new_form)),
+        r("POST", "/tasks", Reviewer, post(tasks::create)),
+        r("GET", "/tasks/{id}/edit", Reviewer, get(tasks::edit_form)),
+        r("POST", "/tasks/{id}", Reviewer, post(tasks::update)),
+        r("POST", "/tasks/bulk", Reviewer, post(tasks::bulk)),
+        r(
+            "POST",
+            "/extensions/{id}/decision",
+            Reviewer,
+            post(tasks::decide_extension),
+        ),
+        r(
+            "POST",
+            "/escalations/{id}/answer",
+            Reviewer,
+            post(tasks::answer_escalation),
+        ),
         r(
             "GET",
             "/account/password",

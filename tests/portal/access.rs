@@ -38,8 +38,15 @@ const PUBLIC: Row = [Allowed; 6];
 const SIGNED_IN: Row = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
 const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
 /// City reviewers and admins: assigning, deciding, reminding.
-#[allow(dead_code)]
 const REVIEWER_ONLY: Row = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Allowed];
+/// Reporting on the unit's own task: its staff and admins, not the City's readers.
+const UNIT_STAFF: Row = [SignIn, Allowed, Allowed, Forbidden, Forbidden, Allowed];
+/// Deciding on the unit's own task: its head and the City.
+const HEAD_OR_CITY: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allowed];
+/// Asking the City on the unit's behalf: its head (and admins).
+const HEAD_ONLY: Row = [SignIn, Forbidden, Allowed, Forbidden, Forbidden, Allowed];
+/// A coordinating unit's contribution, on a task the personas' unit leads: admins only.
+const COORDINATORS_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
 /// A task of another unit: its staff may not see it; the City may.
 const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
 
@@ -57,6 +64,20 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/tasks", SIGNED_IN),
         ("GET", "/tasks/{id}", SIGNED_IN),
+        ("POST", "/tasks/{id}/progress", UNIT_STAFF),
+        ("POST", "/tasks/{id}/contributions", COORDINATORS_ONLY),
+        ("POST", "/tasks/{id}/confirm", HEAD_OR_CITY),
+        ("POST", "/tasks/{id}/return", HEAD_OR_CITY),
+        ("POST", "/tasks/{id}/assignees", HEAD_OR_CITY),
+        ("POST", "/tasks/{id}/extensions", HEAD_ONLY),
+        ("POST", "/tasks/{id}/reminders", HEAD_OR_CITY),
+        ("GET", "/tasks/new", REVIEWER_ONLY),
+        ("POST", "/tasks", REVIEWER_ONLY),
+        ("GET", "/tasks/{id}/edit", REVIEWER_ONLY),
+        ("POST", "/tasks/{id}", REVIEWER_ONLY),
+        ("POST", "/tasks/bulk", REVIEWER_ONLY),
+        ("POST", "/extensions/{id}/decision", REVIEWER_ONLY),
+        ("POST", "/escalations/{id}/answer", REVIEWER_ONLY),
         ("GET", "/account/password", SIGNED_IN),
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
@@ -87,6 +108,9 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/admin/sources/{id}/files", ADMIN_ONLY),
     ]
 }
+
+/// Routes whose forms carry files (sent as multipart, as the browser does).
+const MULTIPART: [&str; 3] = ["/progress", "/contributions", "/extensions"];
 
 fn outcome(response: &TestResponse) -> Outcome {
     match response.status {
@@ -131,7 +155,16 @@ async fn every_route_answers_every_role_as_the_design_says() {
         "every route needs a rule in this test, and every rule a route"
     );
 
-    let own_task = id(&app, "select t.id from tasks t join units u on u.id = t.lead_unit_id where u.code = 'STNMT' order by t.id limit 1").await;
+    // A task the personas' unit leads, with a coordinating unit (so its head may remind).
+    let own_task = id(
+        &app,
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'STNMT' and exists (select 1 from task_coordinators c where c.task_id = t.id)
+         order by t.id limit 1",
+    )
+    .await;
+    let extension = id(&app, "select min(id) from extension_requests").await;
+    let escalation = id(&app, "select min(id) from escalations").await;
     let other_task = id(
         &app,
         "select t.id from tasks t join units u on u.id = t.lead_unit_id
@@ -167,7 +200,9 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/admin/users/{id}", &format!("/admin/users/{user}"))
             .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
             .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
-            .replace("/files/{id}", &format!("/files/{file}"));
+            .replace("/files/{id}", &format!("/files/{file}"))
+            .replace("/extensions/{id}", &format!("/extensions/{extension}"))
+            .replace("/escalations/{id}", &format!("/escalations/{escalation}"));
         assert!(!path.contains('{'), "no value for {pattern}");
         cases.push((method.to_string(), path, *row));
     }
@@ -189,6 +224,9 @@ async fn every_route_answers_every_role_as_the_design_says() {
             let response = match (method.as_str(), &session) {
                 ("GET", Some(s)) => app.get_as(s, path).await,
                 ("GET", None) => app.get(path).await,
+                (_, Some(s)) if MULTIPART.iter().any(|suffix| path.ends_with(suffix)) => {
+                    app.post_multipart_as(s, path, &[], &[]).await
+                }
                 (_, Some(s)) => app.post_as(s, path, &[]).await,
                 (_, None) => {
                     app.post_form(path, &[], &[("origin", "http://portal.test")])

@@ -1,24 +1,32 @@
-//! The task list and a task's page.
+//! Tasks: the list, a task's page, and what people do on it.
+
+mod edit;
+mod page;
+mod requests;
+mod work;
+
+pub use edit::{bulk, create, edit_form, new_form, update};
+pub use page::show;
+pub use requests::{answer_escalation, decide_extension, remind, request_extension};
+pub use work::{assign, confirm, contribute, report_progress, return_for_rework};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 
-use super::{PAGE_SIZE, Pagination, parse_id, render};
+use super::{PAGE_SIZE, Pagination, render};
 use serde::Deserialize;
 
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
-use crate::db::tasks::{
-    self as queries, AssigneeRow, CoordinatorRow, HistoryEntry, TaskDetail, TaskFilter,
-    TaskListRow, TaskSort,
-};
+use crate::db::tasks::{self as queries, TaskFilter, TaskListRow, TaskSort};
 use crate::domain::dates::parse_date;
-use crate::domain::{FieldId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId};
+use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::optional;
+use crate::web::forms::{FieldErrors, optional};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+use edit::BulkForm;
 
 /// The task list's filters as they stand in the URL (so a list can be bookmarked and shared).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,6 +56,8 @@ pub struct ListQuery {
     #[serde(default)]
     pub mine: String,
     #[serde(default)]
+    pub assignee: String,
+    #[serde(default)]
     pub sort: String,
     #[serde(default)]
     pub page: String,
@@ -72,7 +82,11 @@ impl ListQuery {
             lead_unit: id_of(&self.lead).map(UnitId),
             coordinating_unit: id_of(&self.coordinating).map(UnitId),
             field: id_of(&self.field).map(FieldId),
-            assignee: flag(&self.mine).then_some(session.user.id),
+            assignee: if flag(&self.mine) {
+                Some(session.user.id)
+            } else {
+                id_of(&self.assignee).map(crate::domain::UserId)
+            },
             deadline_from: parse_date(&self.from),
             deadline_to: parse_date(&self.to),
             briefing: flag(&self.briefing),
@@ -83,7 +97,7 @@ impl ListQuery {
     }
 
     /// The query string without the page, for the pagination links.
-    fn without_page(&self) -> String {
+    pub(super) fn without_page(&self) -> String {
         let pairs = [
             ("q", &self.q),
             ("status", &self.status),
@@ -97,6 +111,7 @@ impl ListQuery {
             ("briefing", &self.briefing),
             ("stale", &self.stale),
             ("mine", &self.mine),
+            ("assignee", &self.assignee),
             ("sort", &self.sort),
         ];
         let kept: Vec<(&str, &str)> = pairs
@@ -113,6 +128,8 @@ pub struct Choices {
     pub units: Vec<UnitOption>,
     pub fields: Vec<FieldRow>,
     pub shortcomings: Vec<(ShortcomingId, String)>,
+    /// Officers to filter by (of the chosen lead unit, or the user's unit).
+    pub assignees: Vec<crate::db::task_work::Officer>,
 }
 
 #[derive(Template)]
@@ -128,11 +145,24 @@ pub struct IndexPage {
     timeliness: [Timeliness; 6],
     sorts: [TaskSort; 5],
     filtered: bool,
+    /// City reviewers and admins may act on the ticked tasks.
+    can_bulk: bool,
+    bulk: BulkForm,
+    errors: FieldErrors,
 }
 
 impl IndexPage {
     pub fn is(&self, value: &str, option: &str) -> bool {
         value == option
+    }
+
+    /// The rows ticked in a refused bulk action.
+    pub fn ticked_ids(&self) -> Vec<crate::domain::TaskId> {
+        self.bulk
+            .task
+            .iter()
+            .filter_map(|t| t.trim().parse().ok().map(crate::domain::TaskId))
+            .collect()
     }
 }
 
@@ -143,8 +173,19 @@ pub async fn index(
     session: Session,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
+    list_page(&state, ctx, &session, query, None).await
+}
+
+/// The task list; with `bulk`, a refused bulk action's ticks, values and messages.
+async fn list_page(
+    state: &AppState,
+    ctx: PageCtx,
+    session: &Session,
+    query: ListQuery,
+    bulk: Option<(BulkForm, FieldErrors)>,
+) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(Some(query.page.as_str()));
-    let filter = query.filter(&session);
+    let filter = query.filter(session);
     let unscoped = TaskFilter {
         units: filter.units.clone(),
         ..TaskFilter::default()
@@ -161,13 +202,23 @@ pub async fn index(
     if tasks.is_empty() && page > pagination.pages {
         return Err(AppError::NotFound);
     }
+    // Officers to filter by: those of the chosen lead unit, or of the user's own unit.
+    let assignee_unit = filter
+        .lead_unit
+        .or_else(|| (!session.user.actor.sees_all_units()).then_some(session.user.unit_id));
+    let assignees = match assignee_unit {
+        Some(unit) => crate::db::task_work::assignable(&state.pool, unit).await?,
+        None => Vec::new(),
+    };
     let choices = Choices {
         units: admin_queries::unit_options(&state.pool, None).await?,
         fields: admin_queries::fields(&state.pool).await?,
         shortcomings: sqlx::query_as("select id, code from shortcomings order by code")
             .fetch_all(&state.pool)
             .await?,
+        assignees,
     };
+    let (bulk, errors) = bulk.unwrap_or_default();
     render(&IndexPage {
         ctx,
         tasks,
@@ -179,46 +230,64 @@ pub async fn index(
         timeliness: Timeliness::ALL,
         sorts: TaskSort::ALL,
         filtered: filter != unscoped,
+        can_bulk: session.user.actor.manages_tasks(),
+        bulk,
+        errors,
     })
 }
 
-#[derive(Template)]
-#[template(path = "tasks/show.html")]
-pub struct ShowPage {
-    ctx: PageCtx,
-    task: TaskDetail,
-    coordinators: Vec<CoordinatorRow>,
-    assignees: Vec<AssigneeRow>,
-    history: Vec<HistoryEntry>,
-}
-
-/// `GET /tasks/{id}`: the task, who is responsible, and its whole history.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    session: Session,
-    Path(raw_id): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let id = TaskId(parse_id(&raw_id)?);
-    let task = queries::find(&state.pool, id, state.as_of())
+/// Who is involved in the task, if the user may see it: 404 for an unknown task, the 403 page
+/// for another unit's.
+async fn visible(
+    state: &AppState,
+    session: &Session,
+    id: crate::domain::TaskId,
+) -> Result<crate::domain::access::TaskParties, AppError> {
+    let parties = crate::db::task_work::parties(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let coordinators = queries::coordinators(&state.pool, id).await?;
-    let coordinating: Vec<_> = coordinators.iter().map(|c| c.unit_id).collect();
     if !session
         .user
         .actor
-        .can_see_task(task.lead_unit_id, &coordinating)
+        .can_see_task(parties.lead, &parties.coordinators)
     {
         return Err(AppError::Forbidden);
     }
-    let assignees = queries::assignees(&state.pool, id).await?;
-    let history = queries::history(&state.pool, id).await?;
-    render(&ShowPage {
-        ctx,
-        task,
-        coordinators,
-        assignees,
-        history,
-    })
+    Ok(parties)
+}
+
+/// Ends an action on a task: its audit entry (entity `task`, the lead unit, so the unit's head
+/// sees it in the unit's log) in the action's transaction, the commit, a one-time message, and
+/// back to the task's timeline.
+#[allow(clippy::too_many_arguments)]
+async fn finish_task(
+    state: &AppState,
+    session: &Session,
+    headers: &axum::http::HeaderMap,
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    task: &crate::db::task_work::TaskState,
+    action: &'static str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+    message: &str,
+) -> Result<axum::response::Response, AppError> {
+    let entry = crate::db::audit::AuditEntry {
+        action,
+        entity: "task",
+        entity_id: Some(task.id.to_string()),
+        unit: Some(task.lead_unit_id),
+        before: (!before.is_null()).then_some(before),
+        after: Some(after),
+        ..Default::default()
+    };
+    super::admin::finish(
+        state,
+        session,
+        headers,
+        tx,
+        entry,
+        (message, Some(task.code.clone())),
+        &format!("/tasks/{}#history", task.id),
+    )
+    .await
 }
