@@ -170,7 +170,8 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
                 }
                 None => {
                     let text = field.text().await.map_err(|_| AppError::BadRequest)?;
-                    form.fields.insert(name, text);
+                    // PostgreSQL refuses NUL in text; no person types one.
+                    form.fields.insert(name, text.replace('\0', ""));
                 }
             }
         }
@@ -206,6 +207,18 @@ impl CheckedFile {
     }
 }
 
+/// A size for people: "64 KB", "20 MB".
+pub fn size_label(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64).replace('.', ",")
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// Most files one form takes at once.
 pub const MAX_FILES_PER_FORM: usize = 10;
 
@@ -221,7 +234,7 @@ pub fn check_files(
 ) -> Result<Vec<CheckedFile>, String> {
     use crate::domain::files::{clean_name, sniff};
     if form.too_large {
-        return Err(ctx.tf("files.too_large", max_upload_bytes / (1024 * 1024)));
+        return Err(ctx.tf("files.too_large", size_label(max_upload_bytes)));
     }
     let uploads: Vec<&Upload> = form
         .files

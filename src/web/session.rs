@@ -242,8 +242,16 @@ pub async fn require_reviewer(request: Request, next: Next) -> Response {
 
 /// Middleware (every route): a state-changing request must come from a page of this site.
 /// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
-/// is refused before any handler runs.
+/// is refused before any handler runs. A query string with a NUL character is refused too.
 pub async fn verify_origin(request: Request, next: Next) -> Response {
+    // Query strings are read by every list; a NUL in one is never a person's search.
+    if request
+        .uri()
+        .query()
+        .is_some_and(|query| has_nul(query.as_bytes()))
+    {
+        return AppError::BadRequest.into_response();
+    }
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -290,6 +298,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::BadRequest)?;
+        // A NUL can't be typed into a form, and PostgreSQL refuses it in text.
+        if has_nul(&bytes) {
+            return Err(AppError::BadRequest);
+        }
         let fields: HashMap<String, String> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
         let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
@@ -301,6 +313,14 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map(CsrfForm)
             .map_err(|_| AppError::BadRequest)
     }
+}
+
+/// True when URL-encoded text carries a NUL character (`%00`), which no form field may hold.
+pub fn has_nul(encoded: &[u8]) -> bool {
+    encoded
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+        || encoded.contains(&0)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

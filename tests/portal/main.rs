@@ -12,3 +12,4 @@ mod lifecycle;
 mod migrations;
 mod pages;
 mod task_list;
+mod task_work;

@@ -216,3 +216,20 @@ async fn filters_never_widen_a_users_scope() {
         count(&app, "select count(*) from task_assignees a join users u on u.id = a.user_id where u.username = 'stnmt.cb1'").await
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_in_a_search_or_a_form_is_a_bad_request_not_a_server_error() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let list = app.get_as(&me, "/tasks?q=dat%00dai").await;
+    assert_eq!(list.status, StatusCode::BAD_REQUEST);
+    let form = app
+        .post_as(&me, "/tasks", &[("title", "a\u{0}b"), ("shortcoming", "1")])
+        .await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST);
+    // The ordinary search still works.
+    assert_eq!(
+        app.get_as(&me, "/tasks?q=dat+dai").await.status,
+        StatusCode::OK
+    );
+}

@@ -269,7 +269,7 @@ pub async fn upload(
     let problem = if form.too_large {
         Some(ctx.tf(
             "files.too_large",
-            state.config.max_upload_bytes / (1024 * 1024),
+            crate::web::forms::size_label(state.config.max_upload_bytes),
         ))
     } else if upload.as_ref().is_none_or(|u| u.content.is_empty()) {
         Some(ctx.t("files.missing").to_owned())

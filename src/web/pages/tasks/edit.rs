@@ -144,12 +144,10 @@ impl FormPage {
 }
 
 fn coordinator_rows(form: &TaskForm) -> Vec<CoordinatorInput> {
-    let mut rows: Vec<CoordinatorInput> = form
-        .coord_unit
-        .iter()
-        .enumerate()
-        .map(|(i, unit)| CoordinatorInput {
-            unit: unit.clone(),
+    let count = form.coord_unit.len().max(form.coord_role.len());
+    let mut rows: Vec<CoordinatorInput> = (0..count)
+        .map(|i| CoordinatorInput {
+            unit: form.coord_unit.get(i).cloned().unwrap_or_default(),
             role: form.coord_role.get(i).cloned().unwrap_or_default(),
         })
         .filter(|row| !row.unit.trim().is_empty() || !row.role.trim().is_empty())
