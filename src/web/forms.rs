@@ -210,7 +210,7 @@ impl CheckedFile {
 /// A size for people: "64 KB", "20 MB".
 pub fn size_label(bytes: usize) -> String {
     const MB: usize = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64).replace('.', ",")
