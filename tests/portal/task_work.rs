@@ -12,6 +12,19 @@ const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const PROGRAM: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode.";
 
+/// A bad progress report: status, percent, note, files; the field and its message.
+type ProgressCase<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Vec<(&'a str, &'a str, &'a [u8])>,
+    &'a str,
+    &'a str,
+);
+
+/// A bad task form: the fields changed from a good one; the field and its message.
+type TaskFormCase<'a> = (Vec<(&'a str, String)>, &'a str, &'a str);
+
 async fn scalar<T>(app: &TestApp, sql: &str) -> T
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
@@ -1000,7 +1013,7 @@ async fn every_bad_progress_report_gets_its_message_and_nothing_is_saved() {
     let before: i64 = scalar(&app, "select count(*) from task_updates").await;
     let files_before: i64 = scalar(&app, "select count(*) from attachments").await;
 
-    let cases: Vec<(&str, &str, &str, Vec<(&str, &str, &[u8])>, &str, &str)> = vec![
+    let cases: Vec<ProgressCase> = vec![
         (
             "in_progress",
             "150",
@@ -1127,7 +1140,7 @@ async fn every_bad_task_form_gets_its_message_and_nothing_is_saved() {
     let before: i64 = scalar(&app, "select count(*) from tasks").await;
     let yesterday = in_days(&app, -1);
     let future = in_days(&app, 30);
-    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+    let cases: Vec<TaskFormCase> = vec![
         (
             vec![("title", "".into())],
             "title",
