@@ -40,6 +40,8 @@ const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, All
 /// City reviewers and admins: assigning, deciding, reminding.
 #[allow(dead_code)]
 const REVIEWER_ONLY: Row = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Allowed];
+/// The audit log: unit heads (their units' entries), the City, admins; not officers or viewers.
+const AUDIT_READERS: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allowed];
 /// A task of another unit: its staff may not see it; the City may.
 const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
 
@@ -61,6 +63,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
         ("GET", "/files/{id}", SIGNED_IN),
+        ("GET", "/audit", AUDIT_READERS),
         ("GET", "/admin", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),
