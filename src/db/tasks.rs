@@ -186,7 +186,7 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, 
 }
 
 /// Escapes LIKE wildcards typed by people, so "50%" means those characters.
-fn escape_like(word: &str) -> String {
+pub(crate) fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -1,6 +1,6 @@
 //! Dates the Vietnamese way (dd/mm/yyyy) and the City's calendar.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// `31/03/2019`.
@@ -17,6 +17,20 @@ pub fn format_datetime(at: DateTime<Utc>, tz: Tz) -> String {
 /// overdue at 00:00 on 01/04 Hanoi time, whatever the server's own time zone is.
 pub fn city_today(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
+}
+
+/// The instant the City's calendar day `date` begins: 01/04/2019 in Hanoi begins at
+/// 31/03/2019 17:00 UTC. For comparing instants (`timestamptz`) with days people type.
+pub fn city_day_start(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    // Where a clock change skips midnight, the day begins at the first hour that exists.
+    (0..3)
+        .find_map(|hour| {
+            tz.from_local_datetime(&(midnight + TimeDelta::hours(hour)))
+                .earliest()
+        })
+        .map(|start| start.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
 /// Parses `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd`, as people type dates.
@@ -55,6 +69,23 @@ mod tests {
         assert_eq!(
             city_today(after, tz),
             NaiveDate::from_ymd_opt(2019, 4, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn city_days_begin_at_city_midnight() {
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        let day = NaiveDate::from_ymd_opt(2019, 4, 1).unwrap();
+        assert_eq!(
+            city_day_start(day, tz),
+            Utc.with_ymd_and_hms(2019, 3, 31, 17, 0, 0).unwrap()
+        );
+        // Santiago moved its clocks from 00:00 to 01:00 on 08/09/2019: that day began at 01:00.
+        let santiago = chrono_tz::America::Santiago;
+        let skipped = NaiveDate::from_ymd_opt(2019, 9, 8).unwrap();
+        assert_eq!(
+            city_day_start(skipped, santiago),
+            Utc.with_ymd_and_hms(2019, 9, 8, 4, 0, 0).unwrap()
         );
     }
 

@@ -102,6 +102,12 @@ impl Catalog {
         }
     }
 
+    /// The message for `key`, if the catalog has one (for keys built from data, which fall
+    /// back to something else rather than show the key).
+    pub fn find(&'static self, key: &str) -> Option<&'static str> {
+        self.messages.get(key).map(String::as_str)
+    }
+
     /// The message for `key` with `{name}` placeholders filled in.
     pub fn format(&'static self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         let mut out = self.get(key).to_owned();

@@ -128,6 +128,11 @@ impl PageCtx {
         self.catalog.get(key)
     }
 
+    /// The message for `key` if there is one (for keys built from data).
+    pub fn t_opt(&self, key: &str) -> Option<&'static str> {
+        self.catalog.find(key)
+    }
+
     /// The message for `key` with one `{n}` placeholder filled in.
     pub fn tf(&self, key: &str, n: impl Display) -> String {
         self.catalog.format(key, &[("n", &n)])
@@ -174,6 +179,11 @@ impl PageCtx {
 
     pub fn is_admin(&self) -> bool {
         self.user().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    /// May read the audit log (the navigation shows the link; the page checks again).
+    pub fn reads_audit(&self) -> bool {
+        self.user().is_some_and(|u| u.actor.reads_audit())
     }
 
     pub fn is_vi(&self) -> bool {

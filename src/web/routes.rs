@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{admin, auth, files, health, home, lang, shortcomings, tasks};
+use super::pages::{admin, audit, auth, files, health, home, lang, shortcomings, tasks};
 use super::session;
 use super::state::AppState;
 
@@ -161,6 +161,8 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("POST", "/signout", SignedIn, post(auth::signout)),
         r("GET", "/files/{id}", SignedIn, get(files::download)),
+        // The audit log: unit heads read their units' entries, the City all (checked inside).
+        r("GET", "/audit", SignedIn, get(audit::index)),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),
         r("GET", "/admin/units", Admin, get(admin::units::index)),

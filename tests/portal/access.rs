@@ -47,6 +47,8 @@ const HEAD_OR_CITY: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allow
 const HEAD_ONLY: Row = [SignIn, Forbidden, Allowed, Forbidden, Forbidden, Allowed];
 /// A coordinating unit's contribution, on a task the personas' unit leads: admins only.
 const COORDINATORS_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
+/// The audit log: unit heads (their units' entries), the City, admins; not officers or viewers.
+const AUDIT_READERS: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allowed];
 /// A task of another unit: its staff may not see it; the City may.
 const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
 
@@ -82,6 +84,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
         ("GET", "/files/{id}", SIGNED_IN),
+        ("GET", "/audit", AUDIT_READERS),
         ("GET", "/admin", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),

@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod admin;
+mod audit_log;
 mod auth;
 mod browser;
 mod demo;

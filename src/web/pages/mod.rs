@@ -1,6 +1,7 @@
 //! Page handlers, one module per area; each page's template mirrors its path.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod files;
 pub mod health;
