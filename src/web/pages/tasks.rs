@@ -16,7 +16,7 @@ use crate::domain::dates::parse_date;
 use crate::domain::{FieldId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::optional;
+use crate::web::forms::{id_of, optional};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -51,10 +51,6 @@ pub struct ListQuery {
     pub sort: String,
     #[serde(default)]
     pub page: String,
-}
-
-fn id_of(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
 }
 
 fn flag(raw: &str) -> bool {

@@ -7,17 +7,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{finish, snapshot};
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
 use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use crate::domain::dates::{format_date, parse_date};
-use crate::domain::files::{clean_name, sniff};
+use crate::domain::files::clean_name;
 use crate::domain::{SourceId, SourceKind};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
-use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
+use crate::web::pages::files::accepted_upload;
+use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 
@@ -264,29 +264,18 @@ pub async fn upload(
     let source = queries::source(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let upload = form.files.into_iter().find(|f| f.field == "file");
-    let kind = upload.as_ref().and_then(|u| sniff(&u.content));
-    let problem = if form.too_large {
-        Some(ctx.tf(
-            "files.too_large",
-            state.config.max_upload_bytes / (1024 * 1024),
-        ))
-    } else if upload.as_ref().is_none_or(|u| u.content.is_empty()) {
-        Some(ctx.t("files.missing").to_owned())
-    } else if kind.is_none() {
-        Some(ctx.t("files.forbidden_type").to_owned())
-    } else {
-        None
-    };
-    let (Some(upload), Some(kind), None) = (upload, kind, problem.clone()) else {
-        return edit_page(
-            &state,
-            ctx,
-            source,
-            problem,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let (upload, kind) = match accepted_upload(&ctx, state.config.max_upload_bytes, form) {
+        Ok(accepted) => accepted,
+        Err(problem) => {
+            return edit_page(
+                &state,
+                ctx,
+                source,
+                Some(problem),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let name = clean_name(&upload.file_name);
     let content_type = kind.content_type(&name);
