@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{FromRow, PgExecutor};
 
-use crate::domain::{SourceId, UserId};
+use crate::domain::{PlanId, SourceId, UserId};
 
 /// A stored file, without its content.
 #[derive(Debug, Clone, FromRow)]
@@ -28,6 +28,57 @@ impl FileRow {
     }
 }
 
+/// What a stored file belongs to (the schema allows exactly one owner per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOwner {
+    Source(SourceId),
+    Plan(PlanId),
+}
+
+impl FileOwner {
+    /// The column of `attachments` that names this kind of owner (a fixed name, never input).
+    fn column(self) -> &'static str {
+        match self {
+            FileOwner::Source(_) => "source_id",
+            FileOwner::Plan(_) => "plan_id",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            FileOwner::Source(id) => id.0,
+            FileOwner::Plan(id) => id.0,
+        }
+    }
+}
+
+/// Stores a file for `owner`; returns its id.
+async fn insert(
+    executor: impl PgExecutor<'_>,
+    owner: FileOwner,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+    uploaded_by: UserId,
+) -> Result<i64, sqlx::Error> {
+    let digest = Sha256::digest(content).to_vec();
+    let sql = format!(
+        "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, {})
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        owner.column()
+    );
+    sqlx::query_scalar(&sql)
+        .bind(file_name)
+        .bind(content_type)
+        .bind(content.len() as i64)
+        .bind(digest)
+        .bind(content)
+        .bind(uploaded_by)
+        .bind(owner.id())
+        .fetch_one(executor)
+        .await
+}
+
 /// Attaches a file to a source document.
 pub async fn insert_for_source(
     executor: impl PgExecutor<'_>,
@@ -37,20 +88,53 @@ pub async fn insert_for_source(
     content: &[u8],
     uploaded_by: UserId,
 ) -> Result<i64, sqlx::Error> {
-    let digest = Sha256::digest(content).to_vec();
-    sqlx::query_scalar(
-        "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, source_id)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    let owner = FileOwner::Source(source);
+    insert(
+        executor,
+        owner,
+        file_name,
+        content_type,
+        content,
+        uploaded_by,
     )
-    .bind(file_name)
-    .bind(content_type)
-    .bind(content.len() as i64)
-    .bind(digest)
-    .bind(content)
-    .bind(uploaded_by)
-    .bind(source)
-    .fetch_one(executor)
     .await
+}
+
+/// Attaches a file (the signed plan document, usually) to a remediation plan.
+pub async fn insert_for_plan(
+    executor: impl PgExecutor<'_>,
+    plan: PlanId,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+    uploaded_by: UserId,
+) -> Result<i64, sqlx::Error> {
+    let owner = FileOwner::Plan(plan);
+    insert(
+        executor,
+        owner,
+        file_name,
+        content_type,
+        content,
+        uploaded_by,
+    )
+    .await
+}
+
+/// The files of `owner`, oldest first.
+async fn for_owner(
+    executor: impl PgExecutor<'_>,
+    owner: FileOwner,
+) -> Result<Vec<FileRow>, sqlx::Error> {
+    let sql = format!(
+        "select id, file_name, content_type, size_bytes, created_at from attachments
+         where {} = $1 order by id",
+        owner.column()
+    );
+    sqlx::query_as(&sql)
+        .bind(owner.id())
+        .fetch_all(executor)
+        .await
 }
 
 /// The files of a source document, oldest first.
@@ -58,13 +142,15 @@ pub async fn for_source(
     executor: impl PgExecutor<'_>,
     source: SourceId,
 ) -> Result<Vec<FileRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, file_name, content_type, size_bytes, created_at from attachments
-         where source_id = $1 order by id",
-    )
-    .bind(source)
-    .fetch_all(executor)
-    .await
+    for_owner(executor, FileOwner::Source(source)).await
+}
+
+/// The files of a remediation plan, oldest first.
+pub async fn for_plan(
+    executor: impl PgExecutor<'_>,
+    plan: PlanId,
+) -> Result<Vec<FileRow>, sqlx::Error> {
+    for_owner(executor, FileOwner::Plan(plan)).await
 }
 
 /// The files of the source documents of a shortcoming, with the source they belong to.
