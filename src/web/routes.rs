@@ -100,6 +100,31 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("POST", "/signout", SignedIn, post(auth::signout)),
         r("GET", "/files/{id}", SignedIn, get(files::download)),
+        // City reviewers and admins: what the City decides for every unit.
+        r(
+            "GET",
+            "/shortcomings/new",
+            Reviewer,
+            get(shortcomings::form::new_form),
+        ),
+        r(
+            "POST",
+            "/shortcomings",
+            Reviewer,
+            post(shortcomings::form::create),
+        ),
+        r(
+            "GET",
+            "/shortcomings/{id}/edit",
+            Reviewer,
+            get(shortcomings::form::edit_form),
+        ),
+        r(
+            "POST",
+            "/shortcomings/{id}",
+            Reviewer,
+            post(shortcomings::form::update),
+        ),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),
         r("GET", "/admin/units", Admin, get(admin::units::index)),

@@ -37,8 +37,7 @@ type Row = [Outcome; 6];
 const PUBLIC: Row = [Allowed; 6];
 const SIGNED_IN: Row = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
 const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
-/// City reviewers and admins: assigning, deciding, reminding.
-#[allow(dead_code)]
+/// City reviewers and admins: creating and editing shortcomings, deciding.
 const REVIEWER_ONLY: Row = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Allowed];
 /// A task of another unit: its staff may not see it; the City may.
 const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
@@ -61,6 +60,10 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
         ("GET", "/files/{id}", SIGNED_IN),
+        ("GET", "/shortcomings/new", REVIEWER_ONLY),
+        ("POST", "/shortcomings", REVIEWER_ONLY),
+        ("GET", "/shortcomings/{id}/edit", REVIEWER_ONLY),
+        ("POST", "/shortcomings/{id}", REVIEWER_ONLY),
         ("GET", "/admin", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),

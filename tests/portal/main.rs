@@ -11,4 +11,5 @@ mod demo;
 mod lifecycle;
 mod migrations;
 mod pages;
+mod shortcoming_edit;
 mod task_list;

@@ -1,4 +1,6 @@
-//! The list of the shortcomings and a shortcoming's page.
+//! The list of the shortcomings and a shortcoming's page; `form` creates and edits them.
+
+pub mod form;
 
 use askama::Template;
 use axum::extract::{Path, State};
