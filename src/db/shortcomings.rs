@@ -336,6 +336,31 @@ pub async fn existing_sources(
         .await
 }
 
+/// A shortcoming to choose in a form.
+#[derive(Debug, Clone, FromRow)]
+pub struct ShortcomingOption {
+    pub id: ShortcomingId,
+    pub code: String,
+    pub title: String,
+}
+
+pub async fn options(executor: impl PgExecutor<'_>) -> Result<Vec<ShortcomingOption>, sqlx::Error> {
+    sqlx::query_as("select id, code, title from shortcomings order by code")
+        .fetch_all(executor)
+        .await
+}
+
+/// Which of `ids` are shortcomings.
+pub async fn existing(
+    executor: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<Vec<ShortcomingId>, sqlx::Error> {
+    sqlx::query_scalar("select id from shortcomings where id = any($1) order by id")
+        .bind(ids)
+        .fetch_all(executor)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent;

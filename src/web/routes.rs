@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{admin, auth, files, health, home, lang, shortcomings, tasks};
+use super::pages::{admin, auth, files, health, home, lang, plans, shortcomings, tasks};
 use super::session;
 use super::state::AppState;
 
@@ -86,6 +86,8 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
+        r("GET", "/plans", SignedIn, get(plans::index)),
+        r("GET", "/plans/{id}", SignedIn, get(plans::show)),
         r(
             "GET",
             "/account/password",
@@ -124,6 +126,21 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             "/shortcomings/{id}",
             Reviewer,
             post(shortcomings::form::update),
+        ),
+        r("GET", "/plans/new", Reviewer, get(plans::form::new_form)),
+        r("POST", "/plans", Reviewer, post(plans::form::create)),
+        r(
+            "GET",
+            "/plans/{id}/edit",
+            Reviewer,
+            get(plans::form::edit_form),
+        ),
+        r("POST", "/plans/{id}", Reviewer, post(plans::form::update)),
+        r(
+            "POST",
+            "/plans/{id}/files",
+            Reviewer,
+            post(plans::upload).layer(upload_limit),
         ),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),

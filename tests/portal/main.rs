@@ -11,5 +11,6 @@ mod demo;
 mod lifecycle;
 mod migrations;
 mod pages;
+mod plans;
 mod shortcoming_edit;
 mod task_list;

@@ -6,6 +6,7 @@ pub mod files;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod plans;
 pub mod shortcomings;
 pub mod tasks;
 

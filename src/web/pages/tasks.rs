@@ -63,6 +63,7 @@ impl ListQuery {
         TaskFilter {
             units: session.user.actor.unit_scope(),
             shortcoming: id_of(&self.shortcoming).map(ShortcomingId),
+            plan: None,
             status: TaskStatus::from_code(&self.status),
             timeliness: Timeliness::from_code(&self.timeliness),
             lead_unit: id_of(&self.lead).map(UnitId),
