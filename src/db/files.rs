@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{FromRow, PgExecutor};
 
-use crate::domain::{SourceId, UserId};
+use crate::domain::{PlanId, SourceId, UserId};
 
 /// A stored file, without its content.
 #[derive(Debug, Clone, FromRow)]
@@ -28,10 +28,11 @@ impl FileRow {
     }
 }
 
-/// What a stored file belongs to (exactly one owner).
+/// What a stored file belongs to (the schema allows exactly one owner per file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileOwner {
     Source(SourceId),
+    Plan(PlanId),
     /// Evidence attached to an entry of a task's history.
     TaskUpdate(i64),
     /// The document supporting an extension request.
@@ -39,9 +40,11 @@ pub enum FileOwner {
 }
 
 impl FileOwner {
+    /// The column of `attachments` that names this kind of owner (a fixed name, never input).
     fn column(self) -> &'static str {
         match self {
             FileOwner::Source(_) => "source_id",
+            FileOwner::Plan(_) => "plan_id",
             FileOwner::TaskUpdate(_) => "task_update_id",
             FileOwner::ExtensionRequest(_) => "extension_request_id",
         }
@@ -50,6 +53,7 @@ impl FileOwner {
     fn id(self) -> i64 {
         match self {
             FileOwner::Source(id) => id.0,
+            FileOwner::Plan(id) => id.0,
             FileOwner::TaskUpdate(id) | FileOwner::ExtensionRequest(id) => id,
         }
     }
@@ -71,38 +75,37 @@ pub async fn insert(
     uploaded_by: UserId,
 ) -> Result<i64, sqlx::Error> {
     let digest = Sha256::digest(file.content).to_vec();
-    // The column name comes from the enum above, never from input.
-    sqlx::query_scalar(&format!(
+    let sql = format!(
         "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, {})
          values ($1, $2, $3, $4, $5, $6, $7) returning id",
         owner.column()
-    ))
-    .bind(file.file_name)
-    .bind(file.content_type)
-    .bind(file.content.len() as i64)
-    .bind(digest)
-    .bind(file.content)
-    .bind(uploaded_by)
-    .bind(owner.id())
-    .fetch_one(executor)
-    .await
+    );
+    sqlx::query_scalar(&sql)
+        .bind(file.file_name)
+        .bind(file.content_type)
+        .bind(file.content.len() as i64)
+        .bind(digest)
+        .bind(file.content)
+        .bind(uploaded_by)
+        .bind(owner.id())
+        .fetch_one(executor)
+        .await
 }
 
-/// Attaches a file to a source document.
-pub async fn insert_for_source(
+/// The files of `owner`, oldest first.
+async fn for_owner(
     executor: impl PgExecutor<'_>,
-    source: SourceId,
-    file_name: &str,
-    content_type: &str,
-    content: &[u8],
-    uploaded_by: UserId,
-) -> Result<i64, sqlx::Error> {
-    let file = NewFile {
-        file_name,
-        content_type,
-        content,
-    };
-    insert(executor, FileOwner::Source(source), &file, uploaded_by).await
+    owner: FileOwner,
+) -> Result<Vec<FileRow>, sqlx::Error> {
+    let sql = format!(
+        "select id, file_name, content_type, size_bytes, created_at from attachments
+         where {} = $1 order by id",
+        owner.column()
+    );
+    sqlx::query_as(&sql)
+        .bind(owner.id())
+        .fetch_all(executor)
+        .await
 }
 
 /// The files in a task's history and of its extension requests, oldest first, each with the
@@ -142,13 +145,15 @@ pub async fn for_source(
     executor: impl PgExecutor<'_>,
     source: SourceId,
 ) -> Result<Vec<FileRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, file_name, content_type, size_bytes, created_at from attachments
-         where source_id = $1 order by id",
-    )
-    .bind(source)
-    .fetch_all(executor)
-    .await
+    for_owner(executor, FileOwner::Source(source)).await
+}
+
+/// The files of a remediation plan, oldest first.
+pub async fn for_plan(
+    executor: impl PgExecutor<'_>,
+    plan: PlanId,
+) -> Result<Vec<FileRow>, sqlx::Error> {
+    for_owner(executor, FileOwner::Plan(plan)).await
 }
 
 /// The files of the source documents of a shortcoming, with the source they belong to.

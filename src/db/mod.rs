@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod files;
 pub mod notifications;
+pub mod plans;
 pub mod shortcomings;
 pub mod task_work;
 pub mod tasks;

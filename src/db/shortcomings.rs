@@ -1,6 +1,7 @@
 //! Queries about shortcomings (tồn tại, hạn chế).
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use sqlx::{FromRow, PgExecutor};
 
 use crate::domain::{FieldId, ShortcomingId, SourceId, SourceKind, UnitId};
@@ -185,6 +186,179 @@ pub async fn progress_by_unit(
     .bind(units)
     .fetch_all(executor)
     .await
+}
+
+/// A shortcoming as its edit form starts from.
+#[derive(Debug, Clone, FromRow)]
+pub struct ShortcomingRecord {
+    pub id: ShortcomingId,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub field_id: FieldId,
+    pub lead_unit_id: UnitId,
+    pub year_identified: i16,
+}
+
+pub async fn record(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+) -> Result<Option<ShortcomingRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, code, title, description, field_id, lead_unit_id, year_identified
+         from shortcomings where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// The source documents of a shortcoming, by id.
+pub async fn source_ids(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+) -> Result<Vec<SourceId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select source_id from shortcoming_sources where shortcoming_id = $1 order by source_id",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// Validated values of a shortcoming form (also its audit snapshot).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShortcomingValues {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub field_id: FieldId,
+    pub lead_unit_id: UnitId,
+    pub year_identified: i16,
+    pub sources: Vec<SourceId>,
+}
+
+impl ShortcomingValues {
+    /// The values a saved shortcoming has (the "before" of an update).
+    pub fn of(record: &ShortcomingRecord, sources: Vec<SourceId>) -> Self {
+        ShortcomingValues {
+            code: record.code.clone(),
+            title: record.title.clone(),
+            description: record.description.clone(),
+            field_id: record.field_id,
+            lead_unit_id: record.lead_unit_id,
+            year_identified: record.year_identified,
+            sources,
+        }
+    }
+}
+
+pub async fn insert(
+    executor: impl PgExecutor<'_>,
+    v: &ShortcomingValues,
+) -> Result<ShortcomingId, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into shortcomings (code, title, description, field_id, lead_unit_id, year_identified)
+         values ($1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(&v.code)
+    .bind(&v.title)
+    .bind(&v.description)
+    .bind(v.field_id)
+    .bind(v.lead_unit_id)
+    .bind(v.year_identified)
+    .fetch_one(executor)
+    .await
+}
+
+pub async fn update(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+    v: &ShortcomingValues,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update shortcomings set code = $2, title = $3, description = $4, field_id = $5,
+                                 lead_unit_id = $6, year_identified = $7
+         where id = $1",
+    )
+    .bind(id)
+    .bind(&v.code)
+    .bind(&v.title)
+    .bind(&v.description)
+    .bind(v.field_id)
+    .bind(v.lead_unit_id)
+    .bind(v.year_identified)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Makes `sources` the shortcoming's source documents: links no longer chosen go, new ones
+/// come, the others are left as they are (one statement, so it runs on any executor).
+pub async fn replace_sources(
+    executor: impl PgExecutor<'_>,
+    id: ShortcomingId,
+    sources: &[SourceId],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "with gone as (
+             delete from shortcoming_sources where shortcoming_id = $1 and source_id <> all($2)
+         )
+         insert into shortcoming_sources (shortcoming_id, source_id)
+         select $1, unnest($2::bigint[])
+         on conflict do nothing",
+    )
+    .bind(id)
+    .bind(sources)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Every source document, to choose from in the shortcoming form.
+pub async fn source_options(executor: impl PgExecutor<'_>) -> Result<Vec<SourceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, kind, doc_number, doc_date, issuing_body, title from sources
+         order by doc_date desc nulls last, id desc",
+    )
+    .fetch_all(executor)
+    .await
+}
+
+/// Which of `ids` are source documents.
+pub async fn existing_sources(
+    executor: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<Vec<SourceId>, sqlx::Error> {
+    sqlx::query_scalar("select id from sources where id = any($1) order by id")
+        .bind(ids)
+        .fetch_all(executor)
+        .await
+}
+
+/// A shortcoming to choose in a form.
+#[derive(Debug, Clone, FromRow)]
+pub struct ShortcomingOption {
+    pub id: ShortcomingId,
+    pub code: String,
+    pub title: String,
+}
+
+pub async fn options(executor: impl PgExecutor<'_>) -> Result<Vec<ShortcomingOption>, sqlx::Error> {
+    sqlx::query_as("select id, code, title from shortcomings order by code")
+        .fetch_all(executor)
+        .await
+}
+
+/// Which of `ids` are shortcomings.
+pub async fn existing(
+    executor: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<Vec<ShortcomingId>, sqlx::Error> {
+    sqlx::query_scalar("select id from shortcomings where id = any($1) order by id")
+        .bind(ids)
+        .fetch_all(executor)
+        .await
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub struct TaskListRow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskFilter {
     pub shortcoming: Option<ShortcomingId>,
+    pub plan: Option<PlanId>,
     /// Only tasks these units lead or coordinate (the user's scope; `None`: every task).
     pub units: Option<Vec<i64>>,
     pub status: Option<TaskStatus>,
@@ -120,6 +121,9 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, 
         query
             .push(" and t.shortcoming_id = ")
             .push_bind(shortcoming);
+    }
+    if let Some(plan) = filter.plan {
+        query.push(" and t.plan_id = ").push_bind(plan);
     }
     if let Some(units) = &filter.units {
         query

@@ -25,6 +25,12 @@ impl Actor {
         (!self.sees_all_units()).then(|| self.units.iter().map(|u| u.0).collect())
     }
 
+    /// May see what belongs to `unit` (its remediation plan, say): the unit's own staff and
+    /// the City.
+    pub fn can_see_unit(&self, unit: UnitId) -> bool {
+        self.sees_all_units() || self.units.contains(&unit)
+    }
+
     /// May see a task led by `lead` with these coordinating units.
     pub fn can_see_task(&self, lead: UnitId, coordinators: &[UnitId]) -> bool {
         self.sees_all_units()
@@ -128,8 +134,10 @@ mod tests {
         assert!(officer.can_see_task(UnitId(10), &[]));
         assert!(officer.can_see_task(UnitId(20), &[UnitId(10)]));
         assert!(!officer.can_see_task(UnitId(20), &[UnitId(30)]));
+        assert!(officer.can_see_unit(UnitId(10)) && !officer.can_see_unit(UnitId(20)));
         let district_head = actor(Role::UnitHead, &[10, 11, 12]);
         assert!(district_head.can_see_task(UnitId(12), &[]));
+        assert!(district_head.can_see_unit(UnitId(11)));
         assert_eq!(district_head.unit_scope(), Some(vec![10, 11, 12]));
     }
 
@@ -183,6 +191,7 @@ mod tests {
         for role in [Role::Admin, Role::CityReviewer, Role::Viewer] {
             let a = actor(role, &[1]);
             assert!(a.can_see_task(UnitId(99), &[]));
+            assert!(a.can_see_unit(UnitId(99)));
             assert_eq!(a.unit_scope(), None);
         }
     }

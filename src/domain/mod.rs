@@ -6,7 +6,9 @@ pub mod dates;
 pub mod files;
 pub mod ids;
 pub mod password;
+pub mod plan;
 pub mod status;
 
 pub use ids::*;
+pub use plan::PlanStatus;
 pub use status::*;

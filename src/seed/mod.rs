@@ -318,12 +318,15 @@ impl Loader<'_> {
                 // A stand-in for the scanned document, so the file links work in the demo.
                 let pdf = demo_pdf(&format!("{number} - demo document"));
                 let file_name = format!("{}.pdf", number.replace('/', "-"));
-                crate::db::files::insert_for_source(
+                let file = crate::db::files::NewFile {
+                    file_name: &file_name,
+                    content_type: "application/pdf",
+                    content: &pdf,
+                };
+                crate::db::files::insert(
                     &mut *self.conn,
-                    crate::domain::SourceId(id),
-                    &file_name,
-                    "application/pdf",
-                    &pdf,
+                    crate::db::files::FileOwner::Source(crate::domain::SourceId(id)),
+                    &file,
                     crate::domain::UserId(self.reviewer),
                 )
                 .await?;

@@ -186,6 +186,12 @@ impl PageCtx {
         self.user().is_some_and(|u| u.actor.reads_audit())
     }
 
+    /// City reviewers and admins: shows the buttons to create and edit shortcomings and plans
+    /// (a courtesy; the routes check it themselves).
+    pub fn manages_tasks(&self) -> bool {
+        self.user().is_some_and(|u| u.actor.manages_tasks())
+    }
+
     pub fn is_vi(&self) -> bool {
         self.lang == Lang::Vi
     }

@@ -35,10 +35,30 @@ impl FieldErrors {
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
 
-/// Trimmed text; `None` when empty.
+/// Text as typed, trimmed, without NUL characters: PostgreSQL text cannot hold them, and
+/// though no browser sends one, a hand-made request must not end in a database error.
+pub fn text(value: &str) -> String {
+    value.replace('\0', "").trim().to_owned()
+}
+
+/// Trimmed text (see [`text`]); `None` when empty.
 pub fn optional(value: &str) -> Option<String> {
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    let text = text(value);
+    (!text.is_empty()).then_some(text)
+}
+
+/// An id chosen in a form or a filter (a positive number), if it is one.
+pub fn id_of(raw: &str) -> Option<i64> {
+    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// The ids of the boxes checked in a group of checkboxes, sorted, without repeats; `None` if
+/// one of them is not an id (no page of the portal sends that).
+pub fn ids_of(raw: &[String]) -> Option<Vec<i64>> {
+    let mut ids = raw.iter().map(|r| id_of(r)).collect::<Option<Vec<i64>>>()?;
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
 }
 
 /// True for a checked checkbox.
@@ -78,6 +98,23 @@ mod tests {
         assert!(!looks_like_email("cb1@hanoi"));
         assert!(!looks_like_email("cb 1@hanoi.gov.vn"));
         assert!(!looks_like_email("hanoi.gov.vn"));
+    }
+
+    #[test]
+    fn text_drops_what_the_database_cannot_store() {
+        assert_eq!(text(" Kế\0 hoạch "), "Kế hoạch");
+        assert_eq!(optional(" \0 "), None);
+        assert_eq!(optional(" 20/KH "), Some("20/KH".to_owned()));
+    }
+
+    #[test]
+    fn ids_from_checkboxes() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids_of(&raw(&["3", " 1", "3"])), Some(vec![1, 3]));
+        assert_eq!(ids_of(&raw(&[])), Some(vec![]));
+        assert_eq!(ids_of(&raw(&["1", "x"])), None);
+        assert_eq!(ids_of(&raw(&["0"])), None);
+        assert_eq!(id_of("-4"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{admin, audit, auth, files, health, home, lang, shortcomings, tasks};
+use super::pages::{admin, audit, auth, files, health, home, lang, plans, shortcomings, tasks};
 use super::session;
 use super::state::AppState;
 
@@ -147,6 +147,8 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             Reviewer,
             post(tasks::answer_escalation),
         ),
+        r("GET", "/plans", SignedIn, get(plans::index)),
+        r("GET", "/plans/{id}", SignedIn, get(plans::show)),
         r(
             "GET",
             "/account/password",
@@ -163,6 +165,46 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         r("GET", "/files/{id}", SignedIn, get(files::download)),
         // The audit log: unit heads read their units' entries, the City all (checked inside).
         r("GET", "/audit", SignedIn, get(audit::index)),
+        // City reviewers and admins: what the City decides for every unit.
+        r(
+            "GET",
+            "/shortcomings/new",
+            Reviewer,
+            get(shortcomings::form::new_form),
+        ),
+        r(
+            "POST",
+            "/shortcomings",
+            Reviewer,
+            post(shortcomings::form::create),
+        ),
+        r(
+            "GET",
+            "/shortcomings/{id}/edit",
+            Reviewer,
+            get(shortcomings::form::edit_form),
+        ),
+        r(
+            "POST",
+            "/shortcomings/{id}",
+            Reviewer,
+            post(shortcomings::form::update),
+        ),
+        r("GET", "/plans/new", Reviewer, get(plans::form::new_form)),
+        r("POST", "/plans", Reviewer, post(plans::form::create)),
+        r(
+            "GET",
+            "/plans/{id}/edit",
+            Reviewer,
+            get(plans::form::edit_form),
+        ),
+        r("POST", "/plans/{id}", Reviewer, post(plans::form::update)),
+        r(
+            "POST",
+            "/plans/{id}/files",
+            Reviewer,
+            post(plans::upload).layer(upload_limit),
+        ),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),
         r("GET", "/admin/units", Admin, get(admin::units::index)),

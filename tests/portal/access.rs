@@ -37,7 +37,7 @@ type Row = [Outcome; 6];
 const PUBLIC: Row = [Allowed; 6];
 const SIGNED_IN: Row = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
 const ADMIN_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
-/// City reviewers and admins: assigning, deciding, reminding.
+/// City reviewers and admins: assigning, deciding, reminding; shortcomings and plans.
 const REVIEWER_ONLY: Row = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Allowed];
 /// Reporting on the unit's own task: its staff and admins, not the City's readers.
 const UNIT_STAFF: Row = [SignIn, Allowed, Allowed, Forbidden, Forbidden, Allowed];
@@ -49,10 +49,11 @@ const HEAD_ONLY: Row = [SignIn, Forbidden, Allowed, Forbidden, Forbidden, Allowe
 const COORDINATORS_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
 /// The audit log: unit heads (their units' entries), the City, admins; not officers or viewers.
 const AUDIT_READERS: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allowed];
-/// A task of another unit: its staff may not see it; the City may.
-const OTHER_UNITS_TASK: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
+/// A task or plan of another unit: its staff may not see it; the City may.
+const OTHER_UNITS: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
 
-/// Every route, with the rule it must follow. `{task}` is a task of the officer's unit here.
+/// Every route, with the rule it must follow. A task or plan `{id}` is one of the officer's
+/// unit here.
 fn rules() -> Vec<(&'static str, &'static str, Row)> {
     vec![
         ("GET", "/signin", PUBLIC),
@@ -85,6 +86,17 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/signout", SIGNED_IN),
         ("GET", "/files/{id}", SIGNED_IN),
         ("GET", "/audit", AUDIT_READERS),
+        ("GET", "/plans", SIGNED_IN),
+        ("GET", "/plans/{id}", SIGNED_IN),
+        ("GET", "/shortcomings/new", REVIEWER_ONLY),
+        ("POST", "/shortcomings", REVIEWER_ONLY),
+        ("GET", "/shortcomings/{id}/edit", REVIEWER_ONLY),
+        ("POST", "/shortcomings/{id}", REVIEWER_ONLY),
+        ("GET", "/plans/new", REVIEWER_ONLY),
+        ("POST", "/plans", REVIEWER_ONLY),
+        ("GET", "/plans/{id}/edit", REVIEWER_ONLY),
+        ("POST", "/plans/{id}", REVIEWER_ONLY),
+        ("POST", "/plans/{id}/files", REVIEWER_ONLY),
         ("GET", "/admin", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),
@@ -177,6 +189,8 @@ async fn every_route_answers_every_role_as_the_design_says() {
     )
     .await;
     let shortcoming = id(&app, "select id from shortcomings order by code limit 1").await;
+    let own_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'STNMT' order by p.id limit 1").await;
+    let other_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'BADINH' order by p.id limit 1").await;
     // A unit that cannot be deleted (it has users and tasks), so the delete route refuses politely.
     let unit = id(&app, "select id from units where code = 'HOANKIEM'").await;
     let user = id(&app, "select id from users where username = 'hoankiem.cb2'").await;
@@ -205,16 +219,14 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
             .replace("/files/{id}", &format!("/files/{file}"))
             .replace("/extensions/{id}", &format!("/extensions/{extension}"))
-            .replace("/escalations/{id}", &format!("/escalations/{escalation}"));
+            .replace("/escalations/{id}", &format!("/escalations/{escalation}"))
+            .replace("/plans/{id}", &format!("/plans/{own_plan}"));
         assert!(!path.contains('{'), "no value for {pattern}");
         cases.push((method.to_string(), path, *row));
     }
-    // Object level: another unit's task.
-    cases.push((
-        "GET".into(),
-        format!("/tasks/{other_task}"),
-        OTHER_UNITS_TASK,
-    ));
+    // Object level: another unit's task and plan.
+    cases.push(("GET".into(), format!("/plans/{other_plan}"), OTHER_UNITS));
+    cases.push(("GET".into(), format!("/tasks/{other_task}"), OTHER_UNITS));
 
     let mut failures = Vec::new();
     for (method, path, row) in &cases {

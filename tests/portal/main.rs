@@ -12,5 +12,7 @@ mod demo;
 mod lifecycle;
 mod migrations;
 mod pages;
+mod plans;
+mod shortcoming_edit;
 mod task_list;
 mod task_work;

@@ -9,7 +9,10 @@ use crate::db::files;
 use crate::db::tasks as task_queries;
 use crate::domain::TaskId;
 use crate::domain::files::content_disposition;
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::forms::MultipartForm;
+use crate::web::forms::{CheckedFile, check_files};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -43,8 +46,7 @@ pub async fn download(
             return Err(AppError::Forbidden);
         }
     } else if let Some(unit) = file.plan_unit_id {
-        let actor = &session.user.actor;
-        if !(actor.sees_all_units() || actor.units.contains(&unit)) {
+        if !session.user.actor.can_see_unit(unit) {
             return Err(AppError::Forbidden);
         }
     } else if file.source_id.is_none() {
@@ -64,4 +66,18 @@ pub async fn download(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
+}
+
+/// The one file of an upload form (field `file`) if the portal accepts it: present, within the
+/// size limit, and a PDF, Word, Excel or image file by its content. Otherwise why it was
+/// refused, in the page's language, for the form to show beside the field.
+pub fn accepted_upload(
+    ctx: &PageCtx,
+    max_bytes: usize,
+    form: &MultipartForm,
+) -> Result<CheckedFile, String> {
+    check_files(ctx, form, "file", max_bytes, true)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ctx.t("files.missing").to_owned())
 }

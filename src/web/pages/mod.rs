@@ -7,13 +7,20 @@ pub mod files;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod plans;
 pub mod shortcomings;
 pub mod tasks;
 
 use askama::Template;
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
+use sqlx::{Postgres, Transaction};
 
+use super::ctx::request_id;
 use super::error::AppError;
+use super::session::{Session, see_other};
+use super::state::AppState;
+use crate::db::audit::{self as audit_log, AuditEntry};
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
@@ -26,6 +33,34 @@ pub fn parse_id(raw: &str) -> Result<i64, AppError> {
         .ok()
         .filter(|id| *id > 0)
         .ok_or(AppError::NotFound)
+}
+
+/// Ends a change the same way everywhere: its audit entry (by the signed-in user, with the
+/// request id) in the change's transaction, the commit, a one-time message for the next page,
+/// and a 303 to `location`.
+pub async fn finish<'a>(
+    state: &AppState,
+    session: &Session,
+    headers: &'a HeaderMap,
+    mut tx: Transaction<'_, Postgres>,
+    entry: AuditEntry<'a>,
+    (message, value): (&str, Option<String>),
+    location: &str,
+) -> Result<Response, AppError> {
+    let entry = AuditEntry {
+        actor: Some(session.user.id),
+        request_id: request_id(headers),
+        ..entry
+    };
+    audit_log::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+    session.flash(state, message, value).await?;
+    Ok(see_other(location))
+}
+
+/// Serialises a value for the audit log's before/after.
+pub fn snapshot(value: &impl serde::Serialize) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
 }
 
 /// Rows per page in lists.

@@ -7,14 +7,13 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{finish, snapshot};
 use crate::db::admin::{self as queries, FieldRow};
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldId;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, violated_constraint};
-use crate::web::pages::{parse_id, render};
+use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 

@@ -1,5 +1,5 @@
 //! Administration (administrators only; the guard is on the route group): units, users,
-//! fields and sources. Every change is audited in the same transaction.
+//! fields and sources. Every change is audited in the same transaction (see `super::finish`).
 
 pub mod fields;
 pub mod sources;
@@ -8,15 +8,11 @@ pub mod users;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{Html, Response};
-use sqlx::{Postgres, Transaction};
+use axum::response::Html;
 
 use super::render;
-use crate::db::audit::{self, AuditEntry};
-use crate::web::ctx::{PageCtx, request_id};
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::session::{Session, see_other};
 use crate::web::state::AppState;
 
 /// Counts shown on the administration home.
@@ -51,32 +47,4 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<S
             sources,
         },
     })
-}
-
-/// Ends an administrative change the same way everywhere: its audit entry (by the signed-in
-/// user, with the request id) in the change's transaction, the commit, a one-time message for
-/// the next page, and a 303 to `location`.
-pub async fn finish<'a>(
-    state: &AppState,
-    session: &Session,
-    headers: &'a HeaderMap,
-    mut tx: Transaction<'_, Postgres>,
-    entry: AuditEntry<'a>,
-    (message, value): (&str, Option<String>),
-    location: &str,
-) -> Result<Response, AppError> {
-    let entry = AuditEntry {
-        actor: Some(session.user.id),
-        request_id: request_id(headers),
-        ..entry
-    };
-    audit::record(&mut *tx, entry).await?;
-    tx.commit().await?;
-    session.flash(state, message, value).await?;
-    Ok(see_other(location))
-}
-
-/// Serialises a value for the audit log's before/after.
-pub fn snapshot(value: &impl serde::Serialize) -> Option<serde_json::Value> {
-    serde_json::to_value(value).ok()
 }

@@ -7,17 +7,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{finish, snapshot};
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
 use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use crate::domain::dates::{format_date, parse_date};
-use crate::domain::files::{clean_name, sniff};
 use crate::domain::{SourceId, SourceKind};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
-use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
+use crate::web::pages::files::accepted_upload;
+use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 
@@ -264,39 +263,24 @@ pub async fn upload(
     let source = queries::source(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let upload = form.files.into_iter().find(|f| f.field == "file");
-    let kind = upload.as_ref().and_then(|u| sniff(&u.content));
-    let problem = if form.too_large {
-        Some(ctx.tf(
-            "files.too_large",
-            crate::web::forms::size_label(state.config.max_upload_bytes),
-        ))
-    } else if upload.as_ref().is_none_or(|u| u.content.is_empty()) {
-        Some(ctx.t("files.missing").to_owned())
-    } else if kind.is_none() {
-        Some(ctx.t("files.forbidden_type").to_owned())
-    } else {
-        None
+    let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &form) {
+        Ok(accepted) => accepted,
+        Err(problem) => {
+            return edit_page(
+                &state,
+                ctx,
+                source,
+                Some(problem),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
-    let (Some(upload), Some(kind), None) = (upload, kind, problem.clone()) else {
-        return edit_page(
-            &state,
-            ctx,
-            source,
-            problem,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let name = clean_name(&upload.file_name);
-    let content_type = kind.content_type(&name);
     let mut tx = state.pool.begin().await?;
-    let file = files::insert_for_source(
+    let file = files::insert(
         &mut *tx,
-        id,
-        &name,
-        content_type,
-        &upload.content,
+        files::FileOwner::Source(id),
+        &upload.as_new(),
         session.user.id,
     )
     .await?;
@@ -311,13 +295,13 @@ pub async fn upload(
             entity_id: Some(id.to_string()),
             after: Some(serde_json::json!({
                 "file_id": file,
-                "file_name": name,
-                "content_type": content_type,
+                "file_name": upload.file_name,
+                "content_type": upload.content_type,
                 "size_bytes": upload.content.len(),
             })),
             ..Default::default()
         },
-        ("files.attached", Some(name)),
+        ("files.attached", Some(upload.file_name.clone())),
         &format!("/admin/sources/{id}/edit"),
     )
     .await

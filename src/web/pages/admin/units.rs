@@ -6,14 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{finish, snapshot};
 use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
 use crate::db::audit::AuditEntry;
 use crate::domain::{UnitId, UnitKind};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, NoFields, checked, optional, violated_constraint};
-use crate::web::pages::{parse_id, render};
+use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 

@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{finish, snapshot};
 use crate::db::admin::{self as queries, UnitOption, UserRow, UserValues};
 use crate::db::audit::AuditEntry;
 use crate::db::auth as auth_queries;
@@ -19,7 +18,7 @@ use crate::web::error::AppError;
 use crate::web::forms::{
     FieldErrors, NoFields, checked, looks_like_email, optional, violated_constraint,
 };
-use crate::web::pages::{PAGE_SIZE, Pagination, parse_id, render};
+use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 

@@ -900,7 +900,7 @@ pub async fn bulk(
         changed.push(task.id);
     }
     let back = format!("/tasks?{}", list_query.without_page());
-    super::super::admin::finish(
+    crate::web::pages::finish(
         &state,
         &session,
         &headers,

@@ -23,7 +23,7 @@ use crate::domain::dates::parse_date;
 use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, optional};
+use crate::web::forms::{FieldErrors, id_of, optional};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 use edit::BulkForm;
@@ -63,10 +63,6 @@ pub struct ListQuery {
     pub page: String,
 }
 
-fn id_of(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
-}
-
 fn flag(raw: &str) -> bool {
     matches!(raw, "1" | "on" | "true")
 }
@@ -77,6 +73,7 @@ impl ListQuery {
         TaskFilter {
             units: session.user.actor.unit_scope(),
             shortcoming: id_of(&self.shortcoming).map(ShortcomingId),
+            plan: None,
             status: TaskStatus::from_code(&self.status),
             timeliness: Timeliness::from_code(&self.timeliness),
             lead_unit: id_of(&self.lead).map(UnitId),
@@ -280,7 +277,7 @@ async fn finish_task(
         after: Some(after),
         ..Default::default()
     };
-    super::admin::finish(
+    crate::web::pages::finish(
         state,
         session,
         headers,

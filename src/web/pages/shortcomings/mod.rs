@@ -1,4 +1,6 @@
-//! The list of the shortcomings and a shortcoming's page.
+//! The list of the shortcomings and a shortcoming's page; `form` creates and edits them.
+
+pub mod form;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -6,11 +8,12 @@ use axum::response::Html;
 
 use super::{parse_id, render};
 use crate::db::files::{self, FileRow};
+use crate::db::plans::{self as plan_queries, PlanFilter, PlanRow};
 use crate::db::shortcomings::{
     self as queries, ShortcomingDetail, ShortcomingSummary, SourceRow, UnitProgress,
 };
 use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
-use crate::domain::{ShortcomingId, SourceId};
+use crate::domain::{PlanStatus, ShortcomingId, SourceId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::session::Session;
@@ -63,13 +66,23 @@ pub struct ShowPage {
     sources: Vec<SourceRow>,
     source_files: Vec<(SourceId, FileRow)>,
     units: Vec<UnitProgress>,
+    plans: Vec<PlanRow>,
     tasks: Vec<TaskListRow>,
+}
+
+impl ShowPage {
+    pub fn plan_status(&self, plan: &PlanRow) -> PlanStatus {
+        plan.status(self.ctx.today)
+    }
 }
 
 /// The most tasks one shortcoming page lists; the full list is one click away.
 const TASKS_SHOWN: i64 = 200;
+/// The most plans one shortcoming page lists (one per unit, at most a few hundred units).
+const PLANS_SHOWN: i64 = 500;
 
-/// `GET /shortcomings/{id}`: the shortcoming, its sources and its tasks per unit.
+/// `GET /shortcomings/{id}`: the shortcoming, its sources, the plans that remedy it and its
+/// tasks per unit (of the user's units, for unit staff).
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -84,6 +97,13 @@ pub async fn show(
     let sources = queries::sources(&state.pool, id).await?;
     let source_files = files::for_shortcoming_sources(&state.pool, id).await?;
     let units = queries::progress_by_unit(&state.pool, id, scope.as_deref()).await?;
+    let plan_filter = PlanFilter {
+        units: scope.clone(),
+        shortcoming: Some(id),
+        ..PlanFilter::default()
+    };
+    let (plans, _) =
+        plan_queries::list(&state.pool, &plan_filter, state.today(), PLANS_SHOWN, 0).await?;
     let filter = TaskFilter {
         shortcoming: Some(id),
         units: scope,
@@ -97,6 +117,7 @@ pub async fn show(
         sources,
         source_files,
         units,
+        plans,
         tasks,
     })
 }

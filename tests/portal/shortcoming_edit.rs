@@ -1,0 +1,464 @@
+//! Creating and editing shortcomings: the City's reviewers and admins only, every message
+//! beside its field, the audit entry in the same transaction.
+
+use axum::http::StatusCode;
+use chrono::Datelike;
+use serde_json::Value;
+
+use crate::common::{TestApp, TestSession};
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// (actor username, unit id, entity id, before, after) of each entry with `action`.
+type Entry = (
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<Value>,
+    Option<Value>,
+);
+
+async fn audit(app: &TestApp, action: &str) -> Vec<Entry> {
+    sqlx::query_as(
+        "select u.username, a.unit_id, a.entity_id, a.before, a.after
+         from audit_log a join users u on u.id = a.actor_id
+         where a.action = $1 and a.entity = 'shortcoming' order by a.id",
+    )
+    .bind(action)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn unit(app: &TestApp, code: &str) -> String {
+    scalar(app, &format!("select id from units where code = '{code}'"))
+        .await
+        .to_string()
+}
+
+async fn source(app: &TestApp, number: &str) -> String {
+    scalar(
+        app,
+        &format!("select id from sources where doc_number = '{number}'"),
+    )
+    .await
+    .to_string()
+}
+
+async fn field(app: &TestApp, code: &str) -> String {
+    scalar(app, &format!("select id from fields where code = '{code}'"))
+        .await
+        .to_string()
+}
+
+/// The same browser with the interface switched to English.
+fn in_english(session: &TestSession) -> TestSession {
+    TestSession {
+        cookie: format!("{}; lang=en", session.cookie),
+        csrf: session.csrf.clone(),
+    }
+}
+
+#[tokio::test]
+async fn a_reviewer_adds_a_shortcoming_with_its_sources() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let list = app.get_as(&me, "/shortcomings").await;
+    assert_eq!(list.text("#new-shortcoming"), "Thêm tồn tại, hạn chế");
+    let form = app.get_as(&me, "/shortcomings/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.text("h1"), "Thêm tồn tại, hạn chế");
+    let year = app.state.today().year().to_string();
+    assert_eq!(
+        form.count(&format!("#year_identified[value='{year}']")),
+        1,
+        "this year is proposed"
+    );
+
+    let stnmt = unit(&app, "STNMT").await;
+    let kl1468 = source(&app, "1468/KL-TTCP").await;
+    let kl1203 = source(&app, "1203/KL-TTCP").await;
+    let saved = app
+        .post_as(
+            &me,
+            "/shortcomings",
+            &[
+                ("code", " tt-34 "),
+                ("title", "Chậm thu hồi đất sử dụng sai mục đích"),
+                ("description", "Nhiều dự án chậm triển khai quá 24 tháng."),
+                ("field_id", &field(&app, "DD").await),
+                ("lead_unit_id", &stnmt),
+                ("year_identified", "2024"),
+                ("source", &kl1468),
+                ("source", &kl1203),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let id = scalar(&app, "select id from shortcomings where code = 'TT-34'").await;
+    assert_eq!(
+        saved.header("location"),
+        Some(format!("/shortcomings/{id}").as_str())
+    );
+    let (title, lead, year): (String, String, i16) = sqlx::query_as(
+        "select s.title, u.code, s.year_identified from shortcomings s
+         join units u on u.id = s.lead_unit_id where s.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (title.as_str(), lead.as_str(), year),
+        ("Chậm thu hồi đất sử dụng sai mục đích", "STNMT", 2024)
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("select count(*) from shortcoming_sources where shortcoming_id = {id}")
+        )
+        .await,
+        2
+    );
+
+    let entries = audit(&app, "shortcoming.create").await;
+    assert_eq!(entries.len(), 1);
+    let (actor, unit_id, entity_id, before, after) = &entries[0];
+    assert_eq!(actor, "vp.chuyenvien");
+    assert_eq!(unit_id.map(|u| u.to_string()), Some(stnmt));
+    assert_eq!(entity_id.as_deref(), Some(id.to_string().as_str()));
+    assert!(before.is_none());
+    let after = after.as_ref().unwrap();
+    assert_eq!(after["code"], "TT-34");
+    assert_eq!(after["sources"].as_array().unwrap().len(), 2);
+
+    let page = app.get_as(&me, &format!("/shortcomings/{id}")).await;
+    assert_eq!(page.text("#flash"), "Đã lưu tồn tại, hạn chế TT-34.");
+    assert!(page.text("h1").starts_with("TT-34"));
+    assert_eq!(page.count("#sources li.source"), 2);
+    assert_eq!(page.text("#edit-shortcoming"), "Sửa");
+    assert_eq!(
+        app.get_as(&me, &format!("/shortcomings/{id}"))
+            .await
+            .count("#flash"),
+        0,
+        "the message is shown once"
+    );
+    let list = app.get_as(&me, "/shortcomings").await;
+    assert_eq!(list.count("#shortcomings tr.shortcoming-row"), 34);
+}
+
+#[tokio::test]
+async fn an_admin_edits_a_shortcoming_and_its_sources() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("admin").await;
+    let id = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
+    let sources_before = scalar(
+        &app,
+        &format!("select count(*) from shortcoming_sources where shortcoming_id = {id}"),
+    )
+    .await;
+    assert!(sources_before >= 1);
+
+    let form = app.get_as(&me, &format!("/shortcomings/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.count("#code[value='TT-05']"), 1);
+    assert_eq!(
+        form.count("#sources input[type=checkbox][checked]") as i64,
+        sources_before,
+        "the saved sources are checked"
+    );
+    assert_eq!(form.count("#lead_unit_id option[selected]"), 1);
+
+    let badinh = unit(&app, "BADINH").await;
+    let ct15 = source(&app, "15/CT-UBND").await;
+    let old_title: String = sqlx::query_scalar("select title from shortcomings where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let saved = app
+        .post_as(
+            &me,
+            &format!("/shortcomings/{id}"),
+            &[
+                ("code", "TT-05"),
+                ("title", "Tiêu đề mới của tồn tại TT-05"),
+                ("description", ""),
+                ("field_id", &field(&app, "DD").await),
+                ("lead_unit_id", &badinh),
+                ("year_identified", "2019"),
+                ("source", &ct15),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        saved.header("location"),
+        Some(format!("/shortcomings/{id}").as_str())
+    );
+    let sources: Vec<i64> =
+        sqlx::query_scalar("select source_id from shortcoming_sources where shortcoming_id = $1")
+            .bind(id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sources, vec![ct15.parse::<i64>().unwrap()]);
+    let entries = audit(&app, "shortcoming.update").await;
+    assert_eq!(entries.len(), 1);
+    let (actor, unit_id, _, before, after) = &entries[0];
+    assert_eq!(actor, "admin");
+    assert_eq!(
+        unit_id.map(|u| u.to_string()),
+        Some(badinh.clone()),
+        "the new lead unit"
+    );
+    assert_eq!(before.as_ref().unwrap()["title"], old_title.as_str());
+    assert_eq!(
+        before.as_ref().unwrap()["sources"]
+            .as_array()
+            .unwrap()
+            .len() as i64,
+        sources_before
+    );
+    assert_eq!(
+        after.as_ref().unwrap()["title"],
+        "Tiêu đề mới của tồn tại TT-05"
+    );
+    let page = app.get_as(&me, &format!("/shortcomings/{id}")).await;
+    assert_eq!(page.text("#flash"), "Đã lưu tồn tại, hạn chế TT-05.");
+    assert!(page.text("h1").contains("Tiêu đề mới của tồn tại TT-05"));
+}
+
+#[tokio::test]
+async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let before = scalar(&app, "select count(*) from shortcomings").await;
+    let year = app.state.today().year();
+
+    let empty = app.post_as(&me, "/shortcomings", &[]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.text("#code-error"), "Vui lòng nhập thông tin này.");
+    assert_eq!(empty.text("#title-error"), "Vui lòng nhập thông tin này.");
+    assert_eq!(
+        empty.text("#field_id-error"),
+        "Vui lòng chọn lĩnh vực trong danh sách."
+    );
+    assert_eq!(
+        empty.text("#lead_unit_id-error"),
+        "Vui lòng chọn một đơn vị chủ trì đang hoạt động."
+    );
+    assert_eq!(
+        empty.text("#year_identified-error"),
+        format!("Năm phát hiện là một năm từ 2000 đến {year}.")
+    );
+    assert_eq!(empty.count("#source-error"), 0, "no source is fine");
+
+    // Everything wrong at once; what was typed comes back.
+    let kl1468 = source(&app, "1468/KL-TTCP").await;
+    let long_title = "Đ".repeat(501);
+    let bad = app
+        .post_as(
+            &me,
+            "/shortcomings",
+            &[
+                ("code", "T-34"),
+                ("title", &long_title),
+                ("description", "Mô tả giữ nguyên"),
+                ("field_id", "abc"),
+                ("lead_unit_id", "999999"),
+                ("year_identified", "1999"),
+                ("source", &kl1468),
+                ("source", "999999"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.text("#code-error"), "Mã có dạng TT-NN, ví dụ TT-34.");
+    assert_eq!(bad.text("#title-error"), "Nội dung quá dài.");
+    assert_eq!(
+        bad.text("#field_id-error"),
+        "Vui lòng chọn lĩnh vực trong danh sách."
+    );
+    assert_eq!(
+        bad.text("#lead_unit_id-error"),
+        "Vui lòng chọn một đơn vị chủ trì đang hoạt động."
+    );
+    assert_eq!(
+        bad.text("#year_identified-error"),
+        format!("Năm phát hiện là một năm từ 2000 đến {year}.")
+    );
+    assert_eq!(
+        bad.text("#source-error"),
+        "Văn bản nguồn được chọn không có trong danh sách."
+    );
+    assert_eq!(bad.count("#code[value='T-34'][aria-invalid=true]"), 1);
+    assert_eq!(bad.count("#year_identified[value='1999']"), 1);
+    assert_eq!(bad.text("#description"), "Mô tả giữ nguyên");
+    assert_eq!(
+        bad.count(&format!("#source-{kl1468}[checked]")),
+        1,
+        "the checked boxes stay checked"
+    );
+
+    // Years after this one, and words, are not years.
+    for typed in [(year + 1).to_string(), "hai nghìn".to_owned()] {
+        let response = app
+            .post_as(&me, "/shortcomings", &[("year_identified", &typed)])
+            .await;
+        assert_eq!(response.count("#year_identified-error"), 1, "{typed}");
+    }
+    // A unit that is no longer active cannot lead a new shortcoming.
+    sqlx::query("update units set active = false where code = 'HOANKIEM'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let inactive = app
+        .post_as(
+            &me,
+            "/shortcomings",
+            &[("lead_unit_id", &unit(&app, "HOANKIEM").await)],
+        )
+        .await;
+    assert_eq!(inactive.count("#lead_unit_id-error"), 1);
+    // A NUL character (no browser sends one) is a bad request, never a database error.
+    let nul = app
+        .post_as(
+            &me,
+            "/shortcomings",
+            &[("title", "\0"), ("description", "a\0b")],
+        )
+        .await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST);
+    let not_an_id = app
+        .post_as(&me, "/shortcomings", &[("source", "một")])
+        .await;
+    assert_eq!(not_an_id.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_an_id.count("#source-error"), 1);
+
+    // A code already taken: the message sits beside the code.
+    let field_id = field(&app, "DD").await;
+    let stnmt = unit(&app, "STNMT").await;
+    let fields = [
+        ("code", "TT-05"),
+        ("title", "Một tồn tại mới"),
+        ("year_identified", "2020"),
+        ("field_id", field_id.as_str()),
+        ("lead_unit_id", stnmt.as_str()),
+    ];
+    let taken = app.post_as(&me, "/shortcomings", &fields).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        taken.text("#code-error"),
+        "Mã này đã được dùng cho một tồn tại, hạn chế khác."
+    );
+    assert_eq!(taken.count("#title[value='Một tồn tại mới']"), 1);
+
+    // In English, the messages are English.
+    let english = app
+        .post_as(&in_english(&me), "/shortcomings", &[("code", "34")])
+        .await;
+    assert_eq!(
+        english.text("#code-error"),
+        "The code looks like TT-NN, for example TT-34."
+    );
+
+    assert_eq!(
+        scalar(&app, "select count(*) from shortcomings").await,
+        before,
+        "nothing saved"
+    );
+    assert!(audit(&app, "shortcoming.create").await.is_empty());
+
+    // Editing into another shortcoming's code is refused the same way, and changes nothing.
+    let id = scalar(&app, "select id from shortcomings where code = 'TT-06'").await;
+    let clash = app
+        .post_as(&me, &format!("/shortcomings/{id}"), &fields)
+        .await;
+    assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(clash.count("#code-error"), 1);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("select count(*) from shortcomings where id = {id} and code = 'TT-06'")
+        )
+        .await,
+        1
+    );
+    assert!(audit(&app, "shortcoming.update").await.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_ids_are_not_found() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    for path in ["/shortcomings/999999/edit", "/shortcomings/abc/edit"] {
+        assert_eq!(app.get_as(&me, path).await.status, StatusCode::NOT_FOUND);
+    }
+    for path in ["/shortcomings/999999", "/shortcomings/-1"] {
+        let response = app.post_as(&me, path, &[("code", "TT-40")]).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn unit_staff_and_viewers_may_not_create_or_edit_shortcomings() {
+    let app = TestApp::with_demo().await;
+    let id = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
+    let field_id = field(&app, "DD").await;
+    let stnmt = unit(&app, "STNMT").await;
+    let fields = [
+        ("code", "TT-40"),
+        ("title", "Không được lưu"),
+        ("field_id", field_id.as_str()),
+        ("lead_unit_id", stnmt.as_str()),
+        ("year_identified", "2020"),
+    ];
+    for username in ["stnmt.cb1", "stnmt.lanhdao", "giamsat"] {
+        let session = app.session_for(username).await;
+        for path in [
+            "/shortcomings/new".to_owned(),
+            format!("/shortcomings/{id}/edit"),
+        ] {
+            let response = app.get_as(&session, &path).await;
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{username} {path}");
+            assert_eq!(response.text("h1"), "Không có quyền truy cập");
+        }
+        for path in ["/shortcomings".to_owned(), format!("/shortcomings/{id}")] {
+            let response = app.post_as(&session, &path, &fields).await;
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{username} {path}");
+        }
+        // Nor are they offered the buttons.
+        assert_eq!(
+            app.get_as(&session, "/shortcomings")
+                .await
+                .count("#new-shortcoming"),
+            0
+        );
+        assert_eq!(
+            app.get_as(&session, &format!("/shortcomings/{id}"))
+                .await
+                .count("#edit-shortcoming"),
+            0
+        );
+    }
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from shortcomings where code = 'TT-40' or title = 'Không được lưu'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from audit_log where entity = 'shortcoming'"
+        )
+        .await,
+        0
+    );
+}
