@@ -84,6 +84,7 @@ pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Res
         conn: &mut tx,
         rng: Rng::new(SEED),
         today,
+        now,
         tz,
         password_hash,
         units: HashMap::new(),
@@ -105,6 +106,8 @@ struct Loader<'a> {
     conn: &'a mut PgConnection,
     rng: Rng,
     today: NaiveDate,
+    /// When the data is loaded: no event of the demo history is later.
+    now: DateTime<Utc>,
     tz: Tz,
     /// Every demo account shares the demo password, so it is hashed once.
     password_hash: String,
@@ -526,11 +529,14 @@ impl Loader<'_> {
     fn instant(&mut self, day: NaiveDate) -> DateTime<Utc> {
         let minutes = self.rng.range(8 * 60, 17 * 60) as u32;
         let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
-        self.tz
+        let at = self
+            .tz
             .from_local_datetime(&day.and_time(time))
             .earliest()
             .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(time)))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(time)));
+        // Today's office hours may not have come yet.
+        at.min(self.now - chrono::Duration::minutes(1))
     }
 
     #[allow(clippy::too_many_arguments)]

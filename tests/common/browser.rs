@@ -115,6 +115,16 @@ impl Browser {
         );
     }
 
+    /// Chooses the file at `path` in the file input `css`.
+    pub fn attach(&self, css: &str, path: &std::path::Path) {
+        let id = self.element(css);
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(&json!({ "text": path.to_string_lossy() })),
+        );
+    }
+
     pub fn click(&self, css: &str) {
         let id = self.element(css);
         self.call("POST", &format!("/element/{id}/click"), Some(&json!({})));

@@ -16,6 +16,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_remediation-portal");
 struct Server {
     child: Child,
     url: String,
+    pool: sqlx::PgPool,
     _dir: tempfile::TempDir,
 }
 
@@ -27,7 +28,7 @@ impl Drop for Server {
 }
 
 async fn start_server() -> Server {
-    let (name, _pool) = fresh_database(true).await;
+    let (name, pool) = fresh_database(true).await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
     let mut command = Command::new(BINARY);
@@ -60,6 +61,7 @@ async fn start_server() -> Server {
     Server {
         child,
         url,
+        pool,
         _dir: dir,
     }
 }
@@ -115,6 +117,73 @@ async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
         browser.goto(&format!("{url}/shortcomings"));
         browser.wait_for("#signin-form");
         assert!(browser.url().contains("/signin"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_officer_reports_progress_with_a_pdf_and_sees_it_in_the_history() {
+    if skip_without_browser() {
+        return;
+    }
+    let server = start_server().await;
+    // A task Ba Đình leads and that is under way.
+    let task: i64 = sqlx::query_scalar(
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'BADINH' and t.status in ('in_progress', 'not_started')
+         order by t.id limit 1",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("Biên bản kiểm tra hiện trường.pdf");
+    std::fs::write(
+        &pdf,
+        remediation_portal::seed::demo_pdf("Bien ban kiem tra hien truong"),
+    )
+    .unwrap();
+    let url = server.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let browser = Browser::start();
+        browser.goto(&format!("{url}/signin"));
+        browser.wait_for("#signin-form");
+        browser.fill("#username", "badinh.cb1");
+        browser.fill("#password", "KhacPhuc@2019");
+        browser.click("#signin-form button[type=submit]");
+        browser.wait_for("#current-user");
+
+        browser.goto(&format!("{url}/tasks/{task}"));
+        browser.wait_for("#progress-form");
+        browser.click("#status option[value=in_progress]");
+        browser.fill("#percent", "45");
+        browser.fill("#note", "Đã kiểm tra hiện trường 5 dự án, lập biên bản.");
+        browser.attach("#file", &pdf);
+        browser.click("#progress-form button[type=submit]");
+
+        // Back on the task: the message, the new state, and the entry with its file.
+        let page = browser.wait_for("#flash");
+        let dom = Html::parse_document(&page);
+        let text = |css: &str| -> String {
+            let selector = Selector::parse(css).unwrap();
+            dom.select(&selector)
+                .next()
+                .map(|e| e.text().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        };
+        assert!(text("#flash").contains("Đã cập nhật tiến độ"), "{page}");
+        assert!(text(".badges").contains("Đang thực hiện"));
+        let latest = text("#history .event");
+        assert!(
+            latest.contains("Đã kiểm tra hiện trường 5 dự án"),
+            "{latest}"
+        );
+        assert!(latest.contains("45%"), "{latest}");
+        assert!(
+            latest.contains("Biên bản kiểm tra hiện trường.pdf"),
+            "{latest}"
+        );
     })
     .await
     .unwrap();
