@@ -431,6 +431,18 @@ impl HistoryEntry {
             .collect()
     }
 
+    /// What the entry's date is: the proposed deadline of a request, the deadline a decision
+    /// or an edit set.
+    pub fn date_label_key(&self) -> &'static str {
+        match self.event {
+            HistoryEvent::ExtensionRequested | HistoryEvent::ExtensionRejected => {
+                "history.new_deadline"
+            }
+            HistoryEvent::Created => "task.deadline",
+            _ => "history.deadline_set",
+        }
+    }
+
     /// The free text of the entry (an edit's note is its list of changed fields instead).
     pub fn text(&self) -> &str {
         if self.event == HistoryEvent::Edited {
