@@ -15,6 +15,28 @@ pub struct Notice {
     pub params: Value,
 }
 
+impl Notice {
+    /// A notice about a task.
+    pub fn task(kind: NotificationKind, task: TaskId, params: Value) -> Self {
+        Notice {
+            kind,
+            task: Some(task),
+            extension_request: None,
+            params,
+        }
+    }
+}
+
+/// Notifies the task's people (its officers and the lead unit's heads) of `notice`.
+pub async fn notify_task_people(
+    conn: &mut sqlx::PgConnection,
+    task: TaskId,
+    notice: &Notice,
+) -> Result<u64, sqlx::Error> {
+    let people = task_people(&mut *conn, task).await?;
+    notify(&mut *conn, &people, notice).await
+}
+
 /// Notifies each of `users` once (duplicates and the empty list are fine).
 pub async fn notify(
     executor: impl PgExecutor<'_>,

@@ -95,6 +95,61 @@ pub struct NewUpdate<'a> {
     pub deadline_after: Option<NaiveDate>,
 }
 
+impl<'a> NewUpdate<'a> {
+    /// An entry with a note only; the builders below add what else it records.
+    pub fn new(
+        task: TaskId,
+        unit: UnitId,
+        author: UserId,
+        kind: TaskUpdateKind,
+        note: &'a str,
+    ) -> Self {
+        NewUpdate {
+            task,
+            unit,
+            author,
+            kind,
+            status_before: None,
+            status_after: None,
+            percent: None,
+            note,
+            deadline_after: None,
+        }
+    }
+
+    /// The status changed from `before` to `after`.
+    pub fn status(self, before: TaskStatus, after: TaskStatus) -> Self {
+        NewUpdate {
+            status_before: Some(before),
+            status_after: Some(after),
+            ..self
+        }
+    }
+
+    /// The first status of a new task.
+    pub fn created(self, status: TaskStatus) -> Self {
+        NewUpdate {
+            status_after: Some(status),
+            ..self
+        }
+    }
+
+    pub fn percent(self, percent: i16) -> Self {
+        NewUpdate {
+            percent: Some(percent),
+            ..self
+        }
+    }
+
+    /// The deadline the entry set, if it set one.
+    pub fn deadline(self, deadline: Option<NaiveDate>) -> Self {
+        NewUpdate {
+            deadline_after: deadline,
+            ..self
+        }
+    }
+}
+
 pub async fn insert_update(
     executor: impl PgExecutor<'_>,
     update: &NewUpdate<'_>,

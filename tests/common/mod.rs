@@ -528,3 +528,42 @@ impl TestResponse {
             .unwrap_or_else(|| panic!("nothing matches {selector}"))
     }
 }
+
+/// The one value `sql` selects (the tests' shorthand for looking at the database).
+pub async fn scalar<T>(app: &TestApp, sql: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The id of the unit with `code`.
+pub async fn unit_id(app: &TestApp, code: &str) -> i64 {
+    scalar(app, &format!("select id from units where code = '{code}'")).await
+}
+
+/// (actor username, unit id, entity id, before, after) of an audit entry.
+pub type AuditRow = (
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<serde_json::Value>,
+    Option<serde_json::Value>,
+);
+
+/// The audit entries of `action` on `entity` made by a user, oldest first.
+pub async fn audit_entries(app: &TestApp, entity: &str, action: &str) -> Vec<AuditRow> {
+    sqlx::query_as(
+        "select u.username, a.unit_id, a.entity_id, a.before, a.after
+         from audit_log a join users u on u.id = a.actor_id
+         where a.action = $1 and a.entity = $2 order by a.id",
+    )
+    .bind(action)
+    .bind(entity)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}

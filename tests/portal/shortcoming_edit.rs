@@ -3,33 +3,15 @@
 
 use axum::http::StatusCode;
 use chrono::Datelike;
-use serde_json::Value;
 
-use crate::common::{TestApp, TestSession};
+use crate::common::{self, AuditRow, TestApp, TestSession, audit_entries};
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+    common::scalar(app, sql).await
 }
 
-/// (actor username, unit id, entity id, before, after) of each entry with `action`.
-type Entry = (
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<Value>,
-    Option<Value>,
-);
-
-async fn audit(app: &TestApp, action: &str) -> Vec<Entry> {
-    sqlx::query_as(
-        "select u.username, a.unit_id, a.entity_id, a.before, a.after
-         from audit_log a join users u on u.id = a.actor_id
-         where a.action = $1 and a.entity = 'shortcoming' order by a.id",
-    )
-    .bind(action)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
+async fn audit(app: &TestApp, action: &str) -> Vec<AuditRow> {
+    audit_entries(app, "shortcoming", action).await
 }
 
 async fn unit(app: &TestApp, code: &str) -> String {

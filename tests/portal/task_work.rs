@@ -6,7 +6,7 @@
 
 use axum::http::StatusCode;
 
-use crate::common::{TestApp, TestResponse, TestSession};
+use crate::common::{TestApp, TestResponse, TestSession, scalar, unit_id};
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -25,18 +25,8 @@ type ProgressCase<'a> = (
 /// A bad task form: the fields changed from a good one; the field and its message.
 type TaskFormCase<'a> = (Vec<(&'a str, String)>, &'a str, &'a str);
 
-async fn scalar<T>(app: &TestApp, sql: &str) -> T
-where
-    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
-{
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
 async fn unit(app: &TestApp, code: &str) -> i64 {
-    scalar(app, &format!("select id from units where code = '{code}'")).await
+    unit_id(app, code).await
 }
 
 async fn user(app: &TestApp, username: &str) -> i64 {

@@ -409,29 +409,27 @@ pub async fn create(
     insert_coordinators(&mut tx, id, &values.coordinators).await?;
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: session.user.unit_id,
-            author: session.user.id,
-            kind: TaskUpdateKind::Created,
-            status_before: None,
-            status_after: Some(TaskStatus::NotStarted),
-            percent: Some(0),
-            note: "",
-            deadline_after: values.deadline,
-        },
+        &NewUpdate::new(
+            id,
+            session.user.unit_id,
+            session.user.id,
+            TaskUpdateKind::Created,
+            "",
+        )
+        .created(TaskStatus::NotStarted)
+        .percent(0)
+        .deadline(values.deadline),
     )
     .await?;
     let heads = notifications::unit_heads(&mut *tx, values.lead_unit).await?;
     notifications::notify(
         &mut *tx,
         &heads,
-        &Notice {
-            kind: NotificationKind::Assigned,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": code, "by": session.user.full_name }),
-        },
+        &Notice::task(
+            NotificationKind::Assigned,
+            id,
+            json!({ "code": code, "by": session.user.full_name }),
+        ),
     )
     .await?;
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -647,17 +645,14 @@ pub async fn update(
     flags::update_task_flags(&mut tx, state.today(), Some(id)).await?;
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: session.user.unit_id,
-            author: session.user.id,
-            kind: TaskUpdateKind::Edited,
-            status_before: None,
-            status_after: None,
-            percent: None,
-            note: &changed.join(","),
-            deadline_after: values.deadline.filter(|d| Some(*d) != task.deadline),
-        },
+        &NewUpdate::new(
+            id,
+            session.user.unit_id,
+            session.user.id,
+            TaskUpdateKind::Edited,
+            &changed.join(","),
+        )
+        .deadline(values.deadline.filter(|d| Some(*d) != task.deadline)),
     )
     .await?;
     finish_task(
@@ -694,12 +689,11 @@ async fn change_lead_unit(
     notifications::notify(
         &mut *conn,
         &heads,
-        &Notice {
-            kind: NotificationKind::Assigned,
-            task: Some(task.id),
-            extension_request: None,
-            params: json!({ "code": task.code, "by": session.user.full_name }),
-        },
+        &Notice::task(
+            NotificationKind::Assigned,
+            task.id,
+            json!({ "code": task.code, "by": session.user.full_name }),
+        ),
     )
     .await?;
     Ok(())
@@ -863,18 +857,7 @@ pub async fn bulk(
                     form.message.trim(),
                 )
                 .await?;
-                let people = notifications::task_people(&mut *tx, task.id).await?;
-                notifications::notify(
-                    &mut *tx,
-                    &people,
-                    &Notice {
-                        kind: NotificationKind::Reminder,
-                        task: Some(task.id),
-                        extension_request: None,
-                        params: json!({ "code": task.code, "doc_number": doc, "by": session.user.full_name }),
-                    },
-                )
-                .await?;
+                notifications::notify_task_people(&mut tx, task.id, &Notice::task(NotificationKind::Reminder, task.id, json!({ "code": task.code, "doc_number": doc, "by": session.user.full_name }))).await?;
                 (
                     json!({ "reminder_count": task.reminder_count }),
                     json!({ "reminder_count": task.reminder_count + 1, "doc_number": doc, "to_unit": task.lead_unit_id }),
@@ -935,17 +918,14 @@ async fn record_edit(
 ) -> Result<(), sqlx::Error> {
     work::insert_update(
         &mut *conn,
-        &NewUpdate {
-            task: task.id,
-            unit: session.user.unit_id,
-            author: session.user.id,
-            kind: TaskUpdateKind::Edited,
-            status_before: None,
-            status_after: None,
-            percent: None,
-            note: fields,
-            deadline_after,
-        },
+        &NewUpdate::new(
+            task.id,
+            session.user.unit_id,
+            session.user.id,
+            TaskUpdateKind::Edited,
+            fields,
+        )
+        .deadline(deadline_after),
     )
     .await?;
     Ok(())

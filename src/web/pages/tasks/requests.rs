@@ -293,29 +293,24 @@ pub async fn answer_escalation(
     };
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: session.user.unit_id,
-            author: session.user.id,
-            kind: TaskUpdateKind::EscalationAnswered,
-            status_before: Some(task.status),
-            status_after: Some(status_after),
-            percent: None,
-            note: answer,
-            deadline_after: None,
-        },
+        &NewUpdate::new(
+            id,
+            session.user.unit_id,
+            session.user.id,
+            TaskUpdateKind::EscalationAnswered,
+            answer,
+        )
+        .status(task.status, status_after),
     )
     .await?;
-    let people = notifications::task_people(&mut *tx, id).await?;
-    notifications::notify(
-        &mut *tx,
-        &people,
-        &Notice {
-            kind: NotificationKind::EscalationAnswered,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": task.code }),
-        },
+    notifications::notify_task_people(
+        &mut tx,
+        id,
+        &Notice::task(
+            NotificationKind::EscalationAnswered,
+            id,
+            json!({ "code": task.code }),
+        ),
     )
     .await?;
     finish_task(
@@ -423,12 +418,11 @@ pub async fn remind(
     notifications::notify(
         &mut *tx,
         &recipients,
-        &Notice {
-            kind: NotificationKind::Reminder,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": task.code, "doc_number": doc_number, "by": session.user.full_name }),
-        },
+        &Notice::task(
+            NotificationKind::Reminder,
+            id,
+            json!({ "code": task.code, "doc_number": doc_number, "by": session.user.full_name }),
+        ),
     )
     .await?;
     finish_task(

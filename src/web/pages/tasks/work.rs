@@ -258,17 +258,15 @@ pub async fn report_progress(
     .await?;
     let update = work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: acting_unit(&session, task.lead_unit_id),
-            author: session.user.id,
-            kind: TaskUpdateKind::Progress,
-            status_before: Some(task.status),
-            status_after: Some(values.status),
-            percent: Some(values.percent),
-            note: &values.note,
-            deadline_after: None,
-        },
+        &NewUpdate::new(
+            id,
+            acting_unit(&session, task.lead_unit_id),
+            session.user.id,
+            TaskUpdateKind::Progress,
+            &values.note,
+        )
+        .status(task.status, values.status)
+        .percent(values.percent),
     )
     .await?;
     let stored = store_files(&mut tx, update, &files, session.user.id).await?;
@@ -348,17 +346,13 @@ pub async fn contribute(
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let update = work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
+        &NewUpdate::new(
+            id,
             unit,
-            author: session.user.id,
-            kind: TaskUpdateKind::Contribution,
-            status_before: None,
-            status_after: None,
-            percent: None,
-            note: text,
-            deadline_after: None,
-        },
+            session.user.id,
+            TaskUpdateKind::Contribution,
+            text,
+        ),
     )
     .await?;
     let stored = store_files(&mut tx, update, &files, session.user.id).await?;
@@ -448,29 +442,25 @@ pub async fn confirm(
     work::confirm_done(&mut *tx, id, today, state.clock.now()).await?;
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: acting_unit(&session, task.lead_unit_id),
-            author: session.user.id,
-            kind: TaskUpdateKind::Confirmed,
-            status_before: Some(task.status),
-            status_after: Some(TaskStatus::Done),
-            percent: Some(100),
-            note: form.reason.trim(),
-            deadline_after: None,
-        },
+        &NewUpdate::new(
+            id,
+            acting_unit(&session, task.lead_unit_id),
+            session.user.id,
+            TaskUpdateKind::Confirmed,
+            form.reason.trim(),
+        )
+        .status(task.status, TaskStatus::Done)
+        .percent(100),
     )
     .await?;
-    let people = notifications::task_people(&mut *tx, id).await?;
-    notifications::notify(
-        &mut *tx,
-        &people,
-        &Notice {
-            kind: NotificationKind::Confirmed,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": task.code, "by": session.user.full_name }),
-        },
+    notifications::notify_task_people(
+        &mut tx,
+        id,
+        &Notice::task(
+            NotificationKind::Confirmed,
+            id,
+            json!({ "code": task.code, "by": session.user.full_name }),
+        ),
     )
     .await?;
     finish_task(
@@ -522,29 +512,24 @@ pub async fn return_for_rework(
     work::set_status(&mut *tx, id, TaskStatus::InProgress, state.clock.now()).await?;
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: acting_unit(&session, task.lead_unit_id),
-            author: session.user.id,
-            kind: TaskUpdateKind::Returned,
-            status_before: Some(task.status),
-            status_after: Some(TaskStatus::InProgress),
-            percent: None,
-            note: reason,
-            deadline_after: None,
-        },
+        &NewUpdate::new(
+            id,
+            acting_unit(&session, task.lead_unit_id),
+            session.user.id,
+            TaskUpdateKind::Returned,
+            reason,
+        )
+        .status(task.status, TaskStatus::InProgress),
     )
     .await?;
-    let people = notifications::task_people(&mut *tx, id).await?;
-    notifications::notify(
-        &mut *tx,
-        &people,
-        &Notice {
-            kind: NotificationKind::Returned,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": task.code, "reason": reason }),
-        },
+    notifications::notify_task_people(
+        &mut tx,
+        id,
+        &Notice::task(
+            NotificationKind::Returned,
+            id,
+            json!({ "code": task.code, "reason": reason }),
+        ),
     )
     .await?;
     finish_task(
@@ -626,17 +611,13 @@ pub async fn assign(
     };
     work::insert_update(
         &mut *tx,
-        &NewUpdate {
-            task: id,
-            unit: acting_unit(&session, task.lead_unit_id),
-            author: session.user.id,
-            kind: TaskUpdateKind::Assignment,
-            status_before: None,
-            status_after: None,
-            percent: None,
-            note: &note,
-            deadline_after: None,
-        },
+        &NewUpdate::new(
+            id,
+            acting_unit(&session, task.lead_unit_id),
+            session.user.id,
+            TaskUpdateKind::Assignment,
+            &note,
+        ),
     )
     .await?;
     let added: Vec<UserId> = after
@@ -647,12 +628,11 @@ pub async fn assign(
     notifications::notify(
         &mut *tx,
         &added,
-        &Notice {
-            kind: NotificationKind::Assigned,
-            task: Some(id),
-            extension_request: None,
-            params: json!({ "code": task.code, "by": session.user.full_name }),
-        },
+        &Notice::task(
+            NotificationKind::Assigned,
+            id,
+            json!({ "code": task.code, "by": session.user.full_name }),
+        ),
     )
     .await?;
     finish_task(
