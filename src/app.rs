@@ -238,7 +238,7 @@ async fn serve(
         jobs::scheduler::SchedulerConfig {
             interval: config.job_interval,
             time_zone: config.time_zone,
-            stale_days: config.stale_days,
+            settings: jobs::JobSettings::from_config(config),
             instance,
         },
         state.shutdown.clone(),
@@ -301,13 +301,14 @@ pub async fn run_jobs_once(
     clock: &dyn Clock,
     instance: &str,
 ) -> anyhow::Result<()> {
+    let settings = jobs::JobSettings::from_config(config);
     for job in Job::ALL {
         let now = clock.now();
         let job_clock = JobClock {
             now,
             today: city_today(now, config.time_zone),
         };
-        jobs::run_job(pool, job, job_clock, config.stale_days, instance)
+        jobs::run_job(pool, job, job_clock, &settings, instance)
             .await
             .with_context(|| format!("running {}", job.name()))?;
     }

@@ -36,6 +36,10 @@ pub struct Config {
     pub default_lang: Lang,
     /// Open tasks with at most this many days left are "due soon" (`PORTAL_DUE_SOON_DAYS`).
     pub due_soon_days: i32,
+    /// Days before a deadline at which the task's people are told, widest first (7, 1).
+    pub due_soon_notice_days: Vec<i32>,
+    /// Days before a periodic report's due date at which its unit is told.
+    pub report_notice_days: i32,
     /// Open tasks without an update for this many days are "stale" (`PORTAL_STALE_DAYS`).
     pub stale_days: i32,
     /// Connections in the pool (`PORTAL_DB_MAX_CONNECTIONS`).
@@ -142,6 +146,26 @@ impl Config {
         let stale_days = parse_or("PORTAL_STALE_DAYS", get("PORTAL_STALE_DAYS"), "30", |v| {
             int_in_range(v, 1, 3650)
         })?;
+        let due_soon_notice_days = parse_or(
+            "PORTAL_DUE_SOON_NOTICE_DAYS",
+            get("PORTAL_DUE_SOON_NOTICE_DAYS"),
+            "7,1",
+            |v| {
+                let mut days = v
+                    .split(',')
+                    .map(|d| int_in_range(d.trim(), 0, 365))
+                    .collect::<Result<Vec<i32>, String>>()?;
+                days.sort_unstable_by(|a, b| b.cmp(a));
+                days.dedup();
+                Ok(days)
+            },
+        )?;
+        let report_notice_days = parse_or(
+            "PORTAL_REPORT_NOTICE_DAYS",
+            get("PORTAL_REPORT_NOTICE_DAYS"),
+            "7",
+            |v| int_in_range(v, 0, 365),
+        )?;
         let db_max_connections = parse_or(
             "PORTAL_DB_MAX_CONNECTIONS",
             get("PORTAL_DB_MAX_CONNECTIONS"),
@@ -209,6 +233,8 @@ impl Config {
             log_format,
             default_lang,
             due_soon_days,
+            due_soon_notice_days,
+            report_notice_days,
             stale_days,
             db_max_connections,
             demo_data,

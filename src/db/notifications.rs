@@ -67,16 +67,10 @@ pub async fn task_people(
     executor: impl PgExecutor<'_>,
     task: TaskId,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select a.user_id from task_assignees a join users u on u.id = a.user_id
-         where a.task_id = $1 and u.active
-         union
-         select u.id from users u join tasks t on t.lead_unit_id = u.unit_id
-         where t.id = $1 and u.role = 'unit_head' and u.active",
-    )
-    .bind(task)
-    .fetch_all(executor)
-    .await
+    sqlx::query_scalar("select task_people($1)")
+        .bind(task)
+        .fetch_all(executor)
+        .await
 }
 
 /// The active heads of a unit.

@@ -1,6 +1,7 @@
 //! The overdue and stale flags on tasks and plans (DESIGN.md §4, §6). Idempotent: a second
-//! run right after the first changes nothing. Every change is written to the audit log in the
-//! same statement, so a flag never changes without its entry.
+//! run right after the first changes nothing and tells no one. Every change is written to the
+//! audit log, and the people concerned are notified, in the same statement, so a flag never
+//! changes without its entry and its notifications.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
@@ -17,13 +18,20 @@ pub async fn flag_overdue(pool: &PgPool, today: NaiveDate) -> Result<Value, sqlx
         "with changed as (
              update plans set overdue = true, overdue_since = issue_deadline + 1
              where issued_on is null and issue_deadline < $1 and not overdue
-             returning id, unit_id, issue_deadline
+             returning id, unit_id, title, issue_deadline
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
              select 'plan.flag_overdue', 'plan', id::text, unit_id,
                     jsonb_build_object('overdue', false),
                     jsonb_build_object('overdue', true, 'overdue_since', issue_deadline + 1)
              from changed
+         ), told as (
+             insert into notifications (user_id, kind, params)
+             select u.id, 'overdue',
+                    jsonb_build_object('plan_id', c.id, 'plan_title', c.title,
+                                       'deadline', c.issue_deadline)
+             from changed c join users u on u.unit_id = c.unit_id
+             where u.role = 'unit_head' and u.active
          )
          select count(*) from changed",
     )
@@ -82,13 +90,19 @@ pub async fn update_task_flags(
              update tasks set overdue = true, overdue_since = deadline + 1
              where status <> 'done' and deadline < $1 and not overdue
                and ($2::bigint is null or id = $2)
-             returning id, lead_unit_id, deadline
+             returning id, code, lead_unit_id, deadline
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
              select 'task.flag_overdue', 'task', id::text, lead_unit_id,
                     jsonb_build_object('overdue', false),
                     jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
              from changed
+         ), told as (
+             insert into notifications (user_id, kind, task_id, params)
+             select p.user_id, 'overdue', c.id,
+                    jsonb_build_object('code', c.code, 'deadline', c.deadline,
+                                       'overdue_since', c.deadline + 1)
+             from changed c cross join lateral task_people(c.id) as p(user_id)
          )
          select count(*) from changed",
     )
@@ -161,13 +175,18 @@ pub async fn flag_stale(
         "with changed as (
              update tasks set stale = true
              where status <> 'done' and last_update_at < $1 and not stale
-             returning id, lead_unit_id, last_update_at
+             returning id, code, lead_unit_id, last_update_at
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
              select 'task.flag_stale', 'task', id::text, lead_unit_id,
                     jsonb_build_object('stale', false),
                     jsonb_build_object('stale', true, 'last_update_at', last_update_at)
              from changed
+         ), told as (
+             insert into notifications (user_id, kind, task_id, params)
+             select p.user_id, 'stale', c.id,
+                    jsonb_build_object('code', c.code, 'last_update_at', c.last_update_at)
+             from changed c cross join lateral task_people(c.id) as p(user_id)
          )
          select count(*) from changed",
     )

@@ -3,6 +3,7 @@
 //! instances on one database never run the same job at once, and is recorded in `job_runs`.
 
 pub mod flags;
+pub mod notices;
 pub mod scheduler;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,17 +25,28 @@ pub struct JobClock {
 pub enum Job {
     /// Flags overdue tasks and plans and clears flags that no longer hold.
     OverdueScan,
+    /// Tells people of tasks coming due, once per threshold.
+    DueSoon,
     /// Marks open tasks with no update for too long.
     StaleScan,
+    /// Tells units of periodic reports coming due or late.
+    ReportDeadlines,
 }
 
 impl Job {
-    pub const ALL: [Job; 2] = [Job::OverdueScan, Job::StaleScan];
+    pub const ALL: [Job; 4] = [
+        Job::OverdueScan,
+        Job::DueSoon,
+        Job::StaleScan,
+        Job::ReportDeadlines,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::OverdueScan => "overdue_scan",
+            Job::DueSoon => "due_soon",
             Job::StaleScan => "stale_scan",
+            Job::ReportDeadlines => "report_deadlines",
         }
     }
 
@@ -45,26 +57,57 @@ impl Job {
             + match self {
                 Job::OverdueScan => 1,
                 Job::StaleScan => 2,
+                Job::DueSoon => 3,
+                Job::ReportDeadlines => 4,
             }
+    }
+}
+
+/// The settings the jobs read (from the configuration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobSettings {
+    /// The scheduler's interval; runs are counted per tick of it.
+    pub interval_secs: i64,
+    pub stale_days: i32,
+    /// Days before a deadline at which people are told (e.g. 7 and 1).
+    pub due_soon_notice_days: Vec<i32>,
+    /// Days before a report's due date at which its unit is told.
+    pub report_notice_days: i32,
+}
+
+impl JobSettings {
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        JobSettings {
+            interval_secs: config.job_interval.as_secs().max(1) as i64,
+            stale_days: config.stale_days,
+            due_soon_notice_days: config.due_soon_notice_days.clone(),
+            report_notice_days: config.report_notice_days,
+        }
+    }
+
+    /// The tick `now` falls in.
+    pub fn slot(&self, now: DateTime<Utc>) -> i64 {
+        now.timestamp().div_euclid(self.interval_secs)
     }
 }
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunResult {
-    /// Another instance holds the job's lock; nothing was done.
+    /// Another instance holds the job's lock, or already ran it in this tick; nothing was done.
     Skipped,
     /// The job ran; its counts are recorded.
     Ran(Value),
 }
 
-/// Runs `job` once as of `clock`, unless another instance is running it. The lock is held on
-/// a dedicated connection for the whole run and released however the run ends.
+/// Runs `job` once as of `clock`, unless another instance is running it or already ran it in
+/// this tick. The lock is held on a dedicated connection for the whole run and released
+/// however the run ends.
 pub async fn run_job(
     pool: &PgPool,
     job: Job,
     clock: JobClock,
-    stale_days: i32,
+    settings: &JobSettings,
     instance: &str,
 ) -> Result<RunResult, sqlx::Error> {
     let mut lock_conn = pool.acquire().await?;
@@ -76,18 +119,36 @@ pub async fn run_job(
         tracing::debug!(job = job.name(), "another instance is running this job");
         return Ok(RunResult::Skipped);
     }
-    let run_id: i64 = sqlx::query_scalar(
-        "insert into job_runs (job, instance, as_of) values ($1, $2, $3) returning id",
+    let run_id: Option<i64> = sqlx::query_scalar(
+        "insert into job_runs (job, instance, as_of, slot) values ($1, $2, $3, $4)
+         on conflict (job, slot) where slot is not null do nothing
+         returning id",
     )
     .bind(job.name())
     .bind(instance)
     .bind(clock.now)
-    .fetch_one(pool)
+    .bind(settings.slot(clock.now))
+    .fetch_optional(pool)
     .await?;
+    let Some(run_id) = run_id else {
+        sqlx::query("select pg_advisory_unlock($1)")
+            .bind(job.lock_key())
+            .execute(&mut *lock_conn)
+            .await?;
+        tracing::debug!(
+            job = job.name(),
+            "already run in this tick by another instance"
+        );
+        return Ok(RunResult::Skipped);
+    };
 
     let result = match job {
         Job::OverdueScan => flags::flag_overdue(pool, clock.today).await,
-        Job::StaleScan => flags::flag_stale(pool, clock.now, stale_days).await,
+        Job::DueSoon => notices::due_soon(pool, clock.today, &settings.due_soon_notice_days).await,
+        Job::StaleScan => flags::flag_stale(pool, clock.now, settings.stale_days).await,
+        Job::ReportDeadlines => {
+            notices::report_deadlines(pool, clock.today, settings.report_notice_days).await
+        }
     };
 
     let (outcome, counts, error) = match &result {

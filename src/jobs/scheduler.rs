@@ -16,7 +16,7 @@ use crate::domain::dates::city_today;
 pub struct SchedulerConfig {
     pub interval: Duration,
     pub time_zone: chrono_tz::Tz,
-    pub stale_days: i32,
+    pub settings: super::JobSettings,
     /// Names this instance in `job_runs`.
     pub instance: String,
 }
@@ -48,7 +48,7 @@ pub fn spawn(
                     today: city_today(now, config.time_zone),
                 };
                 if let Err(e) =
-                    run_job(&pool, job, job_clock, config.stale_days, &config.instance).await
+                    run_job(&pool, job, job_clock, &config.settings, &config.instance).await
                 {
                     tracing::error!(job = job.name(), error = %e, "job failed");
                 }
