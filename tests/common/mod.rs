@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod server;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -2,68 +2,24 @@
 //! and `chromium-driver`; when they are missing the test says so and passes, unless
 //! `REQUIRE_BROWSER=1` (as in CI).
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use scraper::{Html, Selector};
 
 use crate::common::browser::{self, Browser};
-use crate::common::{cluster, fresh_database};
+use crate::common::fresh_database;
+use crate::common::server::Server;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_remediation-portal");
-
-/// The portal on a copy of the demo database; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
+/// The portal on a copy of the demo database (stopped when dropped), and that database.
+struct DemoServer {
+    server: Server,
     pool: sqlx::PgPool,
-    _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server() -> Server {
+async fn start_server() -> DemoServer {
     let (name, pool) = fresh_database(true).await;
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("server.log");
-    let mut command = Command::new(BINARY);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("PORTAL_") {
-            command.env_remove(var);
-        }
-    }
-    let child = command
-        .env("DATABASE_URL", cluster().url(&name))
-        .env("PORTAL_DATA_DIR", dir.path())
-        .env("PORTAL_BIND", "127.0.0.1:0")
-        .stdout(std::fs::File::create(&log).unwrap())
-        .stderr(Stdio::null())
-        .spawn()
+    let server = tokio::task::spawn_blocking(move || Server::start(&name, &[]))
+        .await
         .unwrap();
-    let started = Instant::now();
-    let url = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(at) = text.find("http://127.0.0.1:") {
-            let rest = &text[at..];
-            break rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())].to_owned();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "server did not start: {text}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    Server {
-        child,
-        url,
-        pool,
-        _dir: dir,
-    }
+    DemoServer { server, pool }
 }
 
 fn skip_without_browser() -> bool {
@@ -84,7 +40,7 @@ async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
         return;
     }
     let server = start_server().await;
-    let url = server.url.clone();
+    let url = server.server.url.clone();
     tokio::task::spawn_blocking(move || {
         let browser = Browser::start();
         browser.goto(&format!("{url}/"));
@@ -144,7 +100,7 @@ async fn an_officer_reports_progress_with_a_pdf_and_sees_it_in_the_history() {
         remediation_portal::seed::demo_pdf("Bien ban kiem tra hien truong"),
     )
     .unwrap();
-    let url = server.url.clone();
+    let url = server.server.url.clone();
     tokio::task::spawn_blocking(move || {
         let browser = Browser::start();
         browser.goto(&format!("{url}/signin"));

@@ -9,6 +9,7 @@ mod audit_log;
 mod auth;
 mod browser;
 mod demo;
+mod jobs;
 mod lifecycle;
 mod migrations;
 mod pages;

@@ -1,0 +1,474 @@
+//! The background jobs, called directly with chosen dates: the City's day boundary, idempotency,
+//! clearing, plans, due-soon thresholds, stale tasks, reports, notifications and their
+//! recipients; then the real binary: two instances on one database, and a server in another
+//! time zone.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use remediation_portal::domain::clock::Clock;
+use remediation_portal::domain::dates::city_today;
+use remediation_portal::jobs::{self, Job, JobClock, JobSettings, RunResult, flags, notices};
+
+use crate::common::server::Server;
+use crate::common::{TestApp, fresh_database, scalar, unit_id};
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn instant(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A task of Ba Đình due on `deadline`, followed by its first officer; its id.
+async fn task_due(app: &TestApp, deadline: &str) -> i64 {
+    let lead = unit_id(app, "BADINH").await;
+    let task: i64 = sqlx::query_scalar(
+        "insert into tasks (code, shortcoming_id, title, lead_unit_id, original_deadline, deadline,
+                            status, last_update_at)
+         select 'JOB-' || (select count(*) from tasks), id, 'Nhiệm vụ kiểm tra công việc nền', $1,
+                $2, $2, 'in_progress', $3
+         from shortcomings where code = 'TT-01'
+         returning id",
+    )
+    .bind(lead)
+    .bind(date(deadline))
+    .bind(Utc::now())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into task_assignees (task_id, user_id)
+         select $1, id from users where username = 'badinh.cb1'",
+    )
+    .bind(task)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    task
+}
+
+async fn overdue(app: &TestApp, task: i64) -> (bool, Option<NaiveDate>) {
+    sqlx::query_as("select overdue, overdue_since from tasks where id = $1")
+        .bind(task)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Who got notifications of `kind` about `task`.
+async fn told(app: &TestApp, kind: &str, task: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "select u.username from notifications n join users u on u.id = n.user_id
+         where n.kind::text = $1 and n.task_id = $2 order by u.username",
+    )
+    .bind(kind)
+    .bind(task)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_task_due_on_31_march_is_overdue_from_midnight_hanoi_time() {
+    let app = TestApp::with_demo().await;
+    let task = task_due(&app, "2027-03-31").await;
+    // 23:59 on 31/03 in Hanoi is 16:59 UTC: still on time.
+    let before = city_today(instant("2027-03-31T16:59:00Z"), Ho_Chi_Minh);
+    assert_eq!(before, date("2027-03-31"));
+    flags::flag_overdue(&app.pool, before).await.unwrap();
+    assert_eq!(overdue(&app, task).await, (false, None));
+    // 00:01 on 01/04 in Hanoi is 17:01 UTC on 31/03: overdue since 01/04.
+    let after = city_today(instant("2027-03-31T17:01:00Z"), Ho_Chi_Minh);
+    assert_eq!(after, date("2027-04-01"));
+    let counts = flags::flag_overdue(&app.pool, after).await.unwrap();
+    assert_eq!(counts["tasks_flagged"], 1);
+    assert_eq!(overdue(&app, task).await, (true, Some(date("2027-04-01"))));
+    // The officer who follows it and Ba Đình's heads are told, once, with the task's code.
+    assert_eq!(
+        told(&app, "overdue", task).await,
+        ["badinh.cb1", "badinh.lanhdao"]
+    );
+    let params: serde_json::Value = scalar(
+        &app,
+        &format!("select params from notifications where task_id = {task} limit 1"),
+    )
+    .await;
+    assert!(params["code"].as_str().unwrap().starts_with("JOB-"));
+    assert_eq!(params["deadline"], "2027-03-31");
+    // The audit log has the flag, by no one (the job).
+    let entries: i64 = scalar(
+        &app,
+        &format!(
+            "select count(*) from audit_log where action = 'task.flag_overdue'
+             and entity_id = '{task}' and actor_id is null"
+        ),
+    )
+    .await;
+    assert_eq!(entries, 1);
+}
+
+#[tokio::test]
+async fn a_second_scan_changes_nothing_and_tells_no_one() {
+    let app = TestApp::with_demo().await;
+    let today = app.state.today();
+    // The demo data was flagged when it was loaded.
+    let again = flags::flag_overdue(&app.pool, today).await.unwrap();
+    assert_eq!(
+        again,
+        serde_json::json!({"tasks_flagged": 0, "tasks_cleared": 0, "briefing_marked": 0,
+                           "briefing_cleared": 0, "plans_flagged": 0, "plans_cleared": 0})
+    );
+    let notifications: i64 = scalar(&app, "select count(*) from notifications").await;
+    let audit: i64 = scalar(&app, "select count(*) from audit_log").await;
+    flags::flag_overdue(&app.pool, today).await.unwrap();
+    flags::flag_stale(&app.pool, app.clock.now(), 30)
+        .await
+        .unwrap();
+    notices::due_soon(&app.pool, today, &[7, 1]).await.unwrap();
+    notices::due_soon(&app.pool, today, &[7, 1]).await.unwrap();
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from audit_log").await,
+        audit
+    );
+    let after_due_soon: i64 = scalar(&app, "select count(*) from notifications").await;
+    // Due-soon notices went out on the first of the two calls only.
+    notices::due_soon(&app.pool, today, &[7, 1]).await.unwrap();
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from notifications").await,
+        after_due_soon
+    );
+    assert!(after_due_soon >= notifications);
+    // Pages and counts agree with the flags on every task.
+    let disagreeing: i64 = scalar(
+        &app,
+        &format!(
+            "select count(*) from tasks where overdue <> (status <> 'done' and deadline < '{today}')"
+        ),
+    )
+    .await;
+    assert_eq!(disagreeing, 0);
+}
+
+#[tokio::test]
+async fn the_flag_clears_when_the_deadline_moves_or_the_task_is_done() {
+    let app = TestApp::with_demo().await;
+    let today = date("2027-05-10");
+    let moved = task_due(&app, "2027-05-01").await;
+    let finished = task_due(&app, "2027-05-02").await;
+    flags::flag_overdue(&app.pool, today).await.unwrap();
+    assert!(overdue(&app, moved).await.0 && overdue(&app, finished).await.0);
+
+    sqlx::query("update tasks set deadline = '2027-06-30' where id = $1")
+        .bind(moved)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Done: the schema wants the flag off in the same statement, as the confirmation does.
+    sqlx::query(
+        "update tasks set status = 'done', percent_complete = 100, completed_on = '2027-05-09',
+                          overdue = false, overdue_since = null where id = $1",
+    )
+    .bind(finished)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let counts = flags::flag_overdue(&app.pool, today).await.unwrap();
+    assert!(counts["tasks_cleared"].as_i64().unwrap() >= 1);
+    assert_eq!(overdue(&app, moved).await, (false, None));
+    let cleared: i64 = scalar(
+        &app,
+        &format!("select count(*) from audit_log where action = 'task.clear_overdue' and entity_id = '{moved}'"),
+    )
+    .await;
+    assert_eq!(cleared, 1);
+}
+
+#[tokio::test]
+async fn a_plan_not_issued_by_its_deadline_is_overdue_until_issued() {
+    let app = TestApp::with_demo().await;
+    let unit = unit_id(&app, "HOANKIEM").await;
+    let plan: i64 = sqlx::query_scalar(
+        "insert into plans (unit_id, title, issue_deadline) values ($1, 'Kế hoạch thử', '2027-03-31')
+         returning id",
+    )
+    .bind(unit)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    flags::flag_overdue(&app.pool, date("2027-03-31"))
+        .await
+        .unwrap();
+    let flagged: bool = scalar(
+        &app,
+        &format!("select overdue from plans where id = {plan}"),
+    )
+    .await;
+    assert!(!flagged);
+    let counts = flags::flag_overdue(&app.pool, date("2027-04-01"))
+        .await
+        .unwrap();
+    assert_eq!(counts["plans_flagged"], 1);
+    let heads: Vec<String> = sqlx::query_scalar(
+        "select u.username from notifications n join users u on u.id = n.user_id
+         where n.kind = 'overdue' and (n.params->>'plan_id')::bigint = $1",
+    )
+    .bind(plan)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(heads, ["hoankiem.lanhdao"]);
+    sqlx::query(
+        "update plans set issued_on = '2027-04-03', doc_number = '12/KH-UBND' where id = $1",
+    )
+    .bind(plan)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let counts = flags::flag_overdue(&app.pool, date("2027-04-05"))
+        .await
+        .unwrap();
+    assert_eq!(counts["plans_cleared"], 1);
+}
+
+#[tokio::test]
+async fn due_soon_notices_go_out_once_per_threshold() {
+    let app = TestApp::with_demo().await;
+    let task = task_due(&app, "2027-06-20").await;
+    let run = |day: &'static str| {
+        let pool = app.pool.clone();
+        async move { notices::due_soon(&pool, date(day), &[7, 1]).await.unwrap() }
+    };
+    run("2027-06-10").await; // 10 days left: nothing yet
+    assert!(told(&app, "due_soon", task).await.is_empty());
+    run("2027-06-13").await; // 7 days left
+    assert_eq!(
+        told(&app, "due_soon", task).await.len(),
+        2,
+        "officer and head"
+    );
+    run("2027-06-13").await;
+    run("2027-06-16").await; // 4 days left: the 7-day notice was given
+    assert_eq!(told(&app, "due_soon", task).await.len(), 2);
+    run("2027-06-19").await; // 1 day left
+    assert_eq!(told(&app, "due_soon", task).await.len(), 4);
+    let days_left: Vec<i64> = sqlx::query_scalar(
+        "select (params->>'days_left')::bigint from notifications
+         where task_id = $1 and kind = 'due_soon' order by id",
+    )
+    .bind(task)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(days_left, [7, 7, 1, 1]);
+    // An extension is a new occasion.
+    sqlx::query("update tasks set deadline = '2027-07-20' where id = $1")
+        .bind(task)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    run("2027-07-19").await; // inside both thresholds at once: one notice each person
+    assert_eq!(told(&app, "due_soon", task).await.len(), 6);
+    run("2027-07-19").await;
+    assert_eq!(told(&app, "due_soon", task).await.len(), 6);
+}
+
+#[tokio::test]
+async fn a_task_without_updates_for_a_month_is_stale_and_its_unit_is_told() {
+    let app = TestApp::with_demo().await;
+    let task = task_due(&app, "2027-12-31").await;
+    let now = instant("2027-05-01T03:00:00Z");
+    sqlx::query("update tasks set last_update_at = $2 where id = $1")
+        .bind(task)
+        .bind(now - Duration::days(31))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    flags::flag_stale(&app.pool, now, 30).await.unwrap();
+    let stale: bool = scalar(&app, &format!("select stale from tasks where id = {task}")).await;
+    assert!(stale);
+    assert_eq!(
+        told(&app, "stale", task).await,
+        ["badinh.cb1", "badinh.lanhdao"]
+    );
+    flags::flag_stale(&app.pool, now, 30).await.unwrap();
+    assert_eq!(told(&app, "stale", task).await.len(), 2, "told once");
+    // An update ends it.
+    sqlx::query("update tasks set last_update_at = $2 where id = $1")
+        .bind(task)
+        .bind(now)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    flags::flag_stale(&app.pool, now, 30).await.unwrap();
+    let stale: bool = scalar(&app, &format!("select stale from tasks where id = {task}")).await;
+    assert!(!stale);
+}
+
+#[tokio::test]
+async fn a_report_coming_due_and_then_late_is_told_once_each() {
+    let app = TestApp::with_demo().await;
+    let unit = unit_id(&app, "SNV").await;
+    let report: i64 = sqlx::query_scalar(
+        "insert into reports (unit_id, period, period_year, period_number, cutoff_start, cutoff_end, due_on)
+         values ($1, 'quarter', 2027, 1, '2027-01-01', '2027-03-15', '2027-03-20') returning id",
+    )
+    .bind(unit)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let kinds = || async {
+        sqlx::query_scalar::<_, String>(
+            "select n.kind::text from notifications n where n.report_id = $1 order by n.id",
+        )
+        .bind(report)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    notices::report_deadlines(&app.pool, date("2027-03-01"), 7)
+        .await
+        .unwrap();
+    assert!(kinds().await.is_empty());
+    notices::report_deadlines(&app.pool, date("2027-03-14"), 7)
+        .await
+        .unwrap();
+    notices::report_deadlines(&app.pool, date("2027-03-15"), 7)
+        .await
+        .unwrap();
+    assert_eq!(kinds().await, ["report_due"]);
+    notices::report_deadlines(&app.pool, date("2027-03-21"), 7)
+        .await
+        .unwrap();
+    notices::report_deadlines(&app.pool, date("2027-03-22"), 7)
+        .await
+        .unwrap();
+    assert_eq!(kinds().await, ["report_due", "report_late"]);
+}
+
+#[tokio::test]
+async fn a_job_runs_once_per_tick_and_never_twice_at_once() {
+    let app = TestApp::with_demo().await;
+    let settings = JobSettings::from_config(&app.state.config);
+    let now = app.clock.now();
+    let clock = JobClock {
+        now,
+        today: app.state.today(),
+    };
+    let first = jobs::run_job(&app.pool, Job::DueSoon, clock, &settings, "a")
+        .await
+        .unwrap();
+    assert!(matches!(first, RunResult::Ran(_)));
+    // Another instance in the same tick finds it done.
+    let second = jobs::run_job(&app.pool, Job::DueSoon, clock, &settings, "b")
+        .await
+        .unwrap();
+    assert_eq!(second, RunResult::Skipped);
+    // While another connection holds the job's lock, nothing runs.
+    let mut holder = app.pool.acquire().await.unwrap();
+    let key: i64 = 0x5254_504A_0000_0000 + 3;
+    sqlx::query("select pg_advisory_lock($1)")
+        .bind(key)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let later = JobClock {
+        now: now + Duration::seconds(settings.interval_secs),
+        today: clock.today,
+    };
+    let blocked = jobs::run_job(&app.pool, Job::DueSoon, later, &settings, "b")
+        .await
+        .unwrap();
+    assert_eq!(blocked, RunResult::Skipped);
+    sqlx::query("select pg_advisory_unlock($1)")
+        .bind(key)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let next = jobs::run_job(&app.pool, Job::DueSoon, later, &settings, "b")
+        .await
+        .unwrap();
+    assert!(matches!(next, RunResult::Ran(_)));
+    let runs: Vec<(String, String)> = sqlx::query_as(
+        "select instance, outcome::text from job_runs where job = 'due_soon' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs.iter().all(|(_, outcome)| outcome == "succeeded"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_on_one_database_run_each_job_once_per_tick() {
+    let (name, pool) = fresh_database(true).await;
+    let env = [
+        ("PORTAL_JOB_INTERVAL_SECS", "1"),
+        ("PORTAL_LOG", "remediation_portal::jobs=debug,info"),
+    ];
+    let (a, b, logs) = tokio::task::spawn_blocking(move || {
+        let a = Server::start(&name, &env);
+        let b = Server::start(&name, &env);
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        let logs = a.logged() + &b.logged();
+        (a.stop(), b.stop(), logs)
+    })
+    .await
+    .unwrap();
+    assert!(a.success() && b.success(), "{a:?} {b:?}");
+    // Both tried every tick; the one that came second found the tick's run done (or running).
+    let skipped = logs.matches("already run in this tick").count()
+        + logs.matches("another instance is running this job").count();
+    assert!(skipped >= Job::ALL.len(), "{logs}");
+    for job in Job::ALL {
+        let (runs, ticks, instances, overlapping): (i64, i64, i64, i64) = sqlx::query_as(
+            "select count(*), count(distinct slot), count(distinct instance),
+                    (select count(*) from job_runs x join job_runs y
+                       on x.job = y.job and x.id < y.id
+                      and tstzrange(x.started_at, x.finished_at, '[]') && tstzrange(y.started_at, y.finished_at, '[]')
+                     where x.job = $1)
+             from job_runs where job = $1",
+        )
+        .bind(job.name())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(runs >= 3, "{}: {runs} runs", job.name());
+        assert_eq!(runs, ticks, "{}: one run per tick", job.name());
+        assert_eq!(overlapping, 0, "{}: never two at once", job.name());
+        assert!(instances >= 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_in_another_time_zone_flags_exactly_the_same_tasks() {
+    let (name, pool) = fresh_database(true).await;
+    // Deadlines around today, so a server counting days in its own zone would differ.
+    sqlx::query(
+        "update tasks set overdue = false, overdue_since = null, marked_for_briefing = false",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let server =
+        tokio::task::spawn_blocking(move || Server::start(&name, &[("TZ", "Pacific/Kiritimati")]))
+            .await
+            .unwrap();
+    let today = city_today(Utc::now(), Ho_Chi_Minh);
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+    let expected: Vec<i64> = sqlx::query_scalar(
+        "select id from tasks where status <> 'done' and deadline < $1 order by id",
+    )
+    .bind(today)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let flagged: Vec<i64> = sqlx::query_scalar("select id from tasks where overdue order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!expected.is_empty());
+    assert_eq!(flagged, expected);
+}
