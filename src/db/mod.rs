@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod files;
+pub mod job_runs;
 pub mod notifications;
 pub mod plans;
 pub mod shortcomings;

@@ -261,6 +261,24 @@ pub enum JobOutcome {
     Failed,
 }
 
+impl JobOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            JobOutcome::Running => "running",
+            JobOutcome::Succeeded => "succeeded",
+            JobOutcome::Failed => "failed",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            JobOutcome::Running => "jobs.running",
+            JobOutcome::Succeeded => "jobs.succeeded",
+            JobOutcome::Failed => "jobs.failed",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,16 @@ impl Job {
         }
     }
 
+    /// The catalog key of the job's name for people.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Job::OverdueScan => "jobs.overdue_scan",
+            Job::DueSoon => "jobs.due_soon",
+            Job::StaleScan => "jobs.stale_scan",
+            Job::ReportDeadlines => "jobs.report_deadlines",
+        }
+    }
+
     /// A fixed key per job for `pg_try_advisory_lock`.
     fn lock_key(self) -> i64 {
         // "RTPJ" (Remediation Tracking Portal, Job) in the high bits, the job in the low ones.

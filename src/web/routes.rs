@@ -207,6 +207,7 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         // Administration.
         r("GET", "/admin", Admin, get(admin::index)),
+        r("GET", "/admin/jobs", Admin, get(admin::jobs::index)),
         r("GET", "/admin/units", Admin, get(admin::units::index)),
         r("POST", "/admin/units", Admin, post(admin::units::create)),
         r(

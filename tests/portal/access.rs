@@ -98,6 +98,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/plans/{id}", REVIEWER_ONLY),
         ("POST", "/plans/{id}/files", REVIEWER_ONLY),
         ("GET", "/admin", ADMIN_ONLY),
+        ("GET", "/admin/jobs", ADMIN_ONLY),
         ("GET", "/admin/units", ADMIN_ONLY),
         ("POST", "/admin/units", ADMIN_ONLY),
         ("GET", "/admin/units/new", ADMIN_ONLY),

@@ -472,3 +472,53 @@ async fn a_server_in_another_time_zone_flags_exactly_the_same_tasks() {
     assert!(!expected.is_empty());
     assert_eq!(flagged, expected);
 }
+
+#[tokio::test]
+async fn administrators_see_the_last_runs_and_which_job_is_failing() {
+    let app = TestApp::with_demo().await;
+    let admin = app.session_for("admin").await;
+    let settings = JobSettings::from_config(&app.state.config);
+    let clock = JobClock {
+        now: app.clock.now(),
+        today: app.state.today(),
+    };
+    for job in Job::ALL {
+        jobs::run_job(&app.pool, job, clock, &settings, "pid-test")
+            .await
+            .unwrap();
+    }
+    // A failed run of the stale scan, recorded as the scheduler would.
+    sqlx::query(
+        "insert into job_runs (job, instance, as_of, started_at, finished_at, outcome, error)
+         values ('stale_scan', 'pid-other', now(), now() + interval '1 second',
+                 now() + interval '2 seconds', 'failed', 'connection reset by peer')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = app.get_as(&admin, "/admin/jobs").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    assert_eq!(page.text("#job-overdue_scan .badge"), "Bình thường");
+    assert!(page.text("#job-overdue_scan").contains("tasks_flagged: 0"));
+    assert_eq!(
+        page.text("#job-stale_scan .badge"),
+        "Lỗi ở lần chạy gần nhất"
+    );
+    assert!(
+        page.text("#job-stale_scan")
+            .contains("connection reset by peer")
+    );
+    assert_eq!(page.count("#runs .run-row"), Job::ALL.len() + 1);
+    let home = app.get_as(&admin, "/admin").await;
+    assert!(
+        home.text("#admin-jobs").starts_with('1'),
+        "{}",
+        home.text("#admin-jobs")
+    );
+    // Others do not see it.
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    assert_eq!(
+        app.get_as(&reviewer, "/admin/jobs").await.status,
+        axum::http::StatusCode::FORBIDDEN
+    );
+}

@@ -2,6 +2,7 @@
 //! fields and sources. Every change is audited in the same transaction (see `super::finish`).
 
 pub mod fields;
+pub mod jobs;
 pub mod sources;
 pub mod units;
 pub mod users;
@@ -21,6 +22,8 @@ pub struct Counts {
     pub users: i64,
     pub fields: i64,
     pub sources: i64,
+    /// Jobs whose last run failed.
+    pub jobs_failing: i64,
 }
 
 #[derive(Template)]
@@ -32,9 +35,12 @@ pub struct IndexPage {
 
 /// `GET /admin`.
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
-    let (units, users, fields, sources): (i64, i64, i64, i64) = sqlx::query_as(
+    let (units, users, fields, sources, jobs_failing): (i64, i64, i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from units), (select count(*) from users),
-                (select count(*) from fields), (select count(*) from sources)",
+                (select count(*) from fields), (select count(*) from sources),
+                (select count(*) from (select distinct on (job) outcome from job_runs
+                                       order by job, started_at desc, id desc) last
+                 where outcome = 'failed')",
     )
     .fetch_one(&state.pool)
     .await?;
@@ -45,6 +51,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<S
             users,
             fields,
             sources,
+            jobs_failing,
         },
     })
 }
