@@ -1,0 +1,3 @@
+//! Telling people: what a notification says in each language ([`text`]).
+
+pub mod text;
