@@ -11,6 +11,7 @@ mod browser;
 mod demo;
 mod lifecycle;
 mod migrations;
+mod notifications;
 mod pages;
 mod plans;
 mod shortcoming_edit;
