@@ -18,6 +18,7 @@ use crate::domain::dates::city_today;
 use crate::domain::password;
 use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use crate::jobs::{self, Job, JobClock};
+use crate::notify::{self, Mailer};
 use crate::seed;
 use crate::telemetry;
 use crate::web::{self, AppState};
@@ -234,7 +235,7 @@ async fn serve(
 
     let scheduler = jobs::scheduler::spawn(
         pool.clone(),
-        clock,
+        clock.clone(),
         jobs::scheduler::SchedulerConfig {
             interval: config.job_interval,
             time_zone: config.time_zone,
@@ -243,6 +244,19 @@ async fn serve(
         },
         state.shutdown.clone(),
     );
+    // Email goes out from its own task, so a slow or failing mail server never holds up a
+    // request or a job.
+    let email_sender = Mailer::from_config(config)
+        .context("setting up the mail server (PORTAL_SMTP_*)")?
+        .map(|mailer| {
+            notify::email::spawn(
+                pool.clone(),
+                mailer,
+                clock.clone(),
+                config.email_poll,
+                state.shutdown.clone(),
+            )
+        });
     let shutdown = state.shutdown.clone();
     let database_lost = embedded.map(|server| watch_database(server, shutdown.clone()));
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -253,6 +267,10 @@ async fn serve(
     tracing::info!("requests finished; stopping background jobs");
     shutdown.cancel();
     let _ = scheduler.await;
+    // The mail being sent, if any, is finished and recorded first.
+    if let Some(sender) = email_sender {
+        let _ = sender.await;
+    }
     if let Some(watcher) = database_lost
         && let Ok(Some(status)) = watcher.await
         && !status.success()

@@ -64,6 +64,49 @@ pub struct Config {
     pub https: bool,
     /// Largest file accepted as an upload, in bytes (`PORTAL_MAX_UPLOAD_MB`).
     pub max_upload_bytes: usize,
+    /// The mail server notifications are sent through; `None` (no `PORTAL_SMTP_HOST`): no email.
+    pub smtp: Option<SmtpConfig>,
+    /// How often the email sender looks for mail to send (`PORTAL_EMAIL_POLL_SECS`).
+    pub email_poll: Duration,
+    /// The portal's address as its users reach it (`PORTAL_PUBLIC_URL`, no trailing slash), for
+    /// links in emails; `None`: emails carry no links.
+    pub public_url: Option<String>,
+}
+
+/// How the connection to the mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or a test server.
+    None,
+}
+
+/// The mail server settings (`PORTAL_SMTP_*`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// The sender of every mail, `name <address>` or a bare address.
+    pub from: String,
+}
+
+/// Never prints the password (the configuration is logged at start in debug builds).
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.credentials.as_ref().map(|(user, _)| user))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// A configuration variable with a value the portal cannot use.
@@ -222,6 +265,28 @@ impl Config {
             "20",
             |v| int_in_range(v, 1, 1024).map(|mb| mb as usize * 1024 * 1024),
         )?;
+        let smtp = smtp_config(&get)?;
+        let email_poll = parse_or(
+            "PORTAL_EMAIL_POLL_SECS",
+            get("PORTAL_EMAIL_POLL_SECS"),
+            "10",
+            |v| int_in_range(v, 1, 3600).map(|n| Duration::from_secs(n as u64)),
+        )?;
+        let public_url = match get("PORTAL_PUBLIC_URL") {
+            None => None,
+            Some(url) => Some(parse_or("PORTAL_PUBLIC_URL", Some(url), "", |v| {
+                let url = v.trim_end_matches('/');
+                let rest = url
+                    .strip_prefix("https://")
+                    .or_else(|| url.strip_prefix("http://"));
+                match rest {
+                    Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                        Ok(url.to_owned())
+                    }
+                    _ => Err("expected http:// or https:// and a host, for example https://theodoi.hanoi.gov.vn".to_owned()),
+                }
+            })?),
+        };
 
         Ok(Config {
             bind,
@@ -246,8 +311,77 @@ impl Config {
             login_ip_limit,
             https,
             max_upload_bytes,
+            smtp,
+            email_poll,
+            public_url,
         })
     }
+}
+
+/// The mail server settings: none without `PORTAL_SMTP_HOST`; with it, `PORTAL_SMTP_FROM` is
+/// required and the other variables have defaults.
+fn smtp_config(get: &impl Fn(&str) -> Option<String>) -> Result<Option<SmtpConfig>, ConfigError> {
+    let Some(host) = get("PORTAL_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let host = parse_or("PORTAL_SMTP_HOST", Some(host), "", |v| {
+        if v.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
+            Err("expected a host name or address, for example smtp.hanoi.gov.vn".to_owned())
+        } else {
+            Ok(v.to_owned())
+        }
+    })?;
+    let port = parse_or("PORTAL_SMTP_PORT", get("PORTAL_SMTP_PORT"), "587", |v| {
+        int_in_range(v, 1, 65_535).map(|n| n as u16)
+    })?;
+    let tls = parse_or(
+        "PORTAL_SMTP_TLS",
+        get("PORTAL_SMTP_TLS"),
+        "starttls",
+        |v| match v.to_ascii_lowercase().as_str() {
+            "starttls" => Ok(SmtpTls::StartTls),
+            "tls" => Ok(SmtpTls::Tls),
+            "none" => Ok(SmtpTls::None),
+            _ => Err("expected starttls, tls or none".to_owned()),
+        },
+    )?;
+    let credentials = match (get("PORTAL_SMTP_USERNAME"), get("PORTAL_SMTP_PASSWORD")) {
+        (None, None) => None,
+        (Some(user), Some(password)) => Some((user.trim().to_owned(), password)),
+        (None, Some(_)) => {
+            return Err(ConfigError {
+                var: "PORTAL_SMTP_USERNAME",
+                value: String::new(),
+                reason: "required when PORTAL_SMTP_PASSWORD is set".into(),
+            });
+        }
+        (Some(user), None) => {
+            return Err(ConfigError {
+                var: "PORTAL_SMTP_PASSWORD",
+                value: String::new(),
+                reason: format!("required when PORTAL_SMTP_USERNAME is set ({user})"),
+            });
+        }
+    };
+    let Some(from) = get("PORTAL_SMTP_FROM") else {
+        return Err(ConfigError {
+            var: "PORTAL_SMTP_FROM",
+            value: String::new(),
+            reason: "required when PORTAL_SMTP_HOST is set, for example \"Theo dõi khắc phục <khacphuc@hanoi.gov.vn>\"".into(),
+        });
+    };
+    let from = parse_or("PORTAL_SMTP_FROM", Some(from), "", |v| {
+        v.parse::<lettre::message::Mailbox>()
+            .map(|_| v.to_owned())
+            .map_err(|_| "expected an email address, or a name and <address>".to_owned())
+    })?;
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        tls,
+        credentials,
+        from,
+    }))
 }
 
 fn parse_or<T>(
@@ -342,6 +476,8 @@ mod tests {
             ("PORTAL_HTTPS", "sometimes"),
             ("PORTAL_MAX_UPLOAD_MB", "0"),
             ("DATABASE_URL", "mysql://x"),
+            ("PORTAL_EMAIL_POLL_SECS", "0"),
+            ("PORTAL_PUBLIC_URL", "theodoi.hanoi.gov.vn"),
         ];
         for (var, value) in cases {
             let err = config(&[(var, value)]).unwrap_err();
@@ -366,6 +502,78 @@ mod tests {
         assert_eq!(c.time_zone, chrono_tz::UTC);
         assert_eq!(c.default_lang, Lang::En);
         assert!(!c.demo_data);
+    }
+
+    #[test]
+    fn email_is_off_without_a_mail_server() {
+        let c = config(&[("PORTAL_SMTP_FROM", "khacphuc@hanoi.gov.vn")]).unwrap();
+        assert_eq!(c.smtp, None);
+        assert_eq!(c.email_poll, Duration::from_secs(10));
+        assert_eq!(c.public_url, None);
+    }
+
+    #[test]
+    fn a_mail_server_needs_a_sender() {
+        let c = config(&[
+            ("PORTAL_SMTP_HOST", "smtp.hanoi.gov.vn"),
+            (
+                "PORTAL_SMTP_FROM",
+                "Theo dõi khắc phục <khacphuc@hanoi.gov.vn>",
+            ),
+            ("PORTAL_PUBLIC_URL", "https://theodoi.hanoi.gov.vn/"),
+        ])
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (587, SmtpTls::StartTls));
+        assert_eq!(smtp.credentials, None);
+        assert_eq!(
+            c.public_url.as_deref(),
+            Some("https://theodoi.hanoi.gov.vn")
+        );
+
+        let c = config(&[
+            ("PORTAL_SMTP_HOST", "127.0.0.1"),
+            ("PORTAL_SMTP_PORT", "2525"),
+            ("PORTAL_SMTP_TLS", "none"),
+            ("PORTAL_SMTP_USERNAME", "portal"),
+            ("PORTAL_SMTP_PASSWORD", "bí mật"),
+            ("PORTAL_SMTP_FROM", "khacphuc@hanoi.gov.vn"),
+        ])
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (2525, SmtpTls::None));
+        assert!(!format!("{smtp:?}").contains("bí mật"));
+
+        let host = ("PORTAL_SMTP_HOST", "smtp.hanoi.gov.vn");
+        let from = ("PORTAL_SMTP_FROM", "khacphuc@hanoi.gov.vn");
+        let cases: [(&[(&str, &str)], &str); 6] = [
+            (&[host], "PORTAL_SMTP_FROM"),
+            (
+                &[host, ("PORTAL_SMTP_FROM", "not an address")],
+                "PORTAL_SMTP_FROM",
+            ),
+            (
+                &[host, from, ("PORTAL_SMTP_PORT", "70000")],
+                "PORTAL_SMTP_PORT",
+            ),
+            (
+                &[host, from, ("PORTAL_SMTP_TLS", "ssl3")],
+                "PORTAL_SMTP_TLS",
+            ),
+            (
+                &[host, from, ("PORTAL_SMTP_PASSWORD", "x")],
+                "PORTAL_SMTP_USERNAME",
+            ),
+            (
+                &[("PORTAL_SMTP_HOST", "smtp://x"), from],
+                "PORTAL_SMTP_HOST",
+            ),
+        ];
+        for (vars, var) in cases {
+            let err = config(vars).unwrap_err();
+            assert_eq!(err.var, var, "{vars:?}");
+            assert!(!err.to_string().contains('\n'));
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Remediation Tracking Portal: the City's remediation of the shortcomings found by reviews,
 //! inspections and audits, tracked task by task until done.
 //!
-//! Layers (one direction): [`web`] → [`domain`], [`db`]; [`jobs`] → [`domain`], [`db`].
+//! Layers (one direction): [`web`] → [`domain`], [`db`], [`notify`]; [`jobs`] and [`notify`] →
+//! [`domain`], [`db`].
 //! [`app`] wires them with the configuration, the database and the embedded PostgreSQL.
 
 pub mod app;
@@ -12,6 +13,7 @@ pub mod domain;
 pub mod embedded;
 pub mod i18n;
 pub mod jobs;
+pub mod notify;
 pub mod seed;
 pub mod telemetry;
 pub mod web;

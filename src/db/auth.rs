@@ -158,7 +158,12 @@ pub struct SessionRow {
     pub unit_tree: Vec<i64>,
     /// A one-time message for the next page.
     pub flash: Option<serde_json::Value>,
+    /// The user's unread notifications, for the bell (at most [`UNREAD_CAP`]).
+    pub unread_notifications: i64,
 }
+
+/// The bell counts unread notifications up to here and shows "99+" beyond.
+pub const UNREAD_CAP: i64 = 100;
 
 pub async fn create_session(
     executor: impl PgExecutor<'_>,
@@ -205,11 +210,18 @@ pub async fn load_session(
              union
              select c.id from units c join tree on c.parent_id = tree.id
          )
-         select s.*, array(select id from tree order by id) as unit_tree from s",
+         select s.*, array(select id from tree order by id) as unit_tree,
+                -- The bell of every page: counted here rather than by each page, on the
+                -- partial index of unread notifications, and no further than the cap.
+                (select count(*) from (select 1 from notifications n
+                                       where n.user_id = s.user_id and n.read_at is null
+                                       limit $4) unread) as unread_notifications
+         from s",
     )
     .bind(id)
     .bind(now)
     .bind(idle_since)
+    .bind(UNREAD_CAP)
     .fetch_optional(executor)
     .await
 }

@@ -214,7 +214,14 @@ macro_rules! codes {
     )*};
 }
 
-codes!(TaskStatus, Timeliness, UnitKind, Role, SourceKind);
+codes!(
+    TaskStatus,
+    Timeliness,
+    UnitKind,
+    Role,
+    SourceKind,
+    NotificationKind
+);
 
 /// What an entry of a task's history records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
@@ -327,4 +334,37 @@ pub enum NotificationKind {
     Reminder,
     ReportDue,
     ReportLate,
+}
+
+impl NotificationKind {
+    /// In the order the preferences page lists them: the daily work first, the jobs' news after.
+    pub const ALL: [NotificationKind; 11] = [
+        NotificationKind::Assigned,
+        NotificationKind::Returned,
+        NotificationKind::Confirmed,
+        NotificationKind::ExtensionDecided,
+        NotificationKind::EscalationAnswered,
+        NotificationKind::Reminder,
+        NotificationKind::DueSoon,
+        NotificationKind::Overdue,
+        NotificationKind::Stale,
+        NotificationKind::ReportDue,
+        NotificationKind::ReportLate,
+    ];
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            NotificationKind::Assigned => "notification_kind.assigned",
+            NotificationKind::Overdue => "notification_kind.overdue",
+            NotificationKind::DueSoon => "notification_kind.due_soon",
+            NotificationKind::Stale => "notification_kind.stale",
+            NotificationKind::Returned => "notification_kind.returned",
+            NotificationKind::Confirmed => "notification_kind.confirmed",
+            NotificationKind::ExtensionDecided => "notification_kind.extension_decided",
+            NotificationKind::EscalationAnswered => "notification_kind.escalation_answered",
+            NotificationKind::Reminder => "notification_kind.reminder",
+            NotificationKind::ReportDue => "notification_kind.report_due",
+            NotificationKind::ReportLate => "notification_kind.report_late",
+        }
+    }
 }

@@ -31,14 +31,17 @@ pub enum Job {
     StaleScan,
     /// Tells units of periodic reports coming due or late.
     ReportDeadlines,
+    /// Sends the daily digest emails (once per City day, after the morning hour).
+    EmailDigest,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::OverdueScan,
         Job::DueSoon,
         Job::StaleScan,
         Job::ReportDeadlines,
+        Job::EmailDigest,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Job {
             Job::DueSoon => "due_soon",
             Job::StaleScan => "stale_scan",
             Job::ReportDeadlines => "report_deadlines",
+            Job::EmailDigest => "email_digest",
         }
     }
 
@@ -57,6 +61,7 @@ impl Job {
             Job::DueSoon => "jobs.due_soon",
             Job::StaleScan => "jobs.stale_scan",
             Job::ReportDeadlines => "jobs.report_deadlines",
+            Job::EmailDigest => "jobs.email_digest",
         }
     }
 
@@ -69,6 +74,7 @@ impl Job {
                 Job::StaleScan => 2,
                 Job::DueSoon => 3,
                 Job::ReportDeadlines => 4,
+                Job::EmailDigest => 5,
             }
     }
 }
@@ -83,6 +89,8 @@ pub struct JobSettings {
     pub due_soon_notice_days: Vec<i32>,
     /// Days before a report's due date at which its unit is told.
     pub report_notice_days: i32,
+    /// The City's time zone (the digest goes out once per City day).
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl JobSettings {
@@ -92,6 +100,7 @@ impl JobSettings {
             stale_days: config.stale_days,
             due_soon_notice_days: config.due_soon_notice_days.clone(),
             report_notice_days: config.report_notice_days,
+            time_zone: config.time_zone,
         }
     }
 
@@ -159,6 +168,7 @@ pub async fn run_job(
         Job::ReportDeadlines => {
             notices::report_deadlines(pool, clock.today, settings.report_notice_days).await
         }
+        Job::EmailDigest => crate::notify::daily_digest(pool, clock.now, settings.time_zone).await,
     };
 
     let (outcome, counts, error) = match &result {

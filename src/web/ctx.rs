@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use super::assets;
 use super::session::{Session, SessionUser};
 use super::state::AppState;
+use crate::db::auth::UNREAD_CAP;
 use crate::domain::Role;
 use crate::domain::dates::{format_date, format_datetime};
 use crate::i18n::{Catalog, Lang};
@@ -175,6 +176,23 @@ impl PageCtx {
             Some(value) => self.catalog.format(&flash.key, &[("n", value)]),
             None => self.catalog.get(&flash.key).to_owned(),
         })
+    }
+
+    /// The count on the bell: nothing when all is read, "99+" past what is counted.
+    pub fn unread_badge(&self) -> Option<String> {
+        match self.session.as_ref()?.unread_notifications {
+            0 => None,
+            n if n >= UNREAD_CAP => Some(format!("{}+", UNREAD_CAP - 1)),
+            n => Some(n.to_string()),
+        }
+    }
+
+    /// What the bell says to a screen reader: how many notifications are unread.
+    pub fn bell_label(&self) -> String {
+        match self.unread_badge() {
+            Some(count) => self.tf("nav.notifications_unread", count),
+            None => self.t("nav.notifications_none").to_owned(),
+        }
     }
 
     pub fn is_admin(&self) -> bool {

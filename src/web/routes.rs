@@ -17,7 +17,9 @@ use tower_http::trace::TraceLayer;
 
 use super::assets;
 use super::error::{self, error_marker};
-use super::pages::{admin, audit, auth, files, health, home, lang, plans, shortcomings, tasks};
+use super::pages::{
+    admin, audit, auth, files, health, home, lang, notifications, plans, shortcomings, tasks,
+};
 use super::session;
 use super::state::AppState;
 
@@ -162,6 +164,32 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             post(auth::change_password),
         ),
         r("POST", "/signout", SignedIn, post(auth::signout)),
+        // Each user's own notifications; another user's are not found (checked inside).
+        r("GET", "/notifications", SignedIn, get(notifications::index)),
+        r(
+            "POST",
+            "/notifications/read-all",
+            SignedIn,
+            post(notifications::read_all),
+        ),
+        r(
+            "POST",
+            "/notifications/{id}/read",
+            SignedIn,
+            post(notifications::read),
+        ),
+        r(
+            "GET",
+            "/account/notifications",
+            SignedIn,
+            get(notifications::settings_form),
+        ),
+        r(
+            "POST",
+            "/account/notifications",
+            SignedIn,
+            post(notifications::save_settings),
+        ),
         r("GET", "/files/{id}", SignedIn, get(files::download)),
         // The audit log: unit heads read their units' entries, the City all (checked inside).
         r("GET", "/audit", SignedIn, get(audit::index)),

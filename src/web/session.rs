@@ -53,6 +53,8 @@ pub struct Session {
     pub user: SessionUser,
     /// The one-time message this page shows (already cleared in the database).
     pub flash: Option<Flash>,
+    /// Unread notifications, for the bell in the header (counted up to a cap).
+    pub unread_notifications: i64,
 }
 
 /// A one-time message: a catalog key and an optional value for its `{n}`.
@@ -168,6 +170,7 @@ pub async fn load_session(
                         actor,
                     },
                     flash,
+                    unread_notifications: row.unread_notifications,
                 });
             }
             Ok(None) => {}

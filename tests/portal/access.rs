@@ -84,6 +84,12 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/account/password", SIGNED_IN),
         ("POST", "/account/password", SIGNED_IN),
         ("POST", "/signout", SIGNED_IN),
+        // Each user's own notifications: another user's id is not found (404), never refused.
+        ("GET", "/notifications", SIGNED_IN),
+        ("POST", "/notifications/read-all", SIGNED_IN),
+        ("POST", "/notifications/{id}/read", SIGNED_IN),
+        ("GET", "/account/notifications", SIGNED_IN),
+        ("POST", "/account/notifications", SIGNED_IN),
         ("GET", "/files/{id}", SIGNED_IN),
         ("GET", "/audit", AUDIT_READERS),
         ("GET", "/plans", SIGNED_IN),
@@ -197,6 +203,14 @@ async fn every_route_answers_every_role_as_the_design_says() {
     let user = id(&app, "select id from users where username = 'hoankiem.cb2'").await;
     let field = id(&app, "select id from fields order by id limit 1").await;
     let source = id(&app, "select id from sources order by id limit 1").await;
+    // A notification of the unit head's: the others get 404 for it, as for any stranger's.
+    let notification = id(
+        &app,
+        "insert into notifications (user_id, kind, params)
+         select id, 'report_due', '{}'::jsonb from users where username = 'stnmt.lanhdao'
+         returning id",
+    )
+    .await;
     let version = remediation_portal::web::assets::version().to_owned();
     let file = id(
         &app,
@@ -219,6 +233,10 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
             .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
             .replace("/files/{id}", &format!("/files/{file}"))
+            .replace(
+                "/notifications/{id}",
+                &format!("/notifications/{notification}"),
+            )
             .replace("/extensions/{id}", &format!("/extensions/{extension}"))
             .replace("/escalations/{id}", &format!("/escalations/{escalation}"))
             .replace("/plans/{id}", &format!("/plans/{own_plan}"));

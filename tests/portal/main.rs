@@ -12,6 +12,7 @@ mod demo;
 mod jobs;
 mod lifecycle;
 mod migrations;
+mod notifications;
 mod pages;
 mod plans;
 mod shortcoming_edit;

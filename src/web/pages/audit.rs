@@ -548,6 +548,9 @@ mod tests {
             "plan.create",
             "plan.update",
             "plan.attach_file",
+            "notification.read",
+            "notification.read_all",
+            "account.notification_preferences",
         ];
         for lang in Lang::ALL {
             let missing: Vec<_> = actions

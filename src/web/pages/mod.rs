@@ -7,6 +7,7 @@ pub mod files;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod notifications;
 pub mod plans;
 pub mod shortcomings;
 pub mod tasks;
