@@ -207,21 +207,18 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
                 }
                 None => {
                     let text = field.text().await.map_err(|_| AppError::BadRequest)?;
-                    // PostgreSQL refuses NUL in text; no person types one.
-                    form.fields.insert(name, text.replace('\0', ""));
+                    // As for every form (see `CsrfForm`): no person types a NUL.
+                    if text.contains('\0') {
+                        return Err(AppError::BadRequest);
+                    }
+                    form.fields.insert(name, text);
                 }
             }
         }
         // The token comes first in the portal's forms, so it is read even when the file was
         // too large.
-        let sent = form
-            .fields
-            .get(super::session::CSRF_FIELD)
-            .map(String::as_str)
-            .unwrap_or("");
-        if sent.as_bytes() != session.csrf_token.as_bytes() {
-            return Err(AppError::CsrfRejected);
-        }
+        let sent = form.fields.get(super::session::CSRF_FIELD);
+        super::session::check_csrf(&session, sent.map(String::as_str))?;
         Ok(form)
     }
 }

@@ -22,6 +22,7 @@ use super::pages::{
 };
 use super::session;
 use super::state::AppState;
+use crate::domain::access::Actor;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -362,9 +363,14 @@ pub fn router(state: AppState) -> Router {
         };
         *group = std::mem::take(group).route(info.path, handler);
     }
-    let signed_in = signed_in.route_layer(middleware::from_fn(session::require_signed_in));
-    let reviewer = reviewer.route_layer(middleware::from_fn(session::require_reviewer));
-    let admin = admin.route_layer(middleware::from_fn(session::require_admin));
+    let guard = |group: Router<AppState>, allowed: fn(&Actor) -> bool| {
+        group.route_layer(middleware::from_fn(move |request, next| {
+            session::require(allowed, request, next)
+        }))
+    };
+    let signed_in = guard(signed_in, |_| true);
+    let reviewer = guard(reviewer, Actor::manages_tasks);
+    let admin = guard(admin, Actor::is_admin);
 
     Router::new()
         .merge(public)
@@ -381,6 +387,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::load_session,
         ))
+        // Before the session is loaded: a refused request costs no query.
+        .layer(middleware::from_fn(session::refuse_nul_in_query))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

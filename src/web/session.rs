@@ -213,41 +213,26 @@ impl OptionalFromRequestParts<AppState> for Session {
 /// Paths a user who must change their password may still open.
 const PASSWORD_CHANGE_PATHS: [&str; 2] = ["/account/password", "/signout"];
 
-/// Guard for the signed-in group: no session → the sign-in page; a password to change → the
-/// change-password page first.
-pub async fn require_signed_in(request: Request, next: Next) -> Response {
+/// The guard of a route group: no session → the sign-in page; a password to change → the
+/// change-password page first, whatever the group; then the group's own rule (`allowed`) →
+/// the 403 page if it does not hold.
+pub async fn require(allowed: fn(&Actor) -> bool, request: Request, next: Next) -> Response {
     let Some(session) = request.extensions().get::<Session>() else {
         return AppError::Unauthenticated.into_response();
     };
     if session.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&request.uri().path()) {
         return Redirect::to("/account/password").into_response();
     }
+    if !allowed(&session.user.actor) {
+        return AppError::Forbidden.into_response();
+    }
     next.run(request).await
 }
 
-/// Guard for the administration group.
-pub async fn require_admin(request: Request, next: Next) -> Response {
-    match request.extensions().get::<Session>() {
-        Some(session) if session.user.role == Role::Admin => next.run(request).await,
-        Some(_) => AppError::Forbidden.into_response(),
-        None => AppError::Unauthenticated.into_response(),
-    }
-}
-
-/// Route-group guard: City reviewers and administrators (assigning, deciding, reminding).
-pub async fn require_reviewer(request: Request, next: Next) -> Response {
-    match request.extensions().get::<Session>() {
-        Some(session) if session.user.actor.manages_tasks() => next.run(request).await,
-        Some(_) => AppError::Forbidden.into_response(),
-        None => AppError::Unauthenticated.into_response(),
-    }
-}
-
-/// Middleware (every route): a state-changing request must come from a page of this site.
-/// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
-/// is refused before any handler runs. A query string with a NUL character is refused too.
-pub async fn verify_origin(request: Request, next: Next) -> Response {
-    // Query strings are read by every list; a NUL in one is never a person's search.
+/// Middleware (every route): a query string with a NUL character is refused before any page
+/// reads it. No person types one, and PostgreSQL refuses it in text; forms are checked the same
+/// way by their extractors ([`CsrfForm`], `MultipartForm`).
+pub async fn refuse_nul_in_query(request: Request, next: Next) -> Response {
     if request
         .uri()
         .query()
@@ -255,6 +240,13 @@ pub async fn verify_origin(request: Request, next: Next) -> Response {
     {
         return AppError::BadRequest.into_response();
     }
+    next.run(request).await
+}
+
+/// Middleware (every route): a state-changing request must come from a page of this site.
+/// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
+/// is refused before any handler runs.
+pub async fn verify_origin(request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -298,23 +290,51 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .get::<Session>()
             .cloned()
             .ok_or(AppError::Unauthenticated)?;
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::BadRequest)?;
-        // A NUL can't be typed into a form, and PostgreSQL refuses it in text.
-        if has_nul(&bytes) {
-            return Err(AppError::BadRequest);
-        }
+        let bytes = form_body(request, state).await?;
         let fields: HashMap<String, String> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
-        let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
-        if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
-            return Err(AppError::CsrfRejected);
-        }
-        // serde_html_form reads repeated names (checkboxes, multi-selects) into a `Vec`.
-        serde_html_form::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|_| AppError::BadRequest)
+        check_csrf(&session, fields.get(CSRF_FIELD).map(String::as_str))?;
+        parse_form(&bytes).map(CsrfForm)
+    }
+}
+
+/// A URL-encoded form that carries no CSRF token: the sign-in form, posted before there is a
+/// session (the origin check still applies).
+#[derive(Debug)]
+pub struct PlainForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PlainForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let bytes = form_body(request, state).await?;
+        parse_form(&bytes).map(PlainForm)
+    }
+}
+
+/// The body of a URL-encoded form. A NUL is refused: no person types one into a form, and
+/// PostgreSQL refuses it in text.
+async fn form_body(request: Request, state: &AppState) -> Result<Bytes, AppError> {
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|_| AppError::BadRequest)?;
+    if has_nul(&bytes) {
+        return Err(AppError::BadRequest);
+    }
+    Ok(bytes)
+}
+
+/// serde_html_form reads repeated names (checkboxes, multi-selects) into a `Vec`.
+fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_html_form::from_bytes(bytes).map_err(|_| AppError::BadRequest)
+}
+
+/// Checks the token a form sent against its session's, in constant time.
+pub fn check_csrf(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
+    if constant_time_eq(sent.unwrap_or("").as_bytes(), session.csrf_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::CsrfRejected)
     }
 }
 

@@ -293,6 +293,27 @@ async fn a_forced_password_change_comes_first() {
     assert_eq!(elsewhere.header("location"), Some("/account/password"));
     let form = app.get_as(&me, "/account/password").await;
     assert_eq!(form.count("#password-forced"), 1);
+
+    // The same for the City's and the administrators' pages: a temporary password (which the
+    // administrator who set it has seen) opens nothing but the change form.
+    sqlx::query(
+        "update users set must_change_password = true where username in ('admin', 'vp.chuyenvien')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for (username, path) in [
+        ("admin", "/admin/users"),
+        ("admin", "/tasks/new"),
+        ("vp.chuyenvien", "/tasks/new"),
+    ] {
+        let s = app.session_for(username).await;
+        let page = app.get_as(&s, path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{username} {path}");
+        assert_eq!(page.header("location"), Some("/account/password"));
+        let post = app.post_as(&s, "/tasks/bulk", &[]).await;
+        assert_eq!(post.header("location"), Some("/account/password"));
+    }
 }
 
 #[tokio::test]

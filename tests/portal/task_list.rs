@@ -233,3 +233,16 @@ async fn a_nul_character_in_a_search_or_a_form_is_a_bad_request_not_a_server_err
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_in_the_sign_in_form_is_a_bad_request_too() {
+    let app = TestApp::with_demo().await;
+    let response = app
+        .post_form(
+            "/signin",
+            &[("username", "admin\u{0}"), ("password", "x"), ("next", "/")],
+            &[("origin", "http://portal.test")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+}

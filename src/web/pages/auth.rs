@@ -1,7 +1,7 @@
 //! Sign-in, sign-out and changing one's password.
 
 use askama::Template;
-use axum::Form;
+
 use axum::extract::{FromRequest, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -17,7 +17,7 @@ use crate::web::ctx::{PageCtx, local_path, request_id};
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, NoFields};
 use crate::web::session::{
-    CsrfForm, Session, client_ip, random_token, see_other, session_cookie, session_id,
+    CsrfForm, PlainForm, Session, client_ip, random_token, see_other, session_cookie, session_id,
 };
 use crate::web::state::AppState;
 
@@ -72,9 +72,7 @@ pub async fn signin(
     request_parts: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let ip = client_ip(request_parts.extensions());
-    let Form(form) = Form::<SignInForm>::from_request(request_parts, &state)
-        .await
-        .map_err(|_| AppError::BadRequest)?;
+    let PlainForm(form) = PlainForm::<SignInForm>::from_request(request_parts, &state).await?;
     let username = form.username.trim().to_owned();
     let next = safe_next(Some(&form.next));
     let now = state.clock.now();
