@@ -35,6 +35,17 @@ const STATE_COLUMNS: &str =
     lead_unit_id, leader_in_charge, original_deadline, deadline, status, percent_complete,
     completed_on, reminder_count, row_version";
 
+/// Reads the task (without locking it: for showing a form).
+pub async fn find(
+    executor: impl PgExecutor<'_>,
+    id: TaskId,
+) -> Result<Option<TaskState>, sqlx::Error> {
+    sqlx::query_as(&format!("select {STATE_COLUMNS} from tasks where id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
 /// Reads the task and locks its row until the transaction ends, so two actions on one task
 /// take turns and the version check below is exact.
 pub async fn lock(conn: &mut PgConnection, id: TaskId) -> Result<Option<TaskState>, sqlx::Error> {

@@ -74,7 +74,7 @@ pub struct TaskFlagChanges {
     pub briefing_cleared: i64,
 }
 
-/// Brings the overdue flag and the briefing mark of every task (or of `only` that one) in line
+/// Brings the overdue flag and the briefing mark of every task (or of `only` those) in line
 /// with `today`: overdue when today is after the current deadline and the task is not done;
 /// marked for the leadership briefing while overdue with more than three reminders (Hanoi
 /// practice). The background job and every action that moves a deadline, finishes a task or
@@ -83,13 +83,14 @@ pub struct TaskFlagChanges {
 pub async fn update_task_flags(
     conn: &mut PgConnection,
     today: NaiveDate,
-    only: Option<TaskId>,
+    only: Option<&[TaskId]>,
 ) -> Result<TaskFlagChanges, sqlx::Error> {
+    let only: Option<Vec<i64>> = only.map(|ids| ids.iter().map(|id| id.0).collect());
     let flagged: i64 = sqlx::query_scalar(
         "with changed as (
              update tasks set overdue = true, overdue_since = deadline + 1
              where status <> 'done' and deadline < $1 and not overdue
-               and ($2::bigint is null or id = $2)
+               and ($2::bigint[] is null or id = any($2))
              returning id, code, lead_unit_id, deadline
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
@@ -107,7 +108,7 @@ pub async fn update_task_flags(
          select count(*) from changed",
     )
     .bind(today)
-    .bind(only)
+    .bind(&only)
     .fetch_one(&mut *conn)
     .await?;
     let cleared: i64 = sqlx::query_scalar(
@@ -115,7 +116,7 @@ pub async fn update_task_flags(
              update tasks t set overdue = false, overdue_since = null
              from (select id, overdue_since from tasks
                    where overdue and (status = 'done' or deadline is null or deadline >= $1)
-                     and ($2::bigint is null or id = $2)
+                     and ($2::bigint[] is null or id = any($2))
                    for update) old
              where t.id = old.id
              returning t.id, t.lead_unit_id, old.overdue_since
@@ -129,14 +130,14 @@ pub async fn update_task_flags(
          select count(*) from changed",
     )
     .bind(today)
-    .bind(only)
+    .bind(&only)
     .fetch_one(&mut *conn)
     .await?;
     let (briefing_marked, briefing_cleared): (i64, i64) = sqlx::query_as(
         "with changed as (
              update tasks set marked_for_briefing = not marked_for_briefing
              where marked_for_briefing <> (overdue and reminder_count > 3)
-               and ($1::bigint is null or id = $1)
+               and ($1::bigint[] is null or id = any($1))
              returning id, lead_unit_id, marked_for_briefing, reminder_count
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
@@ -151,7 +152,7 @@ pub async fn update_task_flags(
                 count(*) filter (where not marked_for_briefing)
          from changed",
     )
-    .bind(only)
+    .bind(&only)
     .fetch_one(&mut *conn)
     .await?;
     Ok(TaskFlagChanges {

@@ -6,13 +6,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::parse_id;
 use crate::db::files;
-use crate::db::tasks as task_queries;
 use crate::domain::TaskId;
 use crate::domain::files::content_disposition;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::MultipartForm;
-use crate::web::forms::{CheckedFile, check_files};
+use crate::web::forms::{CheckedFile, MultipartForm, check_files};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -28,23 +26,7 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(task) = file.task_id {
-        let task = TaskId(task);
-        let as_of = state.as_of();
-        let detail = task_queries::find(&state.pool, task, as_of)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let coordinating: Vec<_> = task_queries::coordinators(&state.pool, task)
-            .await?
-            .iter()
-            .map(|c| c.unit_id)
-            .collect();
-        if !session
-            .user
-            .actor
-            .can_see_task(detail.lead_unit_id, &coordinating)
-        {
-            return Err(AppError::Forbidden);
-        }
+        super::tasks::visible(&state, &session, TaskId(task)).await?;
     } else if let Some(unit) = file.plan_unit_id {
         if !session.user.actor.can_see_unit(unit) {
             return Err(AppError::Forbidden);

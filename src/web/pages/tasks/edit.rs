@@ -447,35 +447,51 @@ pub async fn create(
     .await
 }
 
-/// The form's values for a saved task.
-async fn form_of(state: &AppState, task: &TaskState) -> Result<TaskForm, AppError> {
-    let coordinators: Vec<(i64, String)> = sqlx::query_as(
+/// A saved task's details, as the form edits them.
+async fn saved_values(
+    executor: impl sqlx::PgExecutor<'_>,
+    task: &TaskState,
+) -> Result<TaskValues, AppError> {
+    let coordinators: Vec<(UnitId, String)> = sqlx::query_as(
         "select c.unit_id, c.role_text from task_coordinators c join units u on u.id = c.unit_id
          where c.task_id = $1 order by u.sort_order, u.name",
     )
     .bind(task.id)
-    .fetch_all(&state.pool)
+    .fetch_all(executor)
     .await?;
-    Ok(TaskForm {
-        shortcoming: task.shortcoming_id.to_string(),
-        plan: task.plan_id.map(|p| p.to_string()).unwrap_or_default(),
+    Ok(TaskValues {
+        shortcoming: task.shortcoming_id,
+        plan: task.plan_id,
         title: task.title.clone(),
         description: task.description.clone(),
         expected_result: task.expected_result.clone(),
-        lead_unit: task.lead_unit_id.to_string(),
-        coord_unit: coordinators.iter().map(|(u, _)| u.to_string()).collect(),
-        coord_role: coordinators.into_iter().map(|(_, r)| r).collect(),
+        lead_unit: task.lead_unit_id,
+        coordinators,
         leader_in_charge: task.leader_in_charge.clone(),
-        deadline: task.deadline.map(format_date).unwrap_or_default(),
-        version: task.row_version.to_string(),
-        seen: String::new(),
+        deadline: task.deadline,
     })
 }
 
-async fn load(state: &AppState, id: TaskId) -> Result<TaskState, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    // A plain read: `lock` outside a transaction holds nothing.
-    work::lock(&mut conn, id).await?.ok_or(AppError::NotFound)
+/// The form filled in with `values`, for `version` of the task.
+fn form_of(values: &TaskValues, version: i32) -> TaskForm {
+    TaskForm {
+        shortcoming: values.shortcoming.to_string(),
+        plan: values.plan.map(|p| p.to_string()).unwrap_or_default(),
+        title: values.title.clone(),
+        description: values.description.clone(),
+        expected_result: values.expected_result.clone(),
+        lead_unit: values.lead_unit.to_string(),
+        coord_unit: values
+            .coordinators
+            .iter()
+            .map(|(u, _)| u.to_string())
+            .collect(),
+        coord_role: values.coordinators.iter().map(|(_, r)| r.clone()).collect(),
+        leader_in_charge: values.leader_in_charge.clone(),
+        deadline: values.deadline.map(format_date).unwrap_or_default(),
+        version: version.to_string(),
+        seen: String::new(),
+    }
 }
 
 /// `GET /tasks/{id}/edit` (City reviewers, admins).
@@ -484,8 +500,10 @@ pub async fn edit_form(
     ctx: PageCtx,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let task = load(&state, TaskId(parse_id(&raw)?)).await?;
-    let mut form = form_of(&state, &task).await?;
+    let task = work::find(&state.pool, TaskId(parse_id(&raw)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = form_of(&saved_values(&state.pool, &task).await?, task.row_version);
     form.seen = sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>("select now()")
         .fetch_one(&state.pool)
         .await?
@@ -549,11 +567,12 @@ pub async fn update(
     let id = TaskId(parse_id(&raw)?);
     let mut tx = state.pool.begin().await?;
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let saved = form_of(&state, &task).await?;
+    let before = saved_values(&mut *tx, &task).await?;
     let choices = form_choices(&state, Some(task.lead_unit_id)).await?;
     if form.version.trim().parse::<i32>().ok() != Some(task.row_version) {
         drop(tx);
         let conflict = changes_since(&state, id, &form.seen).await?;
+        let saved = form_of(&before, task.row_version);
         let mut typed = form;
         typed.version = task.row_version.to_string();
         let page = FormRender {
@@ -566,11 +585,6 @@ pub async fn update(
         };
         return form_page(&state, ctx, page).await;
     }
-    let before = validate(&ctx, &saved, &choices, false).map_err(|_| {
-        AppError::Internal(anyhow::anyhow!(
-            "task {id} does not pass its own form's checks"
-        ))
-    });
     let mut errors = FieldErrors::default();
     let values = match validate(&ctx, &form, &choices, false) {
         Ok(values) if values.deadline.is_none() && task.deadline.is_some() => {
@@ -595,19 +609,6 @@ pub async fn update(
         };
         return form_page(&state, ctx, page).await;
     };
-    // A task whose saved details no longer pass the form (e.g. its unit was deactivated)
-    // is still editable: compare against what is stored.
-    let before = before.unwrap_or_else(|_| TaskValues {
-        shortcoming: task.shortcoming_id,
-        plan: task.plan_id,
-        title: task.title.clone(),
-        description: task.description.clone(),
-        expected_result: task.expected_result.clone(),
-        lead_unit: task.lead_unit_id,
-        coordinators: Vec::new(),
-        leader_in_charge: task.leader_in_charge.clone(),
-        deadline: task.deadline,
-    });
     let changed = changed_fields(&before, &values);
     if changed.is_empty() {
         drop(tx);
@@ -642,7 +643,7 @@ pub async fn update(
     if values.lead_unit != task.lead_unit_id {
         change_lead_unit(&mut tx, &task, values.lead_unit, &session).await?;
     }
-    flags::update_task_flags(&mut tx, state.today(), Some(id)).await?;
+    flags::update_task_flags(&mut tx, state.today(), Some(&[id])).await?;
     work::insert_update(
         &mut *tx,
         &NewUpdate::new(
@@ -864,7 +865,6 @@ pub async fn bulk(
                 )
             }
         };
-        flags::update_task_flags(&mut tx, today, Some(task.id)).await?;
         audit::record(
             &mut *tx,
             AuditEntry {
@@ -882,6 +882,8 @@ pub async fn bulk(
         .await?;
         changed.push(task.id);
     }
+    // New deadlines and reminders may change flags: once, for all the tasks changed.
+    flags::update_task_flags(&mut tx, today, Some(&changed)).await?;
     let back = format!("/tasks?{}", list_query.without_page());
     crate::web::pages::finish(
         &state,

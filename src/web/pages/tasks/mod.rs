@@ -235,7 +235,7 @@ async fn list_page(
 
 /// Who is involved in the task, if the user may see it: 404 for an unknown task, the 403 page
 /// for another unit's.
-async fn visible(
+pub async fn visible(
     state: &AppState,
     session: &Session,
     id: crate::domain::TaskId,

@@ -194,7 +194,7 @@ pub async fn decide_extension(
     if approve {
         work::set_deadline(&mut *tx, id, extension.proposed_deadline).await?;
         // A task overdue under the old deadline is on time again under the new one.
-        flags::update_task_flags(&mut tx, state.today(), Some(id)).await?;
+        flags::update_task_flags(&mut tx, state.today(), Some(&[id])).await?;
     }
     let people = notifications::task_people(&mut *tx, id).await?;
     notifications::notify(
@@ -408,7 +408,7 @@ pub async fn remind(
         message,
     )
     .await?;
-    flags::update_task_flags(&mut tx, state.today(), Some(id)).await?;
+    flags::update_task_flags(&mut tx, state.today(), Some(&[id])).await?;
     // The unit reminded hears of it: the task's people when it leads, its heads otherwise.
     let recipients = if to == task.lead_unit_id {
         notifications::task_people(&mut *tx, id).await?
