@@ -14,10 +14,9 @@ use crate::cli::{self, Command, NewAdmin};
 use crate::config::{Config, redact_url};
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::domain::dates::city_today;
 use crate::domain::password;
 use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
-use crate::jobs::{self, Job, JobClock};
+use crate::jobs;
 use crate::notify::{self, Mailer};
 use crate::seed;
 use crate::telemetry;
@@ -237,8 +236,6 @@ async fn serve(
         pool.clone(),
         clock.clone(),
         jobs::scheduler::SchedulerConfig {
-            interval: config.job_interval,
-            time_zone: config.time_zone,
             settings: jobs::JobSettings::from_config(config),
             instance,
         },
@@ -312,7 +309,7 @@ fn watch_database(
     })
 }
 
-/// Runs every background job once, now.
+/// Runs every background job once, now; the first failure is an error.
 pub async fn run_jobs_once(
     config: &Config,
     pool: &PgPool,
@@ -320,15 +317,8 @@ pub async fn run_jobs_once(
     instance: &str,
 ) -> anyhow::Result<()> {
     let settings = jobs::JobSettings::from_config(config);
-    for job in Job::ALL {
-        let now = clock.now();
-        let job_clock = JobClock {
-            now,
-            today: city_today(now, config.time_zone),
-        };
-        jobs::run_job(pool, job, job_clock, &settings, instance)
-            .await
-            .with_context(|| format!("running {}", job.name()))?;
+    for (job, run) in jobs::run_all(pool, clock, &settings, instance, None).await {
+        run.with_context(|| format!("running {}", job.name()))?;
     }
     Ok(())
 }

@@ -129,10 +129,12 @@ pub async fn run_job(
     settings: &JobSettings,
     instance: &str,
 ) -> Result<RunResult, sqlx::Error> {
-    let mut lock_conn = pool.acquire().await?;
-    let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+    // A transaction-level lock: however the run ends (an error, a panic, a lost connection),
+    // ending the transaction releases it; a session lock could go back to the pool still held.
+    let mut lock = pool.begin().await?;
+    let locked: bool = sqlx::query_scalar("select pg_try_advisory_xact_lock($1)")
         .bind(job.lock_key())
-        .fetch_one(&mut *lock_conn)
+        .fetch_one(&mut *lock)
         .await?;
     if !locked {
         tracing::debug!(job = job.name(), "another instance is running this job");
@@ -150,10 +152,6 @@ pub async fn run_job(
     .fetch_optional(pool)
     .await?;
     let Some(run_id) = run_id else {
-        sqlx::query("select pg_advisory_unlock($1)")
-            .bind(job.lock_key())
-            .execute(&mut *lock_conn)
-            .await?;
         tracing::debug!(
             job = job.name(),
             "already run in this tick by another instance"
@@ -186,13 +184,39 @@ pub async fn run_job(
     .bind(error)
     .execute(pool)
     .await;
-    let unlocked = sqlx::query("select pg_advisory_unlock($1)")
-        .bind(job.lock_key())
-        .execute(&mut *lock_conn)
-        .await;
+    lock.commit().await?;
     let counts = result?;
     recorded?;
-    unlocked?;
+    // The record is kept for 90 days.
+    sqlx::query("delete from job_runs where job = $1 and started_at < $2 - interval '90 days'")
+        .bind(job.name())
+        .bind(clock.now)
+        .execute(pool)
+        .await?;
     tracing::info!(job = job.name(), counts = %counts, "job finished");
     Ok(RunResult::Ran(counts))
+}
+
+/// Runs every job once, each as of the moment it starts; stops before the next job once
+/// `cancel` is cancelled. Each job's result, in order.
+pub async fn run_all(
+    pool: &PgPool,
+    clock: &dyn crate::domain::clock::Clock,
+    settings: &JobSettings,
+    instance: &str,
+    cancel: Option<&tokio_util::sync::CancellationToken>,
+) -> Vec<(Job, Result<RunResult, sqlx::Error>)> {
+    let mut runs = Vec::with_capacity(Job::ALL.len());
+    for job in Job::ALL {
+        if cancel.is_some_and(|c| c.is_cancelled()) {
+            break;
+        }
+        let now = clock.now();
+        let job_clock = JobClock {
+            now,
+            today: crate::domain::dates::city_today(now, settings.time_zone),
+        };
+        runs.push((job, run_job(pool, job, job_clock, settings, instance).await));
+    }
+    runs
 }

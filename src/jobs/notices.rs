@@ -15,10 +15,10 @@ pub async fn due_soon(
     today: NaiveDate,
     thresholds: &[i32],
 ) -> Result<Value, sqlx::Error> {
-    let widest = thresholds.iter().copied().max().unwrap_or(0);
-    if widest <= 0 {
+    // A threshold of 0 means "on the deadline day"; none at all means no notices.
+    let Some(widest) = thresholds.iter().copied().max() else {
         return Ok(json!({ "tasks": 0, "notifications": 0 }));
-    }
+    };
     let (tasks, notifications): (i64, i64) = sqlx::query_as(
         "with due as (
              select t.id, t.code, t.deadline, t.deadline - $1 as days_left

@@ -8,14 +8,12 @@ use sqlx::PgPool;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::{Job, JobClock, run_job};
+use super::run_all;
 use crate::domain::clock::Clock;
-use crate::domain::dates::city_today;
 
 /// What the scheduler needs.
 pub struct SchedulerConfig {
-    pub interval: Duration,
-    pub time_zone: chrono_tz::Tz,
+    /// The interval (`settings.interval_secs`) and the City's time zone come from here.
     pub settings: super::JobSettings,
     /// Names this instance in `job_runs`.
     pub instance: String,
@@ -30,26 +28,25 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         // The jobs ran once before the server started; the next run is one interval later.
-        let first = tokio::time::Instant::now() + config.interval;
-        let mut ticker = tokio::time::interval_at(first, config.interval);
+        let interval = Duration::from_secs(config.settings.interval_secs as u64);
+        let first = tokio::time::Instant::now() + interval;
+        let mut ticker = tokio::time::interval_at(first, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => break,
                 _ = ticker.tick() => {}
             }
-            for job in Job::ALL {
-                if cancel.is_cancelled() {
-                    break;
-                }
-                let now = clock.now();
-                let job_clock = JobClock {
-                    now,
-                    today: city_today(now, config.time_zone),
-                };
-                if let Err(e) =
-                    run_job(&pool, job, job_clock, &config.settings, &config.instance).await
-                {
+            let runs = run_all(
+                &pool,
+                clock.as_ref(),
+                &config.settings,
+                &config.instance,
+                Some(&cancel),
+            )
+            .await;
+            for (job, run) in runs {
+                if let Err(e) = run {
                     tracing::error!(job = job.name(), error = %e, "job failed");
                 }
             }

@@ -99,10 +99,12 @@ pub fn render(
             } else {
                 ("notice.report_late", "notice.report_late_unnamed")
             };
-            let period = p
-                .text("period")
-                .or_else(|| p.text("period_label"))
-                .or_else(|| p.text("label"));
+            // The report job writes the period's code, year and number; a ready label is
+            // taken as it is.
+            let period = match (p.text("period"), p.int("period_year")) {
+                (Some(code), Some(year)) => period_label(c, &code, year, p.int("period_number")),
+                (text, _) => text,
+            };
             let text = match period {
                 Some(period) => c.format(named, &[("period", &period)]),
                 None => c.get(unnamed).to_owned(),
@@ -125,6 +127,30 @@ pub fn target(task: Option<TaskId>, params: &Value) -> Option<String> {
     .int("plan_id")
     .filter(|id| *id > 0)
     .map(|id| format!("/plans/{id}"))
+}
+
+/// "quý I/2027", "tháng 3/2027", "6 tháng đầu năm 2027", "năm 2027" (or their English).
+fn period_label(c: &'static Catalog, code: &str, year: i64, number: Option<i64>) -> Option<String> {
+    const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+    let year = year.to_string();
+    let number = number.unwrap_or(1);
+    Some(match code {
+        "month" => c.format(
+            "period_label.month",
+            &[("n", &number.to_string()), ("year", &year)],
+        ),
+        "quarter" => {
+            let roman = ROMAN
+                .get((number - 1).clamp(0, 3) as usize)
+                .copied()
+                .unwrap_or("I");
+            c.format("period_label.quarter", &[("n", &roman), ("year", &year)])
+        }
+        "half_year" if number == 2 => c.format("period_label.second_half", &[("year", &year)]),
+        "half_year" => c.format("period_label.first_half", &[("year", &year)]),
+        "year" => c.format("period_label.year", &[("year", &year)]),
+        _ => return None,
+    })
 }
 
 /// Adds `piece` (a catalog pattern with `{date}`) to `text` when there is a date.
@@ -215,6 +241,27 @@ mod tests {
 
     fn en(kind: NotificationKind, params: Value) -> String {
         render(Lang::En, HANOI, kind, &params, None)
+    }
+
+    #[test]
+    fn report_notices_name_the_period_the_job_wrote() {
+        use NotificationKind::*;
+        let job = json!({ "report_id": 7, "period": "quarter", "period_year": 2027,
+                          "period_number": 1, "due_on": "2027-04-05" });
+        let text = vi(ReportDue, job.clone());
+        assert!(
+            text.starts_with("Báo cáo định kỳ quý I/2027 đến hạn nộp"),
+            "{text}"
+        );
+        assert!(!text.contains("quarter"), "{text}");
+        let text = en(
+            ReportLate,
+            json!({ "period": "half_year", "period_year": 2027, "period_number": 2 }),
+        );
+        assert!(text.contains("second half of 2027"), "{text}");
+        assert!(
+            vi(ReportDue, json!({ "period": "year", "period_year": 2027 })).contains("năm 2027")
+        );
     }
 
     #[test]

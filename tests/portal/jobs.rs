@@ -522,3 +522,17 @@ async fn administrators_see_the_last_runs_and_which_job_is_failing() {
         axum::http::StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_notice_on_the_deadline_day_alone_is_given_too() {
+    let app = TestApp::with_demo().await;
+    let task = task_due(&app, "2027-06-20").await;
+    notices::due_soon(&app.pool, date("2027-06-19"), &[0])
+        .await
+        .unwrap();
+    assert!(told(&app, "due_soon", task).await.is_empty());
+    notices::due_soon(&app.pool, date("2027-06-20"), &[0])
+        .await
+        .unwrap();
+    assert_eq!(told(&app, "due_soon", task).await.len(), 2);
+}
