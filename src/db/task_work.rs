@@ -28,12 +28,19 @@ pub struct TaskState {
     pub completed_on: Option<NaiveDate>,
     pub reminder_count: i32,
     pub row_version: i32,
+    pub overdue: bool,
+    pub stale: bool,
+    pub marked_for_briefing: bool,
+    /// When this was read (the database's clock): what happens after it is "meanwhile" for a
+    /// form opened now.
+    pub read_at: DateTime<Utc>,
 }
 
 const STATE_COLUMNS: &str =
     "id, code, shortcoming_id, plan_id, title, description, expected_result,
     lead_unit_id, leader_in_charge, original_deadline, deadline, status, percent_complete,
-    completed_on, reminder_count, row_version";
+    completed_on, reminder_count, row_version, overdue, stale, marked_for_briefing,
+    now() as read_at";
 
 /// Reads the task (without locking it: for showing a form).
 pub async fn find(

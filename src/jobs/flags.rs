@@ -111,6 +111,31 @@ pub async fn update_task_flags(
     .bind(&only)
     .fetch_one(&mut *conn)
     .await?;
+    // Overdue already, but its deadline moved to another past day: overdue since the day after
+    // the new deadline (counted as flagged again; its people were told when it first became
+    // overdue).
+    let redated: i64 = sqlx::query_scalar(
+        "with changed as (
+             update tasks t set overdue_since = t.deadline + 1
+             from (select id, overdue_since from tasks
+                   where overdue and deadline < $1 and overdue_since <> deadline + 1
+                     and ($2::bigint[] is null or id = any($2))
+                   for update) old
+             where t.id = old.id
+             returning t.id, t.lead_unit_id, old.overdue_since as before, t.overdue_since as after
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', true, 'overdue_since', before),
+                    jsonb_build_object('overdue', true, 'overdue_since', after)
+             from changed
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .bind(&only)
+    .fetch_one(&mut *conn)
+    .await?;
     let cleared: i64 = sqlx::query_scalar(
         "with changed as (
              update tasks t set overdue = false, overdue_since = null
@@ -156,7 +181,7 @@ pub async fn update_task_flags(
     .fetch_one(&mut *conn)
     .await?;
     Ok(TaskFlagChanges {
-        flagged,
+        flagged: flagged + redated,
         cleared,
         briefing_marked,
         briefing_cleared,

@@ -536,3 +536,27 @@ async fn a_notice_on_the_deadline_day_alone_is_given_too() {
         .unwrap();
     assert_eq!(told(&app, "due_soon", task).await.len(), 2);
 }
+
+#[tokio::test]
+async fn an_overdue_task_given_another_past_deadline_is_overdue_since_the_new_one() {
+    let app = TestApp::with_demo().await;
+    let task = task_due(&app, "2027-05-01").await;
+    flags::flag_overdue(&app.pool, date("2027-05-10"))
+        .await
+        .unwrap();
+    assert_eq!(overdue(&app, task).await, (true, Some(date("2027-05-02"))));
+    sqlx::query("update tasks set deadline = '2027-05-05' where id = $1")
+        .bind(task)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    flags::flag_overdue(&app.pool, date("2027-05-10"))
+        .await
+        .unwrap();
+    assert_eq!(overdue(&app, task).await, (true, Some(date("2027-05-06"))));
+    assert_eq!(
+        told(&app, "overdue", task).await.len(),
+        2,
+        "told once, not again"
+    );
+}

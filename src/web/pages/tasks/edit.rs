@@ -504,10 +504,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut form = form_of(&saved_values(&state.pool, &task).await?, task.row_version);
-    form.seen = sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>("select now()")
-        .fetch_one(&state.pool)
-        .await?
-        .to_rfc3339();
+    form.seen = task.read_at.to_rfc3339();
     form_page(
         &state,
         ctx,

@@ -320,8 +320,9 @@ pub async fn answer_escalation(
         tx,
         &task,
         "escalation.answer",
-        json!({ "escalation_id": escalation_id, "status": task.status }),
-        json!({ "escalation_id": escalation_id, "status": status_after, "answer": answer }),
+        json!({ "escalation_id": escalation_id, "status": task.status, "stale": task.stale }),
+        json!({ "escalation_id": escalation_id, "status": status_after, "answer": answer,
+                "stale": status_after == task.status && task.stale }),
         "escalation.answered",
     )
     .await

@@ -283,8 +283,9 @@ pub async fn report_progress(
         tx,
         &task,
         "task.progress",
-        json!({ "status": task.status, "percent": task.percent_complete }),
+        json!({ "status": task.status, "percent": task.percent_complete, "stale": task.stale }),
         json!({
+            "stale": false,
             "status": values.status,
             "percent": values.percent,
             "note": values.note,
@@ -470,8 +471,22 @@ pub async fn confirm(
         tx,
         &task,
         "task.confirm",
-        json!({ "status": task.status }),
-        json!({ "status": TaskStatus::Done, "completed_on": today, "percent": 100 }),
+        // Done ends the overdue flag and the briefing mark in the same statement (the schema
+        // wants a done task never overdue); the entry records it.
+        json!({
+            "status": task.status,
+            "overdue": task.overdue,
+            "marked_for_briefing": task.marked_for_briefing,
+            "stale": task.stale,
+        }),
+        json!({
+            "status": TaskStatus::Done,
+            "completed_on": today,
+            "percent": 100,
+            "overdue": false,
+            "marked_for_briefing": false,
+            "stale": false,
+        }),
         "task.confirmed",
     )
     .await
@@ -539,8 +554,8 @@ pub async fn return_for_rework(
         tx,
         &task,
         "task.return",
-        json!({ "status": task.status }),
-        json!({ "status": TaskStatus::InProgress, "reason": reason }),
+        json!({ "status": task.status, "stale": task.stale }),
+        json!({ "status": TaskStatus::InProgress, "reason": reason, "stale": false }),
         "task.returned",
     )
     .await
