@@ -18,6 +18,13 @@ create trigger job_notices_touch_updated_at before update on job_notices
 alter table job_runs add column slot bigint;
 create unique index job_runs_slot_key on job_runs (job, slot) where slot is not null;
 
+-- The active heads of a unit: who is told of what concerns the unit as a whole.
+create function unit_heads(unit bigint) returns setof bigint
+language sql stable parallel safe
+as $$
+    select id from users where unit_id = unit and role = 'unit_head' and active
+$$;
+
 -- The people a task's news goes to: the active officers who follow it and the active heads of
 -- its lead unit. One definition for the web actions and the jobs' bulk statements.
 create function task_people(task bigint) returns setof bigint
@@ -26,6 +33,5 @@ as $$
     select a.user_id from task_assignees a join users u on u.id = a.user_id
     where a.task_id = task and u.active
     union
-    select u.id from users u join tasks t on t.lead_unit_id = u.unit_id
-    where t.id = task and u.role = 'unit_head' and u.active
+    select unit_heads(t.lead_unit_id) from tasks t where t.id = task
 $$;

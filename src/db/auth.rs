@@ -206,9 +206,11 @@ pub async fn load_session(
              join units un on un.id = u.unit_id
              where se.id = $1 and se.expires_at > $2 and se.last_seen_at > $3
          ), tree as (
+             -- A unit head works on the units below theirs too; others on their own only.
              select unit_id as id from s
              union
              select c.id from units c join tree on c.parent_id = tree.id
+             where (select role from s) = 'unit_head'
          )
          select s.*, array(select id from tree order by id) as unit_tree,
                 -- The bell of every page: counted here rather than by each page, on the

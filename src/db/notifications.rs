@@ -82,7 +82,7 @@ pub async fn unit_heads(
     executor: impl PgExecutor<'_>,
     unit: UnitId,
 ) -> Result<Vec<UserId>, sqlx::Error> {
-    sqlx::query_scalar("select id from users where unit_id = $1 and role = 'unit_head' and active")
+    sqlx::query_scalar("select unit_heads($1)")
         .bind(unit)
         .fetch_all(executor)
         .await

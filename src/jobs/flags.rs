@@ -27,11 +27,10 @@ pub async fn flag_overdue(pool: &PgPool, today: NaiveDate) -> Result<Value, sqlx
              from changed
          ), told as (
              insert into notifications (user_id, kind, params)
-             select u.id, 'overdue',
+             select h.user_id, 'overdue',
                     jsonb_build_object('plan_id', c.id, 'plan_title', c.title,
                                        'deadline', c.issue_deadline)
-             from changed c join users u on u.unit_id = c.unit_id
-             where u.role = 'unit_head' and u.active
+             from changed c cross join lateral unit_heads(c.unit_id) as h(user_id)
          )
          select count(*) from changed",
     )

@@ -73,14 +73,14 @@ pub async fn report_deadlines(
              returning subject_id, key
          ), told as (
              insert into notifications (user_id, kind, report_id, params)
-             select u.id,
+             select h.user_id,
                     (case when f.key = 'late' then 'report_late' else 'report_due' end)::notification_kind,
                     r.id,
                     jsonb_build_object('report_id', r.id, 'period', r.period,
                                        'period_year', r.period_year,
                                        'period_number', r.period_number, 'due_on', r.due_on)
              from fresh f join open_reports r on r.id = f.subject_id
-             join users u on u.unit_id = r.unit_id and u.role = 'unit_head' and u.active
+             cross join lateral unit_heads(r.unit_id) as h(user_id)
          )
          select count(*) filter (where key = 'due'), count(*) filter (where key = 'late')
          from fresh",

@@ -151,10 +151,8 @@ pub async fn load_session(
                     id: row.user_id,
                     role: row.role,
                     unit_id: row.unit_id,
-                    units: match row.role {
-                        Role::UnitHead => row.unit_tree.iter().map(|u| UnitId(*u)).collect(),
-                        _ => vec![row.unit_id],
-                    },
+                    // The query walks the tree below the unit for unit heads only.
+                    units: row.unit_tree.iter().map(|u| UnitId(*u)).collect(),
                 };
                 request.extensions_mut().insert(Session {
                     id,

@@ -582,3 +582,32 @@ async fn a_source_document_gets_its_file_checked_by_content() {
         .await;
     assert!(page.count("#sources a.file-link") >= 2);
 }
+
+#[tokio::test]
+async fn a_refused_source_edit_still_shows_its_files() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("admin").await;
+    let source: i64 = scalar(
+        &app,
+        "select min(source_id) from attachments where source_id is not null",
+    )
+    .await;
+    let refused = app
+        .post_as(
+            &me,
+            &format!("/admin/sources/{source}"),
+            &[
+                ("kind", "inspection"),
+                ("issuing_body", "Thanh tra Chính phủ"),
+                ("title", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.text("#title-error"), "Vui lòng nhập thông tin này.");
+    assert!(
+        refused.count("#files .file") >= 1,
+        "the files and the upload form stay"
+    );
+    assert_eq!(refused.count("#upload-form"), 1);
+}

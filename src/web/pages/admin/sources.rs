@@ -90,21 +90,27 @@ pub struct FormPage {
     file_error: Option<String>,
 }
 
-fn form_page(
+/// The form: a new source's, or a saved one's with its files (and why an upload was refused).
+async fn form_page(
+    state: &AppState,
     ctx: PageCtx,
     source: Option<SourceAdminRow>,
     form: SourceForm,
-    errors: FieldErrors,
+    (errors, file_error): (FieldErrors, Option<String>),
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let files = match &source {
+        Some(source) => files::for_source(&state.pool, source.id).await?,
+        None => Vec::new(),
+    };
     let page = FormPage {
         ctx,
         source,
         form,
         errors,
         kinds: SourceKind::ALL,
-        files: Vec::new(),
-        file_error: None,
+        files,
+        file_error,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -157,12 +163,20 @@ fn validate(ctx: &PageCtx, form: &SourceForm) -> Result<SourceValues, FieldError
 }
 
 /// `GET /admin/sources/new`.
-pub async fn new_form(ctx: PageCtx) -> Result<Response, AppError> {
+pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
     let form = SourceForm {
         kind: "inspection".into(),
         ..SourceForm::default()
     };
-    form_page(ctx, None, form, FieldErrors::default(), StatusCode::OK)
+    form_page(
+        &state,
+        ctx,
+        None,
+        form,
+        (FieldErrors::default(), None),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn taken(ctx: &PageCtx) -> FieldErrors {
@@ -179,14 +193,32 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let values = match validate(&ctx, &form) {
         Ok(values) => values,
-        Err(errors) => return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => {
+            return form_page(
+                &state,
+                ctx,
+                None,
+                form,
+                (errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let mut tx = state.pool.begin().await?;
     let id = match queries::insert_source(&mut *tx, &values).await {
         Ok(id) => id,
         Err(e) if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") => {
             let errors = taken(&ctx);
-            return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
+            return form_page(
+                &state,
+                ctx,
+                None,
+                form,
+                (errors, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -236,17 +268,15 @@ async fn edit_page(
         title: source.title.clone(),
         summary: source.summary.clone(),
     };
-    let files = files::for_source(&state.pool, source.id).await?;
-    let page = FormPage {
+    form_page(
+        state,
         ctx,
-        source: Some(source),
+        Some(source),
         form,
-        errors: FieldErrors::default(),
-        kinds: SourceKind::ALL,
-        files,
-        file_error,
-    };
-    Ok((status, render(&page)?).into_response())
+        (FieldErrors::default(), file_error),
+        status,
+    )
+    .await
 }
 
 /// `POST /admin/sources/{id}/files`: attaches a PDF, Word, Excel or image file, recognised by
@@ -324,12 +354,14 @@ pub async fn update(
         Ok(values) => values,
         Err(errors) => {
             return form_page(
+                &state,
                 ctx,
                 Some(before),
                 form,
-                errors,
+                (errors, None),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
     };
     let mut tx = state.pool.begin().await?;
@@ -337,12 +369,14 @@ pub async fn update(
         if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") {
             let errors = taken(&ctx);
             return form_page(
+                &state,
                 ctx,
                 Some(before),
                 form,
-                errors,
+                (errors, None),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
         return Err(e.into());
     }

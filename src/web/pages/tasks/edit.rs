@@ -638,7 +638,7 @@ pub async fn update(
         work::set_deadline(&mut *tx, id, deadline).await?;
     }
     if values.lead_unit != task.lead_unit_id {
-        change_lead_unit(&mut tx, &task, values.lead_unit, &session).await?;
+        change_lead_unit(&mut tx, &[&task], values.lead_unit, &session).await?;
     }
     flags::update_task_flags(&mut tx, state.today(), Some(&[id])).await?;
     work::insert_update(
@@ -667,33 +667,36 @@ pub async fn update(
     .await
 }
 
-/// After the lead unit changed: officers of the old unit stop following the task, the new
-/// unit's heads are told.
+/// After the lead unit of `tasks` changed to `new_lead`: officers of other units stop
+/// following them, the new unit's heads are told of each.
 async fn change_lead_unit(
     conn: &mut PgConnection,
-    task: &TaskState,
+    tasks: &[&TaskState],
     new_lead: UnitId,
     session: &Session,
 ) -> Result<(), AppError> {
+    let ids: Vec<TaskId> = tasks.iter().map(|t| t.id).collect();
     sqlx::query(
         "delete from task_assignees a using users u
-         where a.task_id = $1 and u.id = a.user_id and u.unit_id <> $2",
+         where a.task_id = any($1) and u.id = a.user_id and u.unit_id <> $2",
     )
-    .bind(task.id)
+    .bind(&ids)
     .bind(new_lead)
     .execute(&mut *conn)
     .await?;
     let heads = notifications::unit_heads(&mut *conn, new_lead).await?;
-    notifications::notify(
-        &mut *conn,
-        &heads,
-        &Notice::task(
-            NotificationKind::Assigned,
-            task.id,
-            json!({ "code": task.code, "by": session.user.full_name }),
-        ),
-    )
-    .await?;
+    for task in tasks {
+        notifications::notify(
+            &mut *conn,
+            &heads,
+            &Notice::task(
+                NotificationKind::Assigned,
+                task.id,
+                json!({ "code": task.code, "by": session.user.full_name }),
+            ),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -736,13 +739,13 @@ pub async fn bulk(
 ) -> Result<Response, AppError> {
     let list_query: ListQuery =
         serde_urlencoded::from_str(form.back.trim_start_matches('?')).unwrap_or_default();
-    let ids: Vec<i64> = form
-        .task
-        .iter()
-        .filter_map(|raw| raw.trim().parse::<i64>().ok())
-        .collect();
     let mut errors = FieldErrors::default();
-    if ids.is_empty() {
+    // Ticked rows, each once; a value that is no id is no task of the list.
+    let ids = crate::web::forms::ids_of(&form.task).unwrap_or_else(|| {
+        errors.add("bulk", ctx.t("bulk.unknown_task"));
+        Vec::new()
+    });
+    if form.task.is_empty() {
         errors.add("bulk", ctx.t("bulk.none_selected"));
     }
     let units = admin_queries::unit_options(&state.pool, None).await?;
@@ -815,7 +818,7 @@ pub async fn bulk(
     };
 
     let today = state.today();
-    let (name, mut changed) = (bulk_action_name(action), Vec::new());
+    let (name, mut changed, mut moved) = (bulk_action_name(action), Vec::new(), Vec::new());
     for task in &tasks {
         let (before, after) = match action {
             BulkAction::Lead(unit) if unit == task.lead_unit_id => continue,
@@ -828,7 +831,7 @@ pub async fn bulk(
                 .bind(unit)
                 .execute(&mut *tx)
                 .await?;
-                change_lead_unit(&mut tx, task, unit, &session).await?;
+                moved.push(task);
                 record_edit(&mut tx, task, &session, "lead_unit,plan", None).await?;
                 (
                     json!({ "lead_unit": task.lead_unit_id, "plan": task.plan_id }),
@@ -878,6 +881,11 @@ pub async fn bulk(
         )
         .await?;
         changed.push(task.id);
+    }
+    if let BulkAction::Lead(unit) = action
+        && !moved.is_empty()
+    {
+        change_lead_unit(&mut tx, &moved, unit, &session).await?;
     }
     // New deadlines and reminders may change flags: once, for all the tasks changed.
     flags::update_task_flags(&mut tx, today, Some(&changed)).await?;
