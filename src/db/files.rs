@@ -19,12 +19,7 @@ pub struct FileRow {
 impl FileRow {
     /// The size for people: "245 KB", "1,2 MB".
     pub fn size_label(&self) -> String {
-        let kb = self.size_bytes as f64 / 1024.0;
-        if kb < 1024.0 {
-            format!("{} KB", kb.ceil() as i64)
-        } else {
-            format!("{:.1} MB", kb / 1024.0).replace('.', ",")
-        }
+        crate::domain::text::size_label(self.size_bytes.max(0) as u64)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod password;
 pub mod plan;
 pub mod status;
+pub mod text;
 
 pub use ids::*;
 pub use plan::PlanStatus;

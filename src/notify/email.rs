@@ -24,6 +24,7 @@ use crate::config::{Config, SmtpTls};
 use crate::db::email_outbox::{self as outbox, DigestLine, DueMail};
 use crate::domain::clock::Clock;
 use crate::domain::dates::{format_date, format_datetime};
+use crate::domain::text::shorten;
 use crate::domain::{NotificationKind, TaskId};
 use crate::i18n::Lang;
 
@@ -389,16 +390,6 @@ pub fn spawn(
         }
         tracing::info!("email sender stopped");
     })
-}
-
-/// At most `chars` characters, the last one "…" when the text was longer.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() > chars {
-        let cut: String = text.chars().take(chars - 1).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        text.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use crate::domain::dates::format_date;
+use crate::domain::text::shorten;
 use crate::domain::{NotificationKind, TaskId};
 use crate::i18n::{Catalog, Lang};
 
@@ -159,16 +160,6 @@ fn with_date(c: &'static Catalog, mut text: String, piece: &str, date: Option<St
         text.push_str(&c.format(piece, &[("date", &date)]));
     }
     text
-}
-
-/// At most `chars` characters, the last one "…" when the text was longer.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() > chars {
-        let cut: String = text.chars().take(chars - 1).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        text.to_owned()
-    }
 }
 
 /// The values of a notification, read leniently: a value of another type than expected, or

@@ -241,18 +241,6 @@ impl CheckedFile {
     }
 }
 
-/// A size for people: "64 KB", "20 MB".
-pub fn size_label(bytes: usize) -> String {
-    const MB: usize = 1024 * 1024;
-    if bytes >= MB && bytes.is_multiple_of(MB) {
-        format!("{} MB", bytes / MB)
-    } else if bytes >= MB {
-        format!("{:.1} MB", bytes as f64 / MB as f64).replace('.', ",")
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
-}
-
 /// Most files one form takes at once.
 pub const MAX_FILES_PER_FORM: usize = 10;
 
@@ -268,7 +256,10 @@ pub fn check_files(
 ) -> Result<Vec<CheckedFile>, String> {
     use crate::domain::files::{clean_name, sniff};
     if form.too_large {
-        return Err(ctx.tf("files.too_large", size_label(max_upload_bytes)));
+        return Err(ctx.tf(
+            "files.too_large",
+            crate::domain::text::size_label(max_upload_bytes as u64),
+        ));
     }
     let uploads: Vec<&Upload> = form
         .files

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::{PAGE_SIZE, render};
 use crate::db::audit::{self as queries, AuditFilter, AuditRow, Cursor};
 use crate::domain::dates::{city_day_start, format_date, format_datetime, parse_date};
+use crate::domain::text::shorten;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::session::Session;
@@ -133,16 +134,6 @@ fn show(value: Option<&Value>, tz: Tz) -> String {
             }
         }
         Some(other) => other.to_string(),
-    }
-}
-
-/// At most `chars` characters, the last one "…" when the text was longer.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() > chars {
-        let cut: String = text.chars().take(chars - 1).collect();
-        format!("{cut}…")
-    } else {
-        text.to_owned()
     }
 }
 

@@ -35,15 +35,18 @@ pub struct IndexPage {
 
 /// `GET /admin`.
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
-    let (units, users, fields, sources, jobs_failing): (i64, i64, i64, i64, i64) = sqlx::query_as(
+    let (units, users, fields, sources): (i64, i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from units), (select count(*) from users),
-                (select count(*) from fields), (select count(*) from sources),
-                (select count(*) from (select distinct on (job) outcome from job_runs
-                                       order by job, started_at desc, id desc) last
-                 where outcome = 'failed')",
+                (select count(*) from fields), (select count(*) from sources)",
     )
     .fetch_one(&state.pool)
     .await?;
+    let names: Vec<&str> = crate::jobs::Job::ALL.iter().map(|j| j.name()).collect();
+    let jobs_failing = crate::db::job_runs::latest_per_job(&state.pool, &names)
+        .await?
+        .iter()
+        .filter(|(run, _)| run.outcome == crate::domain::JobOutcome::Failed)
+        .count() as i64;
     render(&IndexPage {
         ctx,
         counts: Counts {

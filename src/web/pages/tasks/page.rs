@@ -133,8 +133,8 @@ impl ShowPage {
         self.open_escalation.is_none() && self.statuses.contains(&TaskStatus::NeedsDirection)
     }
 
-    fn max_upload_mb(&self) -> usize {
-        self.max_upload_bytes / (1024 * 1024)
+    fn max_upload(&self) -> String {
+        crate::domain::text::size_label(self.max_upload_bytes as u64)
     }
 
     fn seen(&self) -> String {
