@@ -36,6 +36,13 @@ pub struct TaskState {
     pub read_at: DateTime<Utc>,
 }
 
+impl TaskState {
+    /// True when a form's `version` is this one: it was filled in on the task as it still is.
+    pub fn is_version(&self, sent: &str) -> bool {
+        sent.trim().parse::<i32>().ok() == Some(self.row_version)
+    }
+}
+
 const STATE_COLUMNS: &str =
     "id, code, shortcoming_id, plan_id, title, description, expected_result,
     lead_unit_id, leader_in_charge, original_deadline, deadline, status, percent_complete,

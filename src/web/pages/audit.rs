@@ -15,6 +15,7 @@ use crate::domain::dates::{city_day_start, format_date, format_datetime, parse_d
 use crate::domain::text::shorten;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::forms::id_of;
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -50,10 +51,6 @@ fn cleaned(raw: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.chars().take(200).collect())
 }
 
-fn positive(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
-}
-
 impl ListQuery {
     /// The same filters, cleaned up, as the form shows them again.
     fn cleaned(&self) -> ListQuery {
@@ -71,7 +68,7 @@ impl ListQuery {
     }
 
     fn cursor(&self) -> Cursor {
-        match (positive(&self.before), positive(&self.after)) {
+        match (id_of(&self.before), id_of(&self.after)) {
             (Some(id), _) => Cursor::Before(id),
             (None, Some(id)) => Cursor::After(id),
             (None, None) => Cursor::Newest,
@@ -217,7 +214,7 @@ impl EntryView {
             .t_opt(&format!("audit_entity.{}", row.entity))
             .map(str::to_owned)
             .unwrap_or_else(|| row.entity.clone());
-        let numeric_id = row.entity_id.as_deref().and_then(positive);
+        let numeric_id = row.entity_id.as_deref().and_then(id_of);
         let link = match (row.entity.as_str(), numeric_id) {
             ("task", Some(id)) => Some(format!("/tasks/{id}")),
             ("shortcoming", Some(id)) => Some(format!("/shortcomings/{id}")),

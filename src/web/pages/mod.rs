@@ -30,10 +30,7 @@ pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
 
 /// Parses an id from the path; anything that is not a positive number is simply not found.
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
+    super::forms::id_of(raw).ok_or(AppError::NotFound)
 }
 
 /// Ends a change the same way everywhere: its audit entry (by the signed-in user, with the

@@ -95,7 +95,7 @@ pub async fn index(
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     // A cursor that is not an id is ignored: the list starts at the newest.
-    let before = query.before.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let before = crate::web::forms::id_of(&query.before);
     let mut rows = queries::page(&state.pool, session.user.id, before, PAGE_SIZE + 1).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);

@@ -170,7 +170,7 @@ async fn validate(
     }
     let parent_id = match form.parent_id.trim() {
         "" => None,
-        raw => match raw.parse::<i64>().ok().map(UnitId) {
+        raw => match crate::web::forms::id_of(raw).map(UnitId) {
             Some(parent) => {
                 let exists = queries::unit(&state.pool, parent)
                     .await

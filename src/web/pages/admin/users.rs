@@ -58,7 +58,7 @@ pub async fn index(
     let unit = query
         .unit
         .as_deref()
-        .and_then(|u| u.parse::<i64>().ok())
+        .and_then(crate::web::forms::id_of)
         .map(UnitId);
     let page = Pagination::requested(query.page.as_deref());
     let (users, total) = queries::users_page(
@@ -227,7 +227,7 @@ async fn validate(
     {
         errors.add("phone", ctx.t("admin.users.phone_format"));
     }
-    let unit_id = form.unit_id.trim().parse::<i64>().ok().map(UnitId);
+    let unit_id = crate::web::forms::id_of(&form.unit_id).map(UnitId);
     let unit_ok = match unit_id {
         Some(unit) => queries::unit(&state.pool, unit)
             .await

@@ -186,7 +186,7 @@ fn id_in<T: Copy>(
     options: impl IntoIterator<Item = T>,
     id: impl Fn(T) -> i64,
 ) -> Option<T> {
-    let wanted = raw.trim().parse::<i64>().ok()?;
+    let wanted = crate::web::forms::id_of(raw)?;
     options.into_iter().find(|o| id(*o) == wanted)
 }
 
@@ -218,7 +218,7 @@ fn validate(
         match choices
             .plans
             .iter()
-            .find(|p| form.plan.trim().parse::<i64>().ok() == Some(p.id.0))
+            .find(|p| crate::web::forms::id_of(&form.plan) == Some(p.id.0))
         {
             None => {
                 errors.add("plan", ctx.t("form.choose"));
@@ -566,7 +566,7 @@ pub async fn update(
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let before = saved_values(&mut *tx, &task).await?;
     let choices = form_choices(&state, Some(task.lead_unit_id)).await?;
-    if form.version.trim().parse::<i32>().ok() != Some(task.row_version) {
+    if !task.is_version(&form.version) {
         drop(tx);
         let conflict = changes_since(&state, id, &form.seen).await?;
         let saved = form_of(&before, task.row_version);

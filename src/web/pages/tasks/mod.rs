@@ -158,7 +158,7 @@ impl IndexPage {
         self.bulk
             .task
             .iter()
-            .filter_map(|t| t.trim().parse().ok().map(crate::domain::TaskId))
+            .filter_map(|t| id_of(t).map(crate::domain::TaskId))
             .collect()
     }
 }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::page::{ExtensionForm, ReminderForm, TaskForms};
-use super::work::{MAX_TEXT, refuse_unprocessable};
+use super::work::{MAX_TEXT, refuse_unprocessable, store_files};
 use super::{finish_task, visible};
-use crate::db::files::{self, FileOwner};
+use crate::db::files::FileOwner;
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewExtension, NewUpdate};
 use crate::domain::dates::parse_date;
@@ -114,17 +114,13 @@ pub async fn request_extension(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut stored = Vec::new();
-    for file in &files {
-        let file_id = files::insert(
-            &mut *tx,
-            FileOwner::ExtensionRequest(extension),
-            &file.as_new(),
-            session.user.id,
-        )
-        .await?;
-        stored.push(json!({ "file_id": file_id, "file_name": file.file_name }));
-    }
+    let stored = store_files(
+        &mut tx,
+        FileOwner::ExtensionRequest(extension),
+        &files,
+        session.user.id,
+    )
+    .await?;
     finish_task(
         &state,
         &session,
@@ -368,11 +364,7 @@ pub async fn remind(
     };
     let mut errors = FieldErrors::default();
     // The City reminds any unit of the task; a lead unit's head only its coordinating units.
-    let to = form
-        .to
-        .trim()
-        .parse::<i64>()
-        .ok()
+    let to = crate::web::forms::id_of(&form.to)
         .map(UnitId)
         .filter(|unit| {
             parties.coordinators.contains(unit) || (actor.manages_tasks() && *unit == parties.lead)

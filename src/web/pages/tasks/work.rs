@@ -102,11 +102,6 @@ pub fn validate_progress(
     }
 }
 
-/// True when the form was filled in on the task as it still is.
-fn same_version(task: &TaskState, sent: Option<&String>) -> bool {
-    sent.and_then(|v| v.trim().parse::<i32>().ok()) == Some(task.row_version)
-}
-
 /// The unit an update is written for: the task's lead unit when the author works in it (or
 /// above it), else the author's own unit.
 fn acting_unit(session: &Session, lead: UnitId) -> UnitId {
@@ -118,21 +113,15 @@ fn acting_unit(session: &Session, lead: UnitId) -> UnitId {
 }
 
 /// Stores the files of a history entry.
-async fn store_files(
+pub async fn store_files(
     conn: &mut sqlx::PgConnection,
-    update: i64,
+    owner: FileOwner,
     files: &[CheckedFile],
     by: UserId,
 ) -> Result<Vec<serde_json::Value>, AppError> {
     let mut stored = Vec::with_capacity(files.len());
     for file in files {
-        let id = files::insert(
-            &mut *conn,
-            FileOwner::TaskUpdate(update),
-            &file.as_new(),
-            by,
-        )
-        .await?;
+        let id = files::insert(&mut *conn, owner, &file.as_new(), by).await?;
         stored.push(
             json!({ "file_id": id, "file_name": file.file_name, "size_bytes": file.content.len() }),
         );
@@ -224,7 +213,7 @@ pub async fn report_progress(
         let errors = FieldErrors::one("form", ctx.t("task.already_done"));
         return refuse_unprocessable(&state, ctx, &session, id, forms, errors).await;
     }
-    if !same_version(&task, form.fields.get("version")) {
+    if !task.is_version(form.fields.get("version").map(String::as_str).unwrap_or("")) {
         drop(tx);
         return refuse_conflict(&state, ctx, &session, id, forms, form.fields.get("seen")).await;
     }
@@ -269,7 +258,13 @@ pub async fn report_progress(
         .percent(values.percent),
     )
     .await?;
-    let stored = store_files(&mut tx, update, &files, session.user.id).await?;
+    let stored = store_files(
+        &mut tx,
+        FileOwner::TaskUpdate(update),
+        &files,
+        session.user.id,
+    )
+    .await?;
     let escalation = match &values.question {
         Some(question) => {
             Some(work::insert_escalation(&mut *tx, id, session.user.id, question).await?)
@@ -356,7 +351,13 @@ pub async fn contribute(
         ),
     )
     .await?;
-    let stored = store_files(&mut tx, update, &files, session.user.id).await?;
+    let stored = store_files(
+        &mut tx,
+        FileOwner::TaskUpdate(update),
+        &files,
+        session.user.id,
+    )
+    .await?;
     finish_task(
         &state,
         &session,
@@ -398,7 +399,7 @@ async fn decision_target(
         return Err(AppError::Forbidden);
     }
     let task = work::lock(tx, id).await?.ok_or(AppError::NotFound)?;
-    if !same_version(&task, Some(&form.version)) {
+    if !task.is_version(&form.version) {
         let response = refuse_conflict(
             state,
             ctx.clone(),
@@ -583,11 +584,7 @@ pub async fn assign(
     if !session.user.actor.may_assign(&parties) {
         return Err(AppError::Forbidden);
     }
-    let ticked: Option<Vec<i64>> = form
-        .officer
-        .iter()
-        .map(|raw| raw.trim().parse::<i64>().ok())
-        .collect();
+    let ticked = crate::web::forms::ids_of(&form.officer);
     let mut tx = state.pool.begin().await?;
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let candidates = work::assignable(&mut *tx, task.lead_unit_id).await?;
