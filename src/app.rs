@@ -203,7 +203,8 @@ async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
             "the database already holds data; seed-demo loads demo data only into an empty database"
         );
     }
-    let summary = seed::load_demo(pool, SystemClock.now(), config.time_zone).await?;
+    let summary =
+        seed::load_demo(pool, SystemClock.now(), config.time_zone, config.stale_days).await?;
     println!("{summary}");
     Ok(())
 }
@@ -217,7 +218,8 @@ async fn serve(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if embedded.is_some() && config.demo_data && db::is_empty(&pool).await? {
         tracing::info!("first start: loading the demo data");
-        let summary = seed::load_demo(&pool, clock.now(), config.time_zone).await?;
+        let summary =
+            seed::load_demo(&pool, clock.now(), config.time_zone, config.stale_days).await?;
         tracing::info!(%summary, "demo data loaded");
     }
 

@@ -125,14 +125,10 @@ pub async fn page(
             .push(" || '%'");
     }
     if let Some(actor) = &filter.actor {
-        query.push(" and a.actor_id in (select id from users where true");
-        for word in actor.split_whitespace().take(8) {
-            query
-                .push(" and search_fold(full_name || ' ' || username) like '%' || search_fold(")
-                .push_bind(escape_like(word))
-                .push(") || '%'");
-        }
-        query.push(")");
+        query
+            .push(" and a.actor_id in (select id from users where search_matches(full_name || ' ' || username, ")
+            .push_bind(actor.clone())
+            .push("))");
     }
     if let Some(from) = filter.from {
         query.push(" and a.occurred_at >= ").push_bind(from);

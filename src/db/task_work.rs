@@ -118,6 +118,8 @@ pub struct NewUpdate<'a> {
     pub percent: Option<i16>,
     pub note: &'a str,
     pub deadline_after: Option<NaiveDate>,
+    /// When it happened (`None`: now; the demo data writes a past).
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl<'a> NewUpdate<'a> {
@@ -139,6 +141,7 @@ impl<'a> NewUpdate<'a> {
             percent: None,
             note,
             deadline_after: None,
+            at: None,
         }
     }
 
@@ -181,8 +184,8 @@ pub async fn insert_update(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "insert into task_updates (task_id, unit_id, author_id, kind, status_before, status_after,
-                                   percent, note, deadline_after)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+                                   percent, note, deadline_after, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now())) returning id",
     )
     .bind(update.task)
     .bind(update.unit)
@@ -193,6 +196,7 @@ pub async fn insert_update(
     .bind(update.percent)
     .bind(update.note)
     .bind(update.deadline_after)
+    .bind(update.at)
     .fetch_one(executor)
     .await
 }

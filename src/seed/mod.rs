@@ -76,7 +76,12 @@ pub async fn demo_sign_ins(pool: &PgPool) -> Result<Vec<(String, String)>, sqlx:
 
 /// Loads the demo data into an empty database, in one transaction, as of `now`; then brings
 /// the overdue and stale flags up to date, as the background job would.
-pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Result<DemoSummary> {
+pub async fn load_demo(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    tz: Tz,
+    stale_days: i32,
+) -> anyhow::Result<DemoSummary> {
     let password_hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let today = city_today(now, tz);
     let mut tx = pool.begin().await?;
@@ -98,7 +103,7 @@ pub async fn load_demo(pool: &PgPool, now: DateTime<Utc>, tz: Tz) -> anyhow::Res
     db::set_meta(&mut *tx, DEMO_MARKER, &today.to_string()).await?;
     tx.commit().await?;
     flags::flag_overdue(pool, today).await?;
-    flags::flag_stale(pool, now, 30).await?;
+    flags::flag_stale(pool, now, stale_days).await?;
     Ok(summary)
 }
 
@@ -885,22 +890,19 @@ impl Loader<'_> {
         note: &str,
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "insert into task_updates (task_id, unit_id, author_id, kind, status_before, status_after,
-                                       percent, note, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(task)
-        .bind(unit)
-        .bind(author)
-        .bind(kind)
-        .bind(before)
-        .bind(after)
-        .bind(percent)
-        .bind(note)
-        .bind(at)
-        .execute(&mut *self.conn)
-        .await?;
+        let update = crate::db::task_work::NewUpdate {
+            task: crate::domain::TaskId(task),
+            unit: crate::domain::UnitId(unit),
+            author: crate::domain::UserId(author),
+            kind,
+            status_before: before,
+            status_after: after,
+            percent,
+            note,
+            deadline_after: None,
+            at: Some(at),
+        };
+        crate::db::task_work::insert_update(&mut *self.conn, &update).await?;
         self.summary.updates += 1;
         Ok(())
     }

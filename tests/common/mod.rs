@@ -154,7 +154,7 @@ fn start_cluster() -> Cluster {
         let pool = PgPool::connect_with(base.clone().database(DEMO_TEMPLATE))
             .await
             .unwrap();
-        remediation_portal::seed::load_demo(&pool, demo_now, chrono_tz::Asia::Ho_Chi_Minh)
+        remediation_portal::seed::load_demo(&pool, demo_now, chrono_tz::Asia::Ho_Chi_Minh, 30)
             .await
             .expect("demo data loads");
         pool.close().await;

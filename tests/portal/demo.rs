@@ -181,10 +181,10 @@ async fn is_deterministic() {
     let now = cluster().demo_now;
     let (_, first) = fresh_database(false).await;
     let (_, second) = fresh_database(false).await;
-    seed::load_demo(&first, now, chrono_tz::Asia::Ho_Chi_Minh)
+    seed::load_demo(&first, now, chrono_tz::Asia::Ho_Chi_Minh, 30)
         .await
         .unwrap();
-    seed::load_demo(&second, now, chrono_tz::Asia::Ho_Chi_Minh)
+    seed::load_demo(&second, now, chrono_tz::Asia::Ho_Chi_Minh, 30)
         .await
         .unwrap();
     let fingerprint = "select string_agg(concat_ws('|', code, title, lead_unit_id, deadline, status, percent_complete,
