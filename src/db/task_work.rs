@@ -31,12 +31,24 @@ pub struct TaskState {
     pub overdue: bool,
     pub stale: bool,
     pub marked_for_briefing: bool,
+    /// The task's coordinating units and the officers following it (ids).
+    pub coordinator_ids: Vec<i64>,
+    pub assignee_ids: Vec<i64>,
     /// When this was read (the database's clock): what happens after it is "meanwhile" for a
     /// form opened now.
     pub read_at: DateTime<Utc>,
 }
 
 impl TaskState {
+    /// Who is involved in the task, as the permission rules need it.
+    pub fn parties(&self) -> TaskParties {
+        TaskParties {
+            lead: self.lead_unit_id,
+            coordinators: self.coordinator_ids.iter().map(|u| UnitId(*u)).collect(),
+            assignees: self.assignee_ids.iter().map(|u| UserId(*u)).collect(),
+        }
+    }
+
     /// True when a form's `version` is this one: it was filled in on the task as it still is.
     pub fn is_version(&self, sent: &str) -> bool {
         sent.trim().parse::<i32>().ok() == Some(self.row_version)
@@ -47,6 +59,10 @@ const STATE_COLUMNS: &str =
     "id, code, shortcoming_id, plan_id, title, description, expected_result,
     lead_unit_id, leader_in_charge, original_deadline, deadline, status, percent_complete,
     completed_on, reminder_count, row_version, overdue, stale, marked_for_briefing,
+    array(select c.unit_id from task_coordinators c where c.task_id = tasks.id order by 1)
+        as coordinator_ids,
+    array(select a.user_id from task_assignees a where a.task_id = tasks.id order by 1)
+        as assignee_ids,
     now() as read_at";
 
 /// Reads the task (without locking it: for showing a form).
@@ -89,20 +105,7 @@ pub async fn parties(
     executor: impl PgExecutor<'_>,
     id: TaskId,
 ) -> Result<Option<TaskParties>, sqlx::Error> {
-    let row: Option<(UnitId, Vec<i64>, Vec<i64>)> = sqlx::query_as(
-        "select t.lead_unit_id,
-                array(select unit_id from task_coordinators where task_id = t.id order by unit_id),
-                array(select user_id from task_assignees where task_id = t.id order by user_id)
-         from tasks t where t.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(executor)
-    .await?;
-    Ok(row.map(|(lead, coordinators, assignees)| TaskParties {
-        lead,
-        coordinators: coordinators.into_iter().map(UnitId).collect(),
-        assignees: assignees.into_iter().map(UserId).collect(),
-    }))
+    Ok(find(executor, id).await?.map(|task| task.parties()))
 }
 
 /// One entry of the task's history (append-only).

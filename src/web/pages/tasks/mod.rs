@@ -253,6 +253,35 @@ pub async fn visible(
     Ok(parties)
 }
 
+/// Begins an action on a task: locks its row for the action's transaction and checks that
+/// the user may see it (404 for an unknown task, the 403 page for another unit's). The
+/// action's own permission check then reads the same locked row, so no concurrent change
+/// slips between the check and the write.
+async fn lock_visible(
+    conn: &mut sqlx::PgConnection,
+    session: &Session,
+    id: crate::domain::TaskId,
+) -> Result<
+    (
+        crate::db::task_work::TaskState,
+        crate::domain::access::TaskParties,
+    ),
+    AppError,
+> {
+    let task = crate::db::task_work::lock(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let parties = task.parties();
+    if !session
+        .user
+        .actor
+        .can_see_task(parties.lead, &parties.coordinators)
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok((task, parties))
+}
+
 /// Ends an action on a task: its audit entry (entity `task`, the lead unit, so the unit's head
 /// sees it in the unit's log) in the action's transaction, the commit, a one-time message, and
 /// back to the task's timeline.

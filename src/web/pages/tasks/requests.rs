@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::page::{ExtensionForm, ReminderForm, TaskForms};
 use super::work::{MAX_TEXT, refuse_unprocessable, store_files};
-use super::{finish_task, visible};
+use super::{finish_task, lock_visible};
 use crate::db::files::FileOwner;
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewExtension, NewUpdate};
@@ -37,7 +37,8 @@ pub async fn request_extension(
     form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
-    let parties = visible(&state, &session, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     if !session.user.actor.may_request_for_unit(&parties) {
         return Err(AppError::Forbidden);
     }
@@ -52,8 +53,6 @@ pub async fn request_extension(
         open: Some("extension"),
         ..TaskForms::default()
     };
-    let mut tx = state.pool.begin().await?;
-    let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
 
     let mut errors = FieldErrors::default();
     let today = state.today();
@@ -348,7 +347,8 @@ pub async fn remind(
     CsrfForm(form): CsrfForm<RemindForm>,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
-    let parties = visible(&state, &session, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     let actor = &session.user.actor;
     if !actor.may_remind(&parties) {
         return Err(AppError::Forbidden);
@@ -383,8 +383,6 @@ pub async fn remind(
     if message.chars().count() > MAX_TEXT {
         errors.add("reminder_message", ctx.t("form.too_long"));
     }
-    let mut tx = state.pool.begin().await?;
-    let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if task.status == TaskStatus::Done {
         errors.add("form", ctx.t("task.already_done"));
     }

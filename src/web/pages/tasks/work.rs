@@ -10,7 +10,7 @@ use serde_json::json;
 use super::page::{
     PageState, ProgressForm, TaskForms, changes_since, progress_statuses, task_page,
 };
-use super::{finish_task, visible};
+use super::{finish_task, lock_visible};
 use crate::db::files::{self, FileOwner};
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
@@ -188,7 +188,8 @@ pub async fn report_progress(
     form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
-    let parties = visible(&state, &session, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     let actor = &session.user.actor;
     if !actor.may_report_progress(&parties) {
         return Err(AppError::Forbidden);
@@ -205,9 +206,6 @@ pub async fn report_progress(
         ..TaskForms::default()
     };
     let files = check_files(&ctx, &form, "file", state.config.max_upload_bytes, false);
-
-    let mut tx = state.pool.begin().await?;
-    let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if task.status == TaskStatus::Done {
         drop(tx);
         let errors = FieldErrors::one("form", ctx.t("task.already_done"));
@@ -303,7 +301,8 @@ pub async fn contribute(
     form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
-    let parties = visible(&state, &session, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     let actor = &session.user.actor;
     if !actor.may_contribute(&parties) {
         return Err(AppError::Forbidden);
@@ -338,8 +337,6 @@ pub async fn contribute(
         .copied()
         .find(|u| actor.units.contains(u))
         .unwrap_or(session.user.unit_id);
-    let mut tx = state.pool.begin().await?;
-    let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let update = work::insert_update(
         &mut *tx,
         &NewUpdate::new(
@@ -394,11 +391,10 @@ async fn decision_target(
     forms: &TaskForms,
     tx: &mut sqlx::PgConnection,
 ) -> Result<Result<TaskState, Response>, AppError> {
-    let parties = visible(state, session, id).await?;
+    let (task, parties) = lock_visible(tx, session, id).await?;
     if !session.user.actor.may_confirm(&parties) {
         return Err(AppError::Forbidden);
     }
-    let task = work::lock(tx, id).await?.ok_or(AppError::NotFound)?;
     if !task.is_version(&form.version) {
         let response = refuse_conflict(
             state,
@@ -580,13 +576,12 @@ pub async fn assign(
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
-    let parties = visible(&state, &session, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     if !session.user.actor.may_assign(&parties) {
         return Err(AppError::Forbidden);
     }
     let ticked = crate::web::forms::ids_of(&form.officer);
-    let mut tx = state.pool.begin().await?;
-    let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let candidates = work::assignable(&mut *tx, task.lead_unit_id).await?;
     let chosen: Option<Vec<_>> = ticked.as_ref().and_then(|ids| {
         ids.iter()
