@@ -344,6 +344,17 @@ pub struct ShortcomingOption {
     pub title: String,
 }
 
+impl ShortcomingOption {
+    /// "TT-05 — the title's start", for a choice list.
+    pub fn label(&self) -> String {
+        format!(
+            "{} — {}",
+            self.code,
+            crate::domain::text::shorten(&self.title, 90)
+        )
+    }
+}
+
 pub async fn options(executor: impl PgExecutor<'_>) -> Result<Vec<ShortcomingOption>, sqlx::Error> {
     sqlx::query_as("select id, code, title from shortcomings order by code")
         .fetch_all(executor)

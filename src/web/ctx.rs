@@ -242,7 +242,10 @@ impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
-        let info = RequestInfo::from_parts(state, &parts.headers, &parts.uri);
+        let info = match parts.extensions.get::<RequestInfo>() {
+            Some(info) => info.clone(),
+            None => RequestInfo::from_parts(state, &parts.headers, &parts.uri),
+        };
         let session = parts.extensions.get::<Session>().cloned();
         Ok(PageCtx::new(state, info, session))
     }

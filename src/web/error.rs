@@ -97,10 +97,12 @@ struct ErrorTemplate {
 /// Renders error pages (404, 500, …) in the user's language, with the request id to quote.
 pub async fn render_error_pages(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    // Read once per request: the pages' context takes it from here.
     let info = RequestInfo::from_parts(&state, request.headers(), request.uri());
+    request.extensions_mut().insert(info.clone());
     let is_get = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
     let user = response.extensions().get::<Session>().cloned();

@@ -16,6 +16,7 @@ use super::{ListQuery, finish_task, list_page};
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::notifications::{self, Notice};
+use crate::db::shortcomings::ShortcomingOption;
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
 use crate::db::tasks::HistoryEntry;
 use crate::domain::dates::{format_date, parse_date};
@@ -87,17 +88,13 @@ pub struct PlanOption {
 /// What the task form offers.
 #[derive(Debug, Clone)]
 pub struct FormChoices {
-    pub shortcomings: Vec<(ShortcomingId, String)>,
+    pub shortcomings: Vec<ShortcomingOption>,
     pub plans: Vec<PlanOption>,
     pub units: Vec<UnitOption>,
 }
 
 async fn form_choices(state: &AppState, keep: Option<UnitId>) -> Result<FormChoices, AppError> {
-    let shortcomings = sqlx::query_as(
-        "select id, code || ' — ' || left(title, 90) from shortcomings order by code",
-    )
-    .fetch_all(&state.pool)
-    .await?;
+    let shortcomings = crate::db::shortcomings::options(&state.pool).await?;
     let plans = sqlx::query_as(
         "select p.id, p.unit_id,
                 u.short_name || ' — ' || coalesce(p.doc_number || ' — ', '') || left(p.title, 70) as label
@@ -200,7 +197,7 @@ fn validate(
     let mut errors = FieldErrors::default();
     let shortcoming = id_in(
         &form.shortcoming,
-        choices.shortcomings.iter().map(|s| s.0),
+        choices.shortcomings.iter().map(|s| s.id),
         |s| s.0,
     );
     if shortcoming.is_none() {

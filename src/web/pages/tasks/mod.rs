@@ -124,7 +124,7 @@ impl ListQuery {
 pub struct Choices {
     pub units: Vec<UnitOption>,
     pub fields: Vec<FieldRow>,
-    pub shortcomings: Vec<(ShortcomingId, String)>,
+    pub shortcomings: Vec<crate::db::shortcomings::ShortcomingOption>,
     /// Officers to filter by (of the chosen lead unit, or the user's unit).
     pub assignees: Vec<crate::db::task_work::Officer>,
 }
@@ -210,9 +210,7 @@ async fn list_page(
     let choices = Choices {
         units: admin_queries::unit_options(&state.pool, None).await?,
         fields: admin_queries::fields(&state.pool).await?,
-        shortcomings: sqlx::query_as("select id, code from shortcomings order by code")
-            .fetch_all(&state.pool)
-            .await?,
+        shortcomings: crate::db::shortcomings::options(&state.pool).await?,
         assignees,
     };
     let (bulk, errors) = bulk.unwrap_or_default();
