@@ -249,7 +249,7 @@ pub const MAX_FILES_PER_FORM: usize = 10;
 /// the form, in the user's language; `required` asks for at least one file.
 pub fn check_files(
     ctx: &super::ctx::PageCtx,
-    form: &MultipartForm,
+    form: &mut MultipartForm,
     field: &str,
     max_upload_bytes: usize,
     required: bool,
@@ -261,10 +261,11 @@ pub fn check_files(
             crate::domain::text::size_label(max_upload_bytes as u64),
         ));
     }
-    let uploads: Vec<&Upload> = form
-        .files
-        .iter()
-        .filter(|f| f.field == field && !(f.file_name.is_empty() && f.content.is_empty()))
+    // The files move out of the form (no copy of what may be megabytes); the extractor left
+    // out empty file fields already.
+    let uploads: Vec<Upload> = std::mem::take(&mut form.files)
+        .into_iter()
+        .filter(|f| f.field == field)
         .collect();
     if uploads.is_empty() && required {
         return Err(ctx.t("files.missing").to_owned());
@@ -280,7 +281,7 @@ pub fn check_files(
                 Some(kind) if !upload.content.is_empty() => Ok(CheckedFile {
                     content_type: kind.content_type(&name),
                     file_name: name,
-                    content: upload.content.clone(),
+                    content: upload.content,
                 }),
                 _ => Err(ctx.tf("files.forbidden_type_named", name)),
             }

@@ -56,7 +56,7 @@ pub async fn download(
 pub fn accepted_upload(
     ctx: &PageCtx,
     max_bytes: usize,
-    form: &MultipartForm,
+    form: &mut MultipartForm,
 ) -> Result<CheckedFile, String> {
     check_files(ctx, form, "file", max_bytes, true)?
         .into_iter()

@@ -287,13 +287,13 @@ pub async fn upload(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    form: MultipartForm,
+    mut form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = SourceId(parse_id(&raw)?);
     let source = queries::source(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &form) {
+    let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &mut form) {
         Ok(accepted) => accepted,
         Err(problem) => {
             return edit_page(

@@ -205,10 +205,10 @@ pub async fn upload(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    form: MultipartForm,
+    mut form: MultipartForm,
 ) -> Result<Response, AppError> {
     let plan = visible_plan(&state, &session, &raw).await?;
-    let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &form) {
+    let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &mut form) {
         Ok(accepted) => accepted,
         Err(problem) => {
             return show_page(

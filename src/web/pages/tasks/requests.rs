@@ -34,7 +34,7 @@ pub async fn request_extension(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    form: MultipartForm,
+    mut form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
     let mut tx = state.pool.begin().await?;
@@ -85,11 +85,17 @@ pub async fn request_extension(
     {
         errors.add("doc_number", ctx.t("form.too_long"));
     }
-    let files = check_files(&ctx, &form, "file", state.config.max_upload_bytes, false)
-        .unwrap_or_else(|message| {
-            errors.add("extension_file", message);
-            Vec::new()
-        });
+    let files = check_files(
+        &ctx,
+        &mut form,
+        "file",
+        state.config.max_upload_bytes,
+        false,
+    )
+    .unwrap_or_else(|message| {
+        errors.add("extension_file", message);
+        Vec::new()
+    });
     if work::pending_extension(&mut *tx, id).await?.is_some() {
         errors.add("form", ctx.t("extension.already_pending"));
     }

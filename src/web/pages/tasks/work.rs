@@ -185,7 +185,7 @@ pub async fn report_progress(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    form: MultipartForm,
+    mut form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
     let mut tx = state.pool.begin().await?;
@@ -205,7 +205,13 @@ pub async fn report_progress(
         open: Some("progress"),
         ..TaskForms::default()
     };
-    let files = check_files(&ctx, &form, "file", state.config.max_upload_bytes, false);
+    let files = check_files(
+        &ctx,
+        &mut form,
+        "file",
+        state.config.max_upload_bytes,
+        false,
+    );
     if task.status == TaskStatus::Done {
         drop(tx);
         let errors = FieldErrors::one("form", ctx.t("task.already_done"));
@@ -298,7 +304,7 @@ pub async fn contribute(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    form: MultipartForm,
+    mut form: MultipartForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
     let mut tx = state.pool.begin().await?;
@@ -320,7 +326,13 @@ pub async fn contribute(
     } else if text.chars().count() > MAX_TEXT {
         errors.add("contribution", ctx.t("form.too_long"));
     }
-    let files = match check_files(&ctx, &form, "file", state.config.max_upload_bytes, false) {
+    let files = match check_files(
+        &ctx,
+        &mut form,
+        "file",
+        state.config.max_upload_bytes,
+        false,
+    ) {
         Ok(files) => files,
         Err(message) => {
             errors.add("contribution_file", message);
