@@ -35,8 +35,8 @@ impl FieldErrors {
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
 
-/// Text as typed, trimmed, without NUL characters: PostgreSQL text cannot hold them, and
-/// though no browser sends one, a hand-made request must not end in a database error.
+/// Text as typed, trimmed (and without NUL characters, though the form extractors already
+/// refuse a request carrying one).
 pub fn text(value: &str) -> String {
     value.replace('\0', "").trim().to_owned()
 }
