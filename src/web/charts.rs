@@ -145,8 +145,9 @@ impl fmt::Display for Svg {
 impl askama::filters::HtmlSafe for Svg {}
 
 /// One horizontal 100 % bar split into the series (done on time, done late, open in time, due
-/// soon, overdue), with a legend giving each series' value. `values[i]` belongs to `series[i]`;
-/// `sep` groups thousands ('.' in Vietnamese, ',' in English).
+/// soon, overdue), with a legend giving each series' value. `values[i]` belongs to `series[i]`
+/// (what has no partner on the other side is left out); `sep` groups thousands ('.' in
+/// Vietnamese, ',' in English).
 pub fn stacked_bar(
     title: &str,
     desc: &str,
