@@ -1,6 +1,7 @@
 //! The web layer: routes, extractors, pages and the middleware around them.
 
 pub mod assets;
+pub mod charts;
 pub mod ctx;
 pub mod error;
 pub mod forms;
