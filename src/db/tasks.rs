@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
 use crate::domain::{
-    FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId, UserId,
+    FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId,
 };
 
 /// What the task list shows of a task.
@@ -33,18 +33,36 @@ pub struct TaskFilter {
     /// Only tasks these units lead or coordinate (the user's scope; `None`: every task).
     pub units: Option<Vec<i64>>,
     pub status: Option<TaskStatus>,
-    pub timeliness: Option<Timeliness>,
+    /// Any of these classes (empty: any class).
+    pub timeliness: Vec<Timeliness>,
     pub lead_unit: Option<UnitId>,
+    /// Led by a unit of this group.
+    pub unit_group: Option<UnitGroup>,
     pub coordinating_unit: Option<UnitId>,
     pub field: Option<FieldId>,
     pub assignee: Option<UserId>,
     pub deadline_from: Option<NaiveDate>,
     pub deadline_to: Option<NaiveDate>,
+    pub completed_from: Option<NaiveDate>,
+    pub completed_to: Option<NaiveDate>,
+    /// Overdue at the end of that day, judged by the current deadline (an approved extension
+    /// replaces the old deadline for the counts, as the regulations have it).
+    pub overdue_on: Option<OverdueOn>,
+    /// Returned for rework and not reported again since.
+    pub returned: bool,
     pub briefing: bool,
     pub stale: bool,
     /// Words that must all appear in the code, title or description, diacritics ignored.
     pub text: Option<String>,
     pub sort: TaskSort,
+}
+
+/// A day on which tasks are checked for being overdue, and when that day ends in the City's
+/// time zone (a task created later did not exist yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverdueOn {
+    pub date: NaiveDate,
+    pub day_end: DateTime<Utc>,
 }
 
 /// How a task list is ordered.
@@ -136,17 +154,24 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, 
     if let Some(status) = filter.status {
         query.push(" and t.status = ").push_bind(status);
     }
-    if let Some(timeliness) = filter.timeliness {
+    if !filter.timeliness.is_empty() {
         query
             .push(" and task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, ")
             .push_bind(as_of.today)
             .push(", ")
             .push_bind(as_of.due_soon_days)
-            .push(") = ")
-            .push_bind(timeliness);
+            .push(") = any(")
+            .push_bind(filter.timeliness.clone())
+            .push(")");
     }
     if let Some(unit) = filter.lead_unit {
         query.push(" and t.lead_unit_id = ").push_bind(unit);
+    }
+    if let Some(group) = filter.unit_group {
+        query
+            .push(" and t.lead_unit_id in (select id from units where kind = any(")
+            .push_bind(group.kinds())
+            .push("))");
     }
     if let Some(unit) = filter.coordinating_unit {
         query
@@ -172,11 +197,38 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, 
     if let Some(to) = filter.deadline_to {
         query.push(" and t.deadline <= ").push_bind(to);
     }
+    if let Some(from) = filter.completed_from {
+        query.push(" and t.completed_on >= ").push_bind(from);
+    }
+    if let Some(to) = filter.completed_to {
+        query.push(" and t.completed_on <= ").push_bind(to);
+    }
+    if let Some(on) = filter.overdue_on {
+        query
+            .push(" and t.deadline < ")
+            .push_bind(on.date)
+            .push(" and (t.completed_on is null or t.completed_on > ")
+            .push_bind(on.date)
+            .push(") and t.created_at < ")
+            .push_bind(on.day_end);
+    }
+    if filter.returned {
+        // The latest word on the task's work is a return: nothing reported or confirmed since.
+        query.push(
+            " and t.status <> 'done' and exists (
+                 select 1 from task_updates r
+                 where r.task_id = t.id and r.kind = 'returned'
+                   and not exists (select 1 from task_updates l
+                                   where l.task_id = t.id and l.kind in ('progress', 'confirmed')
+                                     and l.created_at > r.created_at))",
+        );
+    }
+    // The flags matter while a task is open (the dashboards count them so).
     if filter.briefing {
-        query.push(" and t.marked_for_briefing");
+        query.push(" and t.marked_for_briefing and t.status <> 'done'");
     }
     if filter.stale {
-        query.push(" and t.stale");
+        query.push(" and t.stale and t.status <> 'done'");
     }
     if let Some(text) = &filter.text {
         // One trigram-indexed LIKE per word: "dat dai" finds "Đất đai".

@@ -31,6 +31,12 @@ impl Actor {
         self.sees_all_units() || self.units.contains(&unit)
     }
 
+    /// May open `unit`'s dashboard: the City, and the unit's head (a district head also its
+    /// divisions').
+    pub fn sees_unit_dashboard(&self, unit: UnitId) -> bool {
+        self.sees_all_units() || (self.role == Role::UnitHead && self.units.contains(&unit))
+    }
+
     /// May see a task led by `lead` with these coordinating units.
     pub fn can_see_task(&self, lead: UnitId, coordinators: &[UnitId]) -> bool {
         self.sees_all_units()

@@ -129,6 +129,33 @@ impl UnitKind {
     }
 }
 
+/// The two halves of the City's units the dashboards compare: the departments (sở, ban, ngành;
+/// the City office counts among them) and the districts with what lies under them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitGroup {
+    Departments,
+    Districts,
+}
+
+impl UnitGroup {
+    pub const ALL: [UnitGroup; 2] = [UnitGroup::Departments, UnitGroup::Districts];
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            UnitGroup::Departments => "unit_group.departments",
+            UnitGroup::Districts => "unit_group.districts",
+        }
+    }
+
+    /// The unit kinds in the group.
+    pub fn kinds(self) -> Vec<UnitKind> {
+        match self {
+            UnitGroup::Departments => vec![UnitKind::CityOffice, UnitKind::Department],
+            UnitGroup::Districts => vec![UnitKind::District, UnitKind::Division, UnitKind::Commune],
+        }
+    }
+}
+
 /// A user's role (DESIGN.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
 #[sqlx(type_name = "user_role", rename_all = "snake_case")]
@@ -218,6 +245,7 @@ codes!(
     TaskStatus,
     Timeliness,
     UnitKind,
+    UnitGroup,
     Role,
     SourceKind,
     NotificationKind

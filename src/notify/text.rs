@@ -131,7 +131,12 @@ pub fn target(task: Option<TaskId>, params: &Value) -> Option<String> {
 }
 
 /// "quý I/2027", "tháng 3/2027", "6 tháng đầu năm 2027", "năm 2027" (or their English).
-fn period_label(c: &'static Catalog, code: &str, year: i64, number: Option<i64>) -> Option<String> {
+pub(crate) fn period_label(
+    c: &'static Catalog,
+    code: &str,
+    year: i64,
+    number: Option<i64>,
+) -> Option<String> {
     const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
     let year = year.to_string();
     let number = number.unwrap_or(1);

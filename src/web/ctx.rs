@@ -96,7 +96,13 @@ macro_rules! borrowed {
     )*};
 }
 
-borrowed!(NaiveDate, Option<NaiveDate>, DateTime<Utc>);
+borrowed!(
+    NaiveDate,
+    Option<NaiveDate>,
+    DateTime<Utc>,
+    i64,
+    Option<f64>
+);
 
 /// Handed to every template: translation, formatting and the shell's links.
 #[derive(Debug, Clone)]
@@ -210,6 +216,36 @@ impl PageCtx {
         self.user().is_some_and(|u| u.actor.manages_tasks())
     }
 
+    /// The thousands separator of the page's language.
+    pub fn thousands(&self) -> char {
+        if self.is_vi() { '.' } else { ',' }
+    }
+
+    /// A count with its thousands grouped: "24.321" (vi), "24,321" (en).
+    pub fn num(&self, n: impl Borrowed<i64>) -> String {
+        crate::domain::text::group_thousands(n.get(), self.thousands())
+    }
+
+    /// A share in percent with one decimal ("85,3 %", "85.3%"), or a dash when there is none.
+    pub fn pct(&self, rate: impl Borrowed<Option<f64>>) -> String {
+        match rate.get() {
+            None => "—".to_string(),
+            Some(r) if self.is_vi() => format!("{r:.1} %").replace('.', ","),
+            Some(r) => format!("{r:.1}%"),
+        }
+    }
+
+    /// "quý I/2027", "tháng 3/2027", "năm 2027" (or their English).
+    pub fn period_label(&self, period: &str, year: i32, number: Option<u32>) -> String {
+        crate::notify::text::period_label(
+            self.catalog,
+            period,
+            i64::from(year),
+            number.map(i64::from),
+        )
+        .unwrap_or_default()
+    }
+
     pub fn is_vi(&self) -> bool {
         self.lang == Lang::Vi
     }
@@ -225,6 +261,24 @@ impl PageCtx {
 
     pub fn icon_url(&self) -> String {
         assets::url("favicon.svg")
+    }
+
+    /// What the first link of the navigation says: the home page differs by role.
+    pub fn home_label_key(&self) -> &'static str {
+        match self.user() {
+            Some(u) if u.actor.sees_all_units() => "nav.dashboard",
+            Some(u) if u.role == Role::UnitHead => "nav.my_unit",
+            _ => "nav.my_tasks",
+        }
+    }
+
+    /// On the home page or one of the dashboards.
+    pub fn on_home(&self) -> bool {
+        let path = self.path.split('?').next().unwrap_or("");
+        path == "/"
+            || path == "/dashboard"
+            || path == "/my-tasks"
+            || (path.starts_with("/units/") && path.ends_with("/dashboard"))
     }
 
     /// True when the page's path is under `prefix` (to highlight the navigation).

@@ -18,7 +18,8 @@ use tower_http::trace::TraceLayer;
 use super::assets;
 use super::error::{self, error_marker};
 use super::pages::{
-    admin, audit, auth, files, health, home, lang, notifications, plans, shortcomings, tasks,
+    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, shortcomings,
+    tasks,
 };
 use super::session;
 use super::state::AppState;
@@ -80,6 +81,14 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         // Signed in: the work itself, limited inside by role and unit.
         r("GET", "/", SignedIn, get(home::index)),
+        r("GET", "/dashboard", SignedIn, get(dashboard::index)),
+        r(
+            "GET",
+            "/units/{id}/dashboard",
+            SignedIn,
+            get(dashboard::unit_dashboard),
+        ),
+        r("GET", "/my-tasks", SignedIn, get(dashboard::my_tasks)),
         r("GET", "/shortcomings", SignedIn, get(shortcomings::index)),
         r(
             "GET",

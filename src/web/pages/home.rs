@@ -1,26 +1,28 @@
-//! The home page depends on the role (DESIGN.md §7): the City's overview for reviewers,
-//! viewers and administrators; the unit's tasks for unit heads and officers.
+//! The home page depends on the role (DESIGN.md §7): the City's dashboard for reviewers,
+//! viewers and administrators; the unit's dashboard for unit heads; "my tasks" for officers.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Html;
 
-use super::shortcomings;
+use super::dashboard;
+use crate::domain::Role;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::session::{Session, see_other};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// `GET /`.
 pub async fn index(
-    state: State<AppState>,
+    State(state): State<AppState>,
     ctx: PageCtx,
     session: Session,
-) -> Result<Response, AppError> {
-    if session.user.actor.sees_all_units() {
-        Ok(shortcomings::index(state, ctx, session)
-            .await?
-            .into_response())
+) -> Result<Html<String>, AppError> {
+    let user = &session.user;
+    if user.actor.sees_all_units() {
+        dashboard::city_page(&state, ctx, &session, Default::default()).await
+    } else if user.role == Role::UnitHead {
+        dashboard::unit_page(&state, ctx, &session, user.unit_id).await
     } else {
-        Ok(see_other("/tasks"))
+        dashboard::my_tasks_page(&state, ctx, &session).await
     }
 }

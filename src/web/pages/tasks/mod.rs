@@ -18,9 +18,9 @@ use super::{PAGE_SIZE, Pagination, render};
 use serde::Deserialize;
 
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
-use crate::db::tasks::{self as queries, TaskFilter, TaskListRow, TaskSort};
-use crate::domain::dates::parse_date;
-use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitId};
+use crate::db::tasks::{self as queries, OverdueOn, TaskFilter, TaskListRow, TaskSort};
+use crate::domain::dates::{city_day_start, parse_date};
+use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, id_of, optional};
@@ -39,6 +39,9 @@ pub struct ListQuery {
     pub timeliness: String,
     #[serde(default)]
     pub lead: String,
+    /// Lead units of a group (`departments`, `districts`).
+    #[serde(default)]
+    pub kind: String,
     #[serde(default)]
     pub coordinating: String,
     #[serde(default)]
@@ -49,6 +52,14 @@ pub struct ListQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    #[serde(default)]
+    pub done_from: String,
+    #[serde(default)]
+    pub done_to: String,
+    #[serde(default)]
+    pub overdue_on: String,
+    #[serde(default)]
+    pub returned: String,
     #[serde(default)]
     pub briefing: String,
     #[serde(default)]
@@ -67,16 +78,29 @@ fn flag(raw: &str) -> bool {
     matches!(raw, "1" | "on" | "true")
 }
 
+/// Timeliness classes from a comma-separated list of codes (`on_track,due_soon`); unknown codes
+/// are left out.
+pub fn timeliness_list(raw: &str) -> Vec<Timeliness> {
+    let mut list: Vec<Timeliness> = raw
+        .split(',')
+        .filter_map(|c| Timeliness::from_code(c.trim()))
+        .collect();
+    list.sort_by_key(|t| Timeliness::ALL.iter().position(|a| a == t));
+    list.dedup();
+    list
+}
+
 impl ListQuery {
     /// The filter these parameters ask for; values that mean nothing are left out.
-    fn filter(&self, session: &Session) -> TaskFilter {
+    pub fn filter(&self, session: &Session, tz: chrono_tz::Tz) -> TaskFilter {
         TaskFilter {
             units: session.user.actor.unit_scope(),
             shortcoming: id_of(&self.shortcoming).map(ShortcomingId),
             plan: None,
             status: TaskStatus::from_code(&self.status),
-            timeliness: Timeliness::from_code(&self.timeliness),
+            timeliness: timeliness_list(&self.timeliness),
             lead_unit: id_of(&self.lead).map(UnitId),
+            unit_group: UnitGroup::from_code(&self.kind),
             coordinating_unit: id_of(&self.coordinating).map(UnitId),
             field: id_of(&self.field).map(FieldId),
             assignee: if flag(&self.mine) {
@@ -86,6 +110,15 @@ impl ListQuery {
             },
             deadline_from: parse_date(&self.from),
             deadline_to: parse_date(&self.to),
+            completed_from: parse_date(&self.done_from),
+            completed_to: parse_date(&self.done_to),
+            overdue_on: parse_date(&self.overdue_on).and_then(|date| {
+                Some(OverdueOn {
+                    date,
+                    day_end: city_day_start(date.succ_opt()?, tz),
+                })
+            }),
+            returned: flag(&self.returned),
             briefing: flag(&self.briefing),
             stale: flag(&self.stale),
             text: optional(&self.q),
@@ -100,11 +133,16 @@ impl ListQuery {
             ("status", &self.status),
             ("timeliness", &self.timeliness),
             ("lead", &self.lead),
+            ("kind", &self.kind),
             ("coordinating", &self.coordinating),
             ("field", &self.field),
             ("shortcoming", &self.shortcoming),
             ("from", &self.from),
             ("to", &self.to),
+            ("done_from", &self.done_from),
+            ("done_to", &self.done_to),
+            ("overdue_on", &self.overdue_on),
+            ("returned", &self.returned),
             ("briefing", &self.briefing),
             ("stale", &self.stale),
             ("mine", &self.mine),
@@ -139,7 +177,13 @@ pub struct IndexPage {
     base_query: String,
     choices: Choices,
     statuses: [TaskStatus; 5],
-    timeliness: [Timeliness; 6],
+    timeliness: Vec<(String, String)>,
+    /// The asked classes in the options' spelling.
+    timeliness_selected: String,
+    groups: [UnitGroup; 2],
+    /// Filters that only links set (from the dashboards), shown as notes that can be removed.
+    overdue_on: Option<chrono::NaiveDate>,
+    returned: bool,
     sorts: [TaskSort; 5],
     filtered: bool,
     /// City reviewers and admins may act on the ticked tasks.
@@ -151,6 +195,14 @@ pub struct IndexPage {
 impl IndexPage {
     pub fn is(&self, value: &str, option: &str) -> bool {
         value == option
+    }
+
+    /// This list's query string without one parameter.
+    pub fn without(&self, key: &str) -> String {
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(&self.base_query).unwrap_or_default();
+        pairs.retain(|(k, _)| k != key);
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
     /// The rows ticked in a refused bulk action.
@@ -182,7 +234,7 @@ async fn list_page(
     bulk: Option<(BulkForm, FieldErrors)>,
 ) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(Some(query.page.as_str()));
-    let filter = query.filter(session);
+    let filter = query.filter(session, state.config.time_zone);
     let unscoped = TaskFilter {
         units: filter.units.clone(),
         ..TaskFilter::default()
@@ -214,6 +266,12 @@ async fn list_page(
         assignees,
     };
     let (bulk, errors) = bulk.unwrap_or_default();
+    let timeliness = timeliness_choices(&ctx, &query.timeliness);
+    let timeliness_selected = timeliness_list(&query.timeliness)
+        .iter()
+        .map(|t| t.code())
+        .collect::<Vec<_>>()
+        .join(",");
     render(&IndexPage {
         ctx,
         tasks,
@@ -222,7 +280,11 @@ async fn list_page(
         query,
         choices,
         statuses: TaskStatus::ALL,
-        timeliness: Timeliness::ALL,
+        timeliness,
+        timeliness_selected,
+        groups: UnitGroup::ALL,
+        overdue_on: filter.overdue_on.map(|on| on.date),
+        returned: filter.returned,
         sorts: TaskSort::ALL,
         filtered: filter != unscoped,
         can_bulk: session.user.actor.manages_tasks(),
@@ -230,6 +292,42 @@ async fn list_page(
         errors,
     })
 }
+
+/// The timeliness filter's options: each class, the groups the dashboards count (open in time,
+/// open, done), and whatever other combination the URL asked for.
+fn timeliness_choices(ctx: &PageCtx, current: &str) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = Timeliness::ALL
+        .iter()
+        .map(|t| (t.code().to_string(), ctx.t(t.label_key()).to_string()))
+        .collect();
+    for (list, key) in TIMELINESS_GROUPS {
+        choices.push((list.to_string(), ctx.t(key).to_string()));
+    }
+    let asked = timeliness_list(current);
+    let code = asked.iter().map(|t| t.code()).collect::<Vec<_>>().join(",");
+    if asked.len() > 1 && !choices.iter().any(|(c, _)| *c == code) {
+        let label = asked
+            .iter()
+            .map(|t| ctx.t(t.label_key()))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        choices.push((code, label));
+    }
+    choices
+}
+
+/// Groups of classes that the dashboards count together, with their labels.
+pub const TIMELINESS_GROUPS: [(&str, &str); 3] = [
+    (
+        "on_track,due_soon,no_deadline",
+        "timeliness_group.open_in_time",
+    ),
+    (
+        "on_track,due_soon,overdue,no_deadline",
+        "timeliness_group.open",
+    ),
+    ("done_on_time,done_late", "timeliness_group.done"),
+];
 
 /// Who is involved in the task, if the user may see it: 404 for an unknown task, the 403 page
 /// for another unit's.

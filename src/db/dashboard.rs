@@ -1,0 +1,469 @@
+//! The dashboards' figures (DESIGN.md §7). Every figure is a count of tasks the task list can
+//! show with the same conditions: the pages link each number to that list, and the tests hold
+//! the two to each other.
+//!
+//! Without a period the counts come from `task_stats` (per lead unit and shortcoming, kept by a
+//! trigger on `tasks`, see its migration) plus a live count of the tasks due soon; with a period
+//! (deadlines inside it) they are counted from the tasks themselves, with the same terms.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
+
+use crate::db::tasks::AsOf;
+use crate::domain::{FieldId, ShortcomingId, UnitGroup, UnitId, UnitKind, UserId};
+
+/// Which tasks a dashboard counts. The task list's links carry the same conditions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Tasks whose current deadline falls in this period (both ends included).
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub field: Option<FieldId>,
+    pub group: Option<UnitGroup>,
+    /// Tasks this unit leads.
+    pub unit: Option<UnitId>,
+}
+
+/// How many tasks fall in each class. `open_dated` holds on-track and due-soon tasks together
+/// (what the stored counts can know without today's date); `due_soon` is counted live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct Counts {
+    pub total: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub overdue: i64,
+    pub open_dated: i64,
+    pub open_undated: i64,
+    pub due_soon: i64,
+    pub not_started: i64,
+    pub in_progress: i64,
+    pub pending_confirmation: i64,
+    pub needs_direction: i64,
+    pub stale: i64,
+    pub briefing: i64,
+}
+
+impl<K> Group<K> {
+    /// The name in the reader's language.
+    pub fn label(&self, vi: bool) -> &str {
+        if vi || self.name_en.is_empty() {
+            &self.name
+        } else {
+            &self.name_en
+        }
+    }
+}
+
+impl Counts {
+    pub fn done(&self) -> i64 {
+        self.done_on_time + self.done_late
+    }
+
+    pub fn open(&self) -> i64 {
+        self.total - self.done()
+    }
+
+    /// Open and not overdue: on track, due soon, or without a deadline.
+    pub fn open_in_time(&self) -> i64 {
+        self.open_dated + self.open_undated
+    }
+
+    /// Open, not overdue, with more than the due-soon margin left.
+    pub fn on_track(&self) -> i64 {
+        self.open_dated - self.due_soon
+    }
+
+    /// Share of the tasks that are done, in percent.
+    pub fn completion_rate(&self) -> Option<f64> {
+        rate(self.done(), self.total)
+    }
+
+    /// The completion rate in whole percent (for progress bars).
+    pub fn completion_percent(&self) -> i64 {
+        self.completion_rate().map_or(0, |r| r.floor() as i64)
+    }
+
+    /// Share of the done tasks that were done by their deadline, in percent.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        rate(self.done_on_time, self.done())
+    }
+}
+
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// The counts of one field, shortcoming or unit.
+#[derive(Debug, Clone)]
+pub struct Group<K> {
+    pub key: K,
+    pub code: String,
+    pub name: String,
+    /// Fields have an English name too.
+    pub name_en: String,
+    /// For units: its kind (to tell departments from districts).
+    pub kind: Option<UnitKind>,
+    pub counts: Counts,
+}
+
+/// Everything the City dashboard counts, in one pass over the stored counts.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub all: Counts,
+    pub by_field: Vec<Group<FieldId>>,
+    pub by_shortcoming: Vec<Group<ShortcomingId>>,
+    pub by_unit: Vec<Group<UnitId>>,
+}
+
+#[derive(FromRow)]
+struct GroupRow {
+    level: i32,
+    field_id: Option<FieldId>,
+    shortcoming_id: Option<ShortcomingId>,
+    lead_unit_id: Option<UnitId>,
+    code: Option<String>,
+    name: Option<String>,
+    name_en: Option<String>,
+    kind: Option<UnitKind>,
+    #[sqlx(flatten)]
+    counts: Counts,
+}
+
+const COUNT_COLUMNS: [&str; 13] = [
+    "total",
+    "done_on_time",
+    "done_late",
+    "overdue",
+    "open_dated",
+    "open_undated",
+    "due_soon",
+    "not_started",
+    "in_progress",
+    "pending_confirmation",
+    "needs_direction",
+    "stale",
+    "briefing",
+];
+
+/// Appends the rows to count, one or more per (lead unit, shortcoming), with every count
+/// column, as the subquery `c`.
+fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: AsOf) {
+    let soon = as_of.today + chrono::Days::new(as_of.due_soon_days.max(0) as u64);
+    match scope.period {
+        None => {
+            let stored = "lead_unit_id, shortcoming_id, total, done_on_time, done_late, overdue,
+                          open_dated, open_undated, 0::bigint as due_soon, not_started,
+                          in_progress, pending_confirmation, needs_direction, stale, briefing";
+            query
+                .push(format!(
+                    "(select {stored} from task_stats
+                      union all
+                      select {stored} from task_stat_changes
+                      union all
+                      select lead_unit_id, shortcoming_id, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
+                      from tasks
+                      where status <> 'done' and not overdue and deadline <= "
+                ))
+                .push_bind(soon)
+                .push(") c");
+        }
+        Some((from, to)) => {
+            query
+                .push(
+                    "(select t.lead_unit_id, t.shortcoming_id, x.total, x.done_on_time,
+                             x.done_late, x.overdue, x.open_dated, x.open_undated,
+                             (t.status <> 'done' and not t.overdue and t.deadline <= ",
+                )
+                .push_bind(soon)
+                .push(
+                    ")::integer as due_soon, x.not_started, x.in_progress,
+                             x.pending_confirmation, x.needs_direction, x.stale, x.briefing
+                      from tasks t,
+                           lateral task_stat_terms(t.status, t.deadline, t.completed_on,
+                                                   t.overdue, t.stale, t.marked_for_briefing) x
+                      where t.deadline >= ",
+                )
+                .push_bind(from)
+                .push(" and t.deadline <= ")
+                .push_bind(to)
+                .push(") c");
+        }
+    }
+}
+
+/// The scope's conditions on the lead unit `lead` (a column), its row `u` and the shortcoming
+/// row `s`.
+fn push_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, lead: &str) {
+    if let Some(field) = scope.field {
+        query.push(" and s.field_id = ").push_bind(field);
+    }
+    if let Some(group) = scope.group {
+        query
+            .push(" and u.kind = any(")
+            .push_bind(group.kinds())
+            .push(")");
+    }
+    if let Some(unit) = scope.unit {
+        query.push(format!(" and {lead} = ")).push_bind(unit);
+    }
+}
+
+/// The totals, and the counts per field, per shortcoming and per lead unit.
+pub async fn figures(
+    executor: impl PgExecutor<'_>,
+    scope: &Scope,
+    as_of: AsOf,
+) -> Result<Figures, sqlx::Error> {
+    let sums = COUNT_COLUMNS
+        .iter()
+        .map(|c| format!("coalesce(sum(c.{c}), 0)::bigint as {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut query = QueryBuilder::<Postgres>::new(format!(
+        "select g.*,
+                coalesce(sh.code, f.code, un.code) as code,
+                coalesce(sh.title, f.name_vi, un.short_name) as name,
+                coalesce(sh.title, f.name_en, un.short_name) as name_en,
+                un.kind
+         from (select grouping(s.field_id, c.shortcoming_id, c.lead_unit_id) as level,
+                      s.field_id, c.shortcoming_id, c.lead_unit_id, {sums}
+               from "
+    ));
+    push_counted(&mut query, scope, as_of);
+    query.push(
+        " join shortcomings s on s.id = c.shortcoming_id
+          join units u on u.id = c.lead_unit_id
+          where true",
+    );
+    push_scope(&mut query, scope, "c.lead_unit_id");
+    query.push(
+        " group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id),
+                                 (c.lead_unit_id))) g
+          left join fields f on f.id = g.field_id and g.level = 3
+          left join shortcomings sh on sh.id = g.shortcoming_id
+          left join units un on un.id = g.lead_unit_id
+          order by g.level, f.sort_order, sh.code, un.sort_order, un.short_name",
+    );
+    let rows: Vec<GroupRow> = query.build_query_as().fetch_all(executor).await?;
+    let mut figures = Figures::default();
+    for row in rows {
+        let (code, name, name_en) = (
+            row.code.unwrap_or_default(),
+            row.name.unwrap_or_default(),
+            row.name_en.unwrap_or_default(),
+        );
+        macro_rules! group {
+            ($key:expr) => {
+                Group {
+                    key: $key,
+                    code,
+                    name,
+                    name_en,
+                    kind: row.kind,
+                    counts: row.counts,
+                }
+            };
+        }
+        match (
+            row.level,
+            row.field_id,
+            row.shortcoming_id,
+            row.lead_unit_id,
+        ) {
+            (7, ..) => figures.all = row.counts,
+            (3, Some(field), ..) => figures.by_field.push(group!(field)),
+            (1, _, Some(shortcoming), _) => figures.by_shortcoming.push(group!(shortcoming)),
+            (6, _, _, Some(unit)) => figures.by_unit.push(group!(unit)),
+            _ => {}
+        }
+    }
+    Ok(figures)
+}
+
+/// One month of the trend: tasks completed in it (on time, late) and overdue at its end (or
+/// today, for the current month).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthPoint {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// The day the overdue count is taken: the month's last day, or today.
+    pub point: NaiveDate,
+    pub point_end: DateTime<Utc>,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub overdue: i64,
+}
+
+/// Fills in the counts of `months` (their dates set by the caller).
+pub async fn trend(
+    executor: impl PgExecutor<'_> + Copy,
+    scope: &Scope,
+    months: &mut [MonthPoint],
+) -> Result<(), sqlx::Error> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(());
+    };
+    let (from, to) = (first.first, last.last);
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select date_trunc('month', t.completed_on)::date as month,
+                count(*) filter (where t.deadline is null or t.completed_on <= t.deadline),
+                count(*) filter (where t.completed_on > t.deadline)
+         from tasks t
+         join shortcomings s on s.id = t.shortcoming_id
+         join units u on u.id = t.lead_unit_id
+         where t.status = 'done' and t.completed_on >= ",
+    );
+    query
+        .push_bind(from)
+        .push(" and t.completed_on <= ")
+        .push_bind(to);
+    push_task_scope(&mut query, scope);
+    query.push(" group by 1");
+    let done: Vec<(NaiveDate, i64, i64)> = query.build_query_as().fetch_all(executor).await?;
+    for (month, on_time, late) in done {
+        if let Some(m) = months.iter_mut().find(|m| m.first == month) {
+            m.done_on_time = on_time;
+            m.done_late = late;
+        }
+    }
+
+    let points: Vec<NaiveDate> = months.iter().map(|m| m.point).collect();
+    let ends: Vec<DateTime<Utc>> = months.iter().map(|m| m.point_end).collect();
+    let (first_point, last_point) = (points[0], points[points.len() - 1]);
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select m.point, count(*)
+         from unnest(",
+    );
+    query
+        .push_bind(points)
+        .push("::date[], ")
+        .push_bind(ends)
+        .push(
+            "::timestamptz[]) as m(point, day_end)
+             join tasks t on t.deadline < m.point
+                         and (t.completed_on is null or t.completed_on > m.point)
+                         and t.created_at < m.day_end
+             join shortcomings s on s.id = t.shortcoming_id
+             join units u on u.id = t.lead_unit_id
+             where t.deadline < ",
+        )
+        .push_bind(last_point)
+        .push(" and (t.completed_on is null or t.completed_on > ")
+        .push_bind(first_point)
+        .push(")");
+    push_task_scope(&mut query, scope);
+    query.push(" group by m.point");
+    let overdue: Vec<(NaiveDate, i64)> = query.build_query_as().fetch_all(executor).await?;
+    for (point, count) in overdue {
+        if let Some(m) = months.iter_mut().find(|m| m.point == point) {
+            m.overdue = count;
+        }
+    }
+    Ok(())
+}
+
+/// The scope's conditions on a task row `t` (with `s` and `u` joined).
+fn push_task_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
+    if let Some((from, to)) = scope.period {
+        query
+            .push(" and t.deadline >= ")
+            .push_bind(from)
+            .push(" and t.deadline <= ")
+            .push_bind(to);
+    }
+    push_scope(query, scope, "t.lead_unit_id");
+}
+
+/// How many plans stand where, among the units in scope (plans have no deadline period or
+/// field of their own, so only the unit conditions apply).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct PlanCounts {
+    pub issued_on_time: i64,
+    pub issued_late: i64,
+    pub not_issued: i64,
+    pub overdue: i64,
+}
+
+impl PlanCounts {
+    pub fn total(&self) -> i64 {
+        self.issued_on_time + self.issued_late + self.not_issued + self.overdue
+    }
+}
+
+pub async fn plan_counts(
+    executor: impl PgExecutor<'_>,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<PlanCounts, sqlx::Error> {
+    // The same conditions as `PlanStatus::of` and the plan list's status filter.
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select count(*) filter (where p.issued_on <= p.issue_deadline) as issued_on_time,
+                count(*) filter (where p.issued_on > p.issue_deadline) as issued_late,
+                count(*) filter (where p.issued_on is null and not p.overdue
+                                   and p.issue_deadline >= ",
+    );
+    query
+        .push_bind(today)
+        .push(
+            ") as not_issued,
+                count(*) filter (where p.issued_on is null
+                                   and (p.overdue or p.issue_deadline < ",
+        )
+        .push_bind(today)
+        .push(
+            ")) as overdue
+         from plans p join units u on u.id = p.unit_id where true",
+        );
+    if let Some(group) = scope.group {
+        query
+            .push(" and u.kind = any(")
+            .push_bind(group.kinds())
+            .push(")");
+    }
+    if let Some(unit) = scope.unit {
+        query.push(" and p.unit_id = ").push_bind(unit);
+    }
+    query.build_query_as().fetch_one(executor).await
+}
+
+/// An officer's tasks, by where they stand.
+#[derive(Debug, Clone, FromRow)]
+pub struct Workload {
+    pub user_id: UserId,
+    pub full_name: String,
+    pub title: String,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub pending_confirmation: i64,
+    pub done: i64,
+}
+
+/// The active officers of `unit` and the unit's tasks they follow.
+pub async fn workload(
+    executor: impl PgExecutor<'_>,
+    unit: UnitId,
+    as_of: AsOf,
+) -> Result<Vec<Workload>, sqlx::Error> {
+    sqlx::query_as(
+        "select us.id as user_id, us.full_name, us.title,
+                count(t.id) filter (where t.status <> 'done') as open,
+                count(t.id) filter (where k.class = 'overdue') as overdue,
+                count(t.id) filter (where k.class = 'due_soon') as due_soon,
+                count(t.id) filter (where t.status = 'pending_confirmation')
+                    as pending_confirmation,
+                count(t.id) filter (where t.status = 'done') as done
+         from users us
+         left join task_assignees a on a.user_id = us.id
+         left join tasks t on t.id = a.task_id and t.lead_unit_id = $1
+         left join lateral (select task_timeliness(t.status, t.deadline, t.completed_on,
+                                                   t.overdue, $2, $3) as class) k on true
+         where us.unit_id = $1 and us.role = 'officer' and us.active
+         group by us.id
+         order by us.full_name, us.id",
+    )
+    .bind(unit)
+    .bind(as_of.today)
+    .bind(as_of.due_soon_days)
+    .fetch_all(executor)
+    .await
+}

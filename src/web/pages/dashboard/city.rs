@@ -1,0 +1,547 @@
+//! `GET /dashboard`: the City's overview for reviewers, viewers and administrators.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::{
+    Tile, class_chart, done_link, list_link, month_label, overdue_link, tiles, trend_chart,
+    trend_months,
+};
+use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
+use crate::db::dashboard::{
+    self as queries, Counts, Figures, Group, MonthPoint, PlanCounts, Scope,
+};
+use crate::domain::{FieldId, ShortcomingId, UnitGroup, UnitId};
+use crate::web::charts::{self, Row, Segment, Series, Svg};
+use crate::web::ctx::PageCtx;
+use crate::web::error::AppError;
+use crate::web::forms::id_of;
+use crate::web::pages::render;
+use crate::web::session::Session;
+use crate::web::state::AppState;
+
+/// The dashboard's filters as they stand in the URL.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DashboardQuery {
+    /// `2026`, `2026-q3` or `2026-11`: tasks whose deadline falls in it.
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub unit: String,
+    /// The ranking's order: a column code, `-` in front for the other direction.
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+/// A period the dashboard can be limited to.
+pub struct Period {
+    pub code: String,
+    pub label: String,
+}
+
+/// The first and last day of the period `code` names.
+pub fn parse_period(code: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let code = code.trim().to_ascii_lowercase();
+    let (year, rest) = match code.split_once('-') {
+        Some((y, r)) => (y.parse::<i32>().ok()?, Some(r.to_string())),
+        None => (code.parse::<i32>().ok()?, None),
+    };
+    if !(2000..=2100).contains(&year) {
+        return None;
+    }
+    let (first_month, months) = match rest.as_deref() {
+        None => (1, 12),
+        Some(q) if q.starts_with('q') => {
+            let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
+            (3 * n - 2, 3)
+        }
+        Some(m) => (m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?, 1),
+    };
+    let from = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    let to = (from + chrono::Months::new(months)).pred_opt()?;
+    Some((from, to))
+}
+
+/// This year and the last, their quarters, and the last twelve months.
+fn period_choices(ctx: &PageCtx) -> Vec<Period> {
+    let today = ctx.today;
+    let label = |code: &str, year: i32, number: Option<u32>| {
+        let text = ctx.period_label(code, year, number);
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+            None => text,
+        }
+    };
+    let mut periods = Vec::new();
+    for year in [today.year(), today.year() - 1] {
+        periods.push(Period {
+            code: year.to_string(),
+            label: label("year", year, None),
+        });
+        for q in 1..=4u32 {
+            if year == today.year() && 3 * q - 2 > today.month() {
+                break;
+            }
+            periods.push(Period {
+                code: format!("{year}-q{q}"),
+                label: label("quarter", year, Some(q)),
+            });
+        }
+    }
+    let mut month = today.with_day(1).unwrap_or(today);
+    for _ in 0..12 {
+        periods.push(Period {
+            code: format!("{}-{:02}", month.year(), month.month()),
+            label: label("month", month.year(), Some(month.month())),
+        });
+        month = month - chrono::Months::new(1);
+    }
+    periods
+}
+
+/// How the ranking of units is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankBy {
+    Overdue,
+    Stale,
+    Total,
+    Completion,
+    OnTime,
+    Name,
+}
+
+impl RankBy {
+    pub const ALL: [RankBy; 6] = [
+        RankBy::Name,
+        RankBy::Total,
+        RankBy::Completion,
+        RankBy::OnTime,
+        RankBy::Overdue,
+        RankBy::Stale,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RankBy::Overdue => "overdue",
+            RankBy::Stale => "stale",
+            RankBy::Total => "total",
+            RankBy::Completion => "completion",
+            RankBy::OnTime => "on_time",
+            RankBy::Name => "name",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RankBy::Overdue => "timeliness.overdue",
+            RankBy::Stale => "task.stale",
+            RankBy::Total => "dashboard.tasks",
+            RankBy::Completion => "dashboard.completion_rate",
+            RankBy::OnTime => "dashboard.on_time_rate",
+            RankBy::Name => "dashboard.unit",
+        }
+    }
+
+    /// Names read A→Z; every figure reads largest first.
+    fn descending_by_default(self) -> bool {
+        self != RankBy::Name
+    }
+
+    /// `overdue`, `-overdue`: the column and whether it runs against its usual direction.
+    fn parse(raw: &str) -> (RankBy, bool) {
+        let (reversed, code) = match raw.strip_prefix('-') {
+            Some(code) => (true, code),
+            None => (false, raw),
+        };
+        match RankBy::ALL.into_iter().find(|r| r.code() == code) {
+            Some(rank) => (rank, reversed),
+            None => (RankBy::Overdue, false),
+        }
+    }
+}
+
+/// Orders the units: the chosen column, then the most overdue, then by name.
+fn rank(units: &mut [Group<UnitId>], by: RankBy, reversed: bool) {
+    let key = |g: &Group<UnitId>| -> f64 {
+        let c = &g.counts;
+        match by {
+            RankBy::Overdue => c.overdue as f64,
+            RankBy::Stale => c.stale as f64,
+            RankBy::Total => c.total as f64,
+            RankBy::Completion => c.completion_rate().unwrap_or(-1.0),
+            RankBy::OnTime => c.on_time_rate().unwrap_or(-1.0),
+            RankBy::Name => 0.0,
+        }
+    };
+    units.sort_by(|a, b| {
+        let primary = if by == RankBy::Name {
+            a.name.cmp(&b.name)
+        } else {
+            key(a).total_cmp(&key(b))
+        };
+        let primary = if by.descending_by_default() != reversed {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then(b.counts.overdue.cmp(&a.counts.overdue))
+            .then(a.name.cmp(&b.name))
+    });
+}
+
+/// Units per page of the ranking (all of the City's fit on one).
+const RANK_PAGE: usize = 100;
+
+/// Units in the filter's drop-down; past this, the ranking is the way to pick one.
+const UNIT_CHOICES_MAX: usize = 300;
+
+#[derive(Template)]
+#[template(path = "dashboard/city.html")]
+pub struct CityPage {
+    ctx: PageCtx,
+    query: DashboardQuery,
+    scope: Scope,
+    periods: Vec<Period>,
+    period_label: Option<String>,
+    fields: Vec<FieldRow>,
+    groups: [UnitGroup; 2],
+    units: Vec<UnitOption>,
+    unit_name: Option<String>,
+    figures: Figures,
+    tiles: Vec<Tile>,
+    class_chart: Svg,
+    field_chart: Svg,
+    trend: Vec<MonthPoint>,
+    trend_chart: Svg,
+    plans: PlanCounts,
+    ranking: Vec<Group<UnitId>>,
+    rank_columns: [RankBy; 6],
+    rank_by: RankBy,
+    rank_reversed: bool,
+    rank_offset: usize,
+    rank_page: i64,
+    rank_pages: i64,
+    filtered: bool,
+}
+
+impl CityPage {
+    pub fn is(&self, value: &str, option: &str) -> bool {
+        value == option
+    }
+
+    /// The task list of one class within the scope, e.g. `("timeliness", "overdue")`.
+    pub fn link(&self, key: &str, value: &str) -> String {
+        if key.is_empty() {
+            list_link(&self.scope, &[])
+        } else {
+            list_link(&self.scope, &[(key, value.to_string())])
+        }
+    }
+
+    pub fn field_link(&self, field: &FieldId, key: &str, value: &str) -> String {
+        let mut extra = vec![("field", field.to_string())];
+        if !key.is_empty() {
+            extra.push((key, value.to_string()));
+        }
+        list_link(&self.scope, &extra)
+    }
+
+    pub fn shortcoming_link(&self, id: &ShortcomingId, key: &str, value: &str) -> String {
+        let mut extra = vec![("shortcoming", id.to_string())];
+        if !key.is_empty() {
+            extra.push((key, value.to_string()));
+        }
+        list_link(&self.scope, &extra)
+    }
+
+    pub fn unit_link(&self, unit: &UnitId, key: &str, value: &str) -> String {
+        let mut extra = vec![("lead", unit.to_string())];
+        if !key.is_empty() {
+            extra.push((key, value.to_string()));
+        }
+        list_link(&self.scope, &extra)
+    }
+
+    pub fn done_link(&self, m: &MonthPoint, class: &str) -> String {
+        done_link(&self.scope, m, class)
+    }
+
+    pub fn overdue_link(&self, m: &MonthPoint) -> String {
+        overdue_link(&self.scope, m)
+    }
+
+    pub fn month(&self, m: &MonthPoint) -> String {
+        month_label(m.first)
+    }
+
+    /// The plan list of one status, within the scope's units.
+    pub fn plan_link(&self, status: &str) -> String {
+        let mut pairs = vec![("status", status.to_string())];
+        if let Some(group) = self.scope.group {
+            pairs.push(("kind", group.code().to_string()));
+        }
+        if let Some(unit) = self.scope.unit {
+            pairs.push(("unit", unit.to_string()));
+        }
+        format!(
+            "/plans?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+
+    /// The dashboard again, ordered by `by` (the other way round when it already is).
+    pub fn rank_link(&self, by: &RankBy) -> String {
+        let sort = if *by == self.rank_by && !self.rank_reversed {
+            format!("-{}", by.code())
+        } else {
+            by.code().to_string()
+        };
+        self.dashboard_link(&[("sort", sort)])
+    }
+
+    /// `aria-sort` of a ranking column.
+    pub fn aria_sort(&self, by: &RankBy) -> &'static str {
+        if *by != self.rank_by {
+            "none"
+        } else if by.descending_by_default() != self.rank_reversed {
+            "descending"
+        } else {
+            "ascending"
+        }
+    }
+
+    pub fn rank_page_link(&self, page: i64) -> String {
+        self.dashboard_link(&[("page", page.to_string())])
+    }
+
+    /// This dashboard with some parameters replaced.
+    pub fn dashboard_link(&self, extra: &[(&str, String)]) -> String {
+        let mut pairs: Vec<(&str, String)> = [
+            ("period", &self.query.period),
+            ("field", &self.query.field),
+            ("kind", &self.query.kind),
+            ("unit", &self.query.unit),
+            ("sort", &self.query.sort),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
+        for (key, value) in extra {
+            pairs.retain(|(k, _)| k != key);
+            pairs.push((key, value.clone()));
+        }
+        format!(
+            "/dashboard?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+
+    pub fn rank_number(&self, index: &usize) -> usize {
+        self.rank_offset + index + 1
+    }
+}
+
+/// `GET /dashboard?period=…&field=…&kind=…&unit=…&sort=…&page=…`.
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Html<String>, AppError> {
+    page(&state, ctx, &session, query).await
+}
+
+/// The City dashboard (also the home page of the City's users).
+pub async fn page(
+    state: &AppState,
+    ctx: PageCtx,
+    session: &Session,
+    query: DashboardQuery,
+) -> Result<Html<String>, AppError> {
+    if !session.user.actor.sees_all_units() {
+        return Err(AppError::Forbidden);
+    }
+    let scope = Scope {
+        period: parse_period(&query.period),
+        field: id_of(&query.field).map(FieldId),
+        group: UnitGroup::from_code(&query.kind),
+        unit: id_of(&query.unit).map(UnitId),
+    };
+    let as_of = state.as_of();
+    let figures = queries::figures(&state.pool, &scope, as_of).await?;
+    let mut trend = trend_months(scope.period, ctx.today, state.config.time_zone);
+    queries::trend(&state.pool, &scope, &mut trend).await?;
+    let plans = queries::plan_counts(&state.pool, &scope, ctx.today).await?;
+    let fields = admin_queries::fields(&state.pool).await?;
+    let mut units = admin_queries::unit_options(&state.pool, scope.unit).await?;
+    let unit_name = scope
+        .unit
+        .and_then(|id| units.iter().find(|u| u.id == id).map(|u| u.name.clone()));
+    if units.len() > UNIT_CHOICES_MAX {
+        units.clear();
+    }
+
+    let (rank_by, rank_reversed) = RankBy::parse(&query.sort);
+    let mut ranking = figures.by_unit.clone();
+    rank(&mut ranking, rank_by, rank_reversed);
+    let rank_pages = ranking.len().div_ceil(RANK_PAGE).max(1) as i64;
+    let rank_page = super::super::Pagination::requested(Some(query.page.as_str())).min(rank_pages);
+    let rank_offset = (rank_page as usize - 1) * RANK_PAGE;
+    let ranking: Vec<_> = ranking
+        .into_iter()
+        .skip(rank_offset)
+        .take(RANK_PAGE)
+        .collect();
+
+    let period_label = scope.period.and_then(|_| {
+        period_choices(&ctx)
+            .into_iter()
+            .find(|p| p.code == query.period.trim().to_ascii_lowercase())
+            .map(|p| p.label)
+    });
+    let tiles = tiles(&scope, &figures.all);
+    let class_chart = class_chart(&ctx, &scope, &figures.all);
+    let field_chart = field_chart(&ctx, &scope, &figures);
+    let trend_chart = trend_chart(&ctx, &scope, &trend);
+    render(&CityPage {
+        periods: period_choices(&ctx),
+        period_label,
+        filtered: scope != Scope::default(),
+        ctx,
+        query,
+        scope,
+        fields,
+        groups: UnitGroup::ALL,
+        units,
+        unit_name,
+        tiles,
+        class_chart,
+        field_chart,
+        figures,
+        trend,
+        trend_chart,
+        plans,
+        ranking,
+        rank_columns: RankBy::ALL,
+        rank_by,
+        rank_reversed,
+        rank_offset,
+        rank_page,
+        rank_pages,
+    })
+}
+
+/// One bar per field: done, open in time, overdue.
+fn field_chart(ctx: &PageCtx, scope: &Scope, figures: &Figures) -> Svg {
+    let series = [
+        Series::new(ctx.t("dashboard.done"), "c-ontime"),
+        Series::new(ctx.t("timeliness_group.open_in_time"), "c-open"),
+        Series::new(ctx.t("timeliness.overdue"), "c-overdue").cross_hatched(),
+    ];
+    let rows = figures
+        .by_field
+        .iter()
+        .map(|g| {
+            let link = |timeliness: &str| {
+                list_link(
+                    scope,
+                    &[
+                        ("field", g.key.to_string()),
+                        ("timeliness", timeliness.to_string()),
+                    ],
+                )
+            };
+            let c: &Counts = &g.counts;
+            Row {
+                label: g.label(ctx.is_vi()).to_string(),
+                href: Some(list_link(scope, &[("field", g.key.to_string())])),
+                values: vec![
+                    Segment::linked(c.done(), link("done_on_time,done_late")),
+                    Segment::linked(c.open_in_time(), link("on_track,due_soon,no_deadline")),
+                    Segment::linked(c.overdue, link("overdue")),
+                ],
+            }
+        })
+        .collect::<Vec<_>>();
+    charts::bars(
+        ctx.t("dashboard.chart_fields"),
+        ctx.t("dashboard.chart_fields_desc"),
+        &series,
+        &rows,
+        ctx.thousands(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn periods_are_years_quarters_and_months() {
+        assert_eq!(parse_period("2026"), Some((d(2026, 1, 1), d(2026, 12, 31))));
+        assert_eq!(
+            parse_period("2026-q3"),
+            Some((d(2026, 7, 1), d(2026, 9, 30)))
+        );
+        assert_eq!(
+            parse_period("2026-Q1"),
+            Some((d(2026, 1, 1), d(2026, 3, 31)))
+        );
+        assert_eq!(
+            parse_period("2024-02"),
+            Some((d(2024, 2, 1), d(2024, 2, 29)))
+        );
+        for bad in ["", "2026-q5", "2026-13", "abc", "2026-", "99999", "2026-q"] {
+            assert_eq!(parse_period(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranking_orders_by_the_chosen_column_then_overdue_then_name() {
+        let unit = |id, name: &str, total, done, overdue| Group {
+            key: UnitId(id),
+            code: String::new(),
+            name: name.to_string(),
+            name_en: String::new(),
+            kind: None,
+            counts: Counts {
+                total,
+                done_on_time: done,
+                overdue,
+                ..Counts::default()
+            },
+        };
+        let mut units = vec![
+            unit(1, "Sở A", 10, 5, 1),
+            unit(2, "Sở B", 10, 9, 0),
+            unit(3, "Quận C", 4, 0, 3),
+        ];
+        let names = |u: &[Group<UnitId>]| u.iter().map(|g| g.key.0).collect::<Vec<_>>();
+        rank(&mut units, RankBy::Overdue, false);
+        assert_eq!(names(&units), [3, 1, 2]);
+        rank(&mut units, RankBy::Completion, false);
+        assert_eq!(names(&units), [2, 1, 3]);
+        rank(&mut units, RankBy::Completion, true);
+        assert_eq!(names(&units), [3, 1, 2]);
+        rank(&mut units, RankBy::Name, false);
+        assert_eq!(names(&units), [3, 1, 2]);
+        assert_eq!(RankBy::parse("-name"), (RankBy::Name, true));
+        assert_eq!(RankBy::parse("nonsense"), (RankBy::Overdue, false));
+    }
+}
