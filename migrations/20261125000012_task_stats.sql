@@ -24,7 +24,7 @@ as $$
     -- The same classes as task_timeliness(), with due soon and on track together.
     select 1,
            (status = 'done' and (deadline is null or completed_on <= deadline))::integer,
-           (status = 'done' and completed_on > deadline)::integer,
+           (status = 'done' and coalesce(completed_on > deadline, false))::integer,
            (status <> 'done' and overdue)::integer,
            (status <> 'done' and not overdue and deadline is not null)::integer,
            (status <> 'done' and not overdue and deadline is null)::integer,

@@ -467,3 +467,11 @@ pub async fn workload(
     .fetch_all(executor)
     .await
 }
+
+/// Folds the pending count changes into the totals; how many change rows went.
+pub async fn fold(executor: impl PgExecutor<'_>) -> Result<serde_json::Value, sqlx::Error> {
+    let folded: i64 = sqlx::query_scalar("select task_stats_fold()")
+        .fetch_one(executor)
+        .await?;
+    Ok(serde_json::json!({ "changes_folded": folded }))
+}

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
-use crate::domain::{PlanId, PlanStatus, ShortcomingId, UnitId};
+use crate::domain::{PlanId, PlanStatus, ShortcomingId, UnitGroup, UnitId};
 
 /// A plan as lists and its page show it.
 #[derive(Debug, Clone, FromRow)]
@@ -37,6 +37,8 @@ pub struct PlanFilter {
     /// Only plans of these units (the user's scope; `None`: every plan).
     pub units: Option<Vec<i64>>,
     pub unit: Option<UnitId>,
+    /// Plans of units in this group.
+    pub group: Option<UnitGroup>,
     pub status: Option<PlanStatus>,
     pub shortcoming: Option<ShortcomingId>,
     /// Words that must all appear in the number, title or unit name, diacritics ignored.
@@ -55,6 +57,12 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &PlanFilter, 
     }
     if let Some(unit) = filter.unit {
         query.push(" and p.unit_id = ").push_bind(unit);
+    }
+    if let Some(group) = filter.group {
+        query
+            .push(" and u.kind = any(")
+            .push_bind(group.kinds())
+            .push(")");
     }
     if let Some(shortcoming) = filter.shortcoming {
         query

@@ -33,15 +33,19 @@ pub enum Job {
     ReportDeadlines,
     /// Sends the daily digest emails (once per City day, after the morning hour).
     EmailDigest,
+    /// Folds the dashboards' pending count changes into their totals (the counts are right
+    /// either way; this keeps reading them quick).
+    FoldCounts,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::OverdueScan,
         Job::DueSoon,
         Job::StaleScan,
         Job::ReportDeadlines,
         Job::EmailDigest,
+        Job::FoldCounts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Job {
             Job::StaleScan => "stale_scan",
             Job::ReportDeadlines => "report_deadlines",
             Job::EmailDigest => "email_digest",
+            Job::FoldCounts => "fold_counts",
         }
     }
 
@@ -62,6 +67,7 @@ impl Job {
             Job::StaleScan => "jobs.stale_scan",
             Job::ReportDeadlines => "jobs.report_deadlines",
             Job::EmailDigest => "jobs.email_digest",
+            Job::FoldCounts => "jobs.fold_counts",
         }
     }
 
@@ -75,6 +81,7 @@ impl Job {
                 Job::DueSoon => 3,
                 Job::ReportDeadlines => 4,
                 Job::EmailDigest => 5,
+                Job::FoldCounts => 6,
             }
     }
 }
@@ -167,6 +174,7 @@ pub async fn run_job(
             notices::report_deadlines(pool, clock.today, settings.report_notice_days).await
         }
         Job::EmailDigest => crate::notify::daily_digest(pool, clock.now, settings.time_zone).await,
+        Job::FoldCounts => crate::db::dashboard::fold(pool).await,
     };
 
     let (outcome, counts, error) = match &result {

@@ -51,6 +51,10 @@ const COORDINATORS_ONLY: Row = [SignIn, Forbidden, Forbidden, Forbidden, Forbidd
 const AUDIT_READERS: Row = [SignIn, Forbidden, Allowed, Allowed, Forbidden, Allowed];
 /// A task or plan of another unit: its staff may not see it; the City may.
 const OTHER_UNITS: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
+/// The City's dashboard: whoever sees every unit.
+const CITY_READERS: Row = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Allowed];
+/// A unit's dashboard: its head and the City.
+const HEAD_OR_CITY_READERS: Row = [SignIn, Forbidden, Allowed, Allowed, Allowed, Allowed];
 
 /// Every route, with the rule it must follow. A task or plan `{id}` is one of the officer's
 /// unit here.
@@ -63,6 +67,9 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/readyz", PUBLIC),
         ("GET", "/static/{version}/{name}", PUBLIC),
         ("GET", "/", SIGNED_IN),
+        ("GET", "/dashboard", CITY_READERS),
+        ("GET", "/units/{id}/dashboard", HEAD_OR_CITY_READERS),
+        ("GET", "/my-tasks", SIGNED_IN),
         ("GET", "/shortcomings", SIGNED_IN),
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/tasks", SIGNED_IN),
@@ -200,6 +207,8 @@ async fn every_route_answers_every_role_as_the_design_says() {
     let other_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'BADINH' order by p.id limit 1").await;
     // A unit that cannot be deleted (it has users and tasks), so the delete route refuses politely.
     let unit = id(&app, "select id from units where code = 'HOANKIEM'").await;
+    let own_unit = id(&app, "select id from units where code = 'STNMT'").await;
+    let other_unit = id(&app, "select id from units where code = 'BADINH'").await;
     let user = id(&app, "select id from users where username = 'hoankiem.cb2'").await;
     let field = id(&app, "select id from fields order by id limit 1").await;
     let source = id(&app, "select id from sources order by id limit 1").await;
@@ -229,6 +238,7 @@ async fn every_route_answers_every_role_as_the_design_says() {
                 &format!("/shortcomings/{shortcoming}"),
             )
             .replace("/admin/units/{id}", &format!("/admin/units/{unit}"))
+            .replace("/units/{id}/", &format!("/units/{own_unit}/"))
             .replace("/admin/users/{id}", &format!("/admin/users/{user}"))
             .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
             .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
@@ -246,6 +256,11 @@ async fn every_route_answers_every_role_as_the_design_says() {
     // Object level: another unit's task and plan.
     cases.push(("GET".into(), format!("/plans/{other_plan}"), OTHER_UNITS));
     cases.push(("GET".into(), format!("/tasks/{other_task}"), OTHER_UNITS));
+    cases.push((
+        "GET".into(),
+        format!("/units/{other_unit}/dashboard"),
+        OTHER_UNITS,
+    ));
 
     let mut failures = Vec::new();
     for (method, path, row) in &cases {
@@ -311,9 +326,10 @@ async fn unit_staff_lists_show_only_their_units_tasks() {
         "{}",
         list.text(".page-of")
     );
-    // Home for unit staff is their unit's task list.
+    // Home for an officer is what they have to act on.
     let home = app.get_as(&officer, "/").await;
-    assert_eq!(home.header("location"), Some("/tasks"));
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(home.count("#block-overdue"), 1);
     // A district head also sees the district's divisions' tasks.
     let head = app.session_for("donganh.lanhdao").await;
     sqlx::query(

@@ -35,7 +35,7 @@ fn skip_without_browser() -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
+async fn a_reviewer_opens_the_dashboard_and_follows_the_overdue_count() {
     if skip_without_browser() {
         return;
     }
@@ -50,6 +50,50 @@ async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
         browser.fill("#username", "vp.chuyenvien");
         browser.fill("#password", "KhacPhuc@2019");
         browser.click("#signin-form button[type=submit]");
+
+        // The home page is the City's dashboard; its overdue count opens the list of exactly
+        // those tasks.
+        let page = browser.wait_for("#tile-overdue");
+        let dom = Html::parse_document(&page);
+        let tile = Selector::parse("#tile-overdue").unwrap();
+        let overdue: i64 = dom
+            .select(&tile)
+            .next()
+            .and_then(|t| t.value().attr("data-count"))
+            .and_then(|n| n.parse().ok())
+            .expect("the overdue tile carries its count");
+        assert!(overdue > 0, "the demo has overdue tasks");
+        let h1 = Selector::parse("h1").unwrap();
+        let heading = |dom: &Html| -> String {
+            dom.select(&h1)
+                .next()
+                .map(|e| e.text().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(heading(&dom), "Tổng quan tình hình khắc phục");
+        browser.click("#tile-overdue");
+        let page = browser.wait_for("#task-filters");
+        assert!(browser.url().contains("/tasks?"), "{}", browser.url());
+        assert!(
+            browser.url().contains("timeliness=overdue"),
+            "{}",
+            browser.url()
+        );
+        let dom = Html::parse_document(&page);
+        let page_of = Selector::parse(".page-of").unwrap();
+        let summary: String = dom
+            .select(&page_of)
+            .next()
+            .map(|e| e.text().collect())
+            .unwrap_or_default();
+        assert!(
+            summary.contains(&format!("· {overdue} ")),
+            "the list says {summary:?}, the dashboard {overdue}"
+        );
+        let badges = Selector::parse("table.tasks tr.task-row .time-overdue").unwrap();
+        assert!(dom.select(&badges).count() > 0);
+
+        browser.goto(&format!("{url}/shortcomings"));
         let page = browser.wait_for("#shortcomings");
         let dom = Html::parse_document(&page);
         let rows = Selector::parse("#shortcomings tbody tr.shortcoming-row").unwrap();
@@ -58,13 +102,7 @@ async fn a_reviewer_signs_in_and_sees_the_shortcomings() {
             33,
             "the list of shortcomings:\n{page}"
         );
-        let h1 = Selector::parse("h1").unwrap();
-        let heading: String = dom
-            .select(&h1)
-            .next()
-            .map(|e| e.text().collect())
-            .unwrap_or_default();
-        assert_eq!(heading, "Các tồn tại, hạn chế cần khắc phục");
+        assert_eq!(heading(&dom), "Các tồn tại, hạn chế cần khắc phục");
         assert!(page.contains("id=\"current-user\""));
 
         // Signing out leads back to the sign-in page; the list is no longer reachable.

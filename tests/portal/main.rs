@@ -8,6 +8,7 @@ mod admin;
 mod audit_log;
 mod auth;
 mod browser;
+mod dashboard;
 mod demo;
 mod jobs;
 mod lifecycle;

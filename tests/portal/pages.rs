@@ -5,10 +5,10 @@ use axum::http::StatusCode;
 use crate::common::TestApp;
 
 #[tokio::test]
-async fn home_lists_the_33_shortcomings_with_task_counts_and_progress() {
+async fn the_shortcomings_page_lists_the_33_with_task_counts_and_progress() {
     let app = TestApp::with_demo().await;
     let me = app.session_for("vp.chuyenvien").await;
-    let page = app.get_as(&me, "/").await;
+    let page = app.get_as(&me, "/shortcomings").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.count("#shortcomings tbody tr.shortcoming-row"), 33);
     assert_eq!(page.text("h1"), "Các tồn tại, hạn chế cần khắc phục");
@@ -26,9 +26,6 @@ async fn home_lists_the_33_shortcomings_with_task_counts_and_progress() {
         .sum();
     assert_eq!(sum, total);
     assert_eq!(page.count("#shortcomings .progress"), 33);
-    // The same list is at /shortcomings.
-    let list = app.get_as(&me, "/shortcomings").await;
-    assert_eq!(list.count("#shortcomings tbody tr.shortcoming-row"), 33);
 }
 
 #[tokio::test]
@@ -171,7 +168,7 @@ async fn the_language_switch_remembers_the_choice() {
     let english = app
         .get_with("/", &[("cookie", &format!("lang=en; {}", me.cookie))])
         .await;
-    assert_eq!(english.text("h1"), "Shortcomings to remedy");
+    assert_eq!(english.text("h1"), "Remediation overview");
     assert_eq!(english.html().root_element().attr("lang"), Some("en"));
     // The cookie wins over the browser's preference.
     let still_english = app
@@ -183,7 +180,7 @@ async fn the_language_switch_remembers_the_choice() {
             ],
         )
         .await;
-    assert_eq!(still_english.text("h1"), "Shortcomings to remedy");
+    assert_eq!(still_english.text("h1"), "Remediation overview");
     // Without a cookie, Accept-Language is the first guess, and Vietnamese the default.
     let guessed = app
         .get_with(
@@ -194,11 +191,11 @@ async fn the_language_switch_remembers_the_choice() {
             ],
         )
         .await;
-    assert_eq!(guessed.text("h1"), "Shortcomings to remedy");
+    assert_eq!(guessed.text("h1"), "Remediation overview");
     let default = app
         .get_with("/", &[("cookie", &me.cookie), ("accept-language", "fr")])
         .await;
-    assert_eq!(default.text("h1"), "Các tồn tại, hạn chế cần khắc phục");
+    assert_eq!(default.text("h1"), "Tổng quan tình hình khắc phục");
     // Foreign redirects are refused.
     let away = app.get_as(&me, "/lang?to=vi&next=//evil.example").await;
     assert_eq!(away.header("location"), Some("/"));

@@ -671,7 +671,10 @@ async fn a_plan_shows_its_tasks_and_the_navigation_links_the_plans() {
         "Sở Tài nguyên và Môi trường"
     );
     let nav = page.texts(".mainnav a");
-    assert_eq!(nav[..3], ["Tồn tại, hạn chế", "Nhiệm vụ", "Kế hoạch"]);
+    assert_eq!(
+        nav[..4],
+        ["Việc của tôi", "Tồn tại, hạn chế", "Nhiệm vụ", "Kế hoạch"]
+    );
     assert_eq!(page.text(".mainnav a[aria-current=page]"), "Kế hoạch");
     let english = app
         .get_with(

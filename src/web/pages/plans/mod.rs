@@ -30,6 +30,9 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub unit: String,
+    /// Plans of a group of units (`departments`, `districts`).
+    #[serde(default)]
+    pub kind: String,
     #[serde(default)]
     pub status: String,
     #[serde(default)]
@@ -43,6 +46,7 @@ impl ListQuery {
         PlanFilter {
             units: session.user.actor.unit_scope(),
             unit: id_of(&self.unit).map(UnitId),
+            group: crate::domain::UnitGroup::from_code(&self.kind),
             status: PlanStatus::from_code(&self.status),
             shortcoming: None,
             text: optional(&self.q),
@@ -54,6 +58,7 @@ impl ListQuery {
         let kept: Vec<(&str, &str)> = [
             ("q", &self.q),
             ("unit", &self.unit),
+            ("kind", &self.kind),
             ("status", &self.status),
         ]
         .into_iter()
@@ -74,6 +79,7 @@ pub struct IndexPage {
     base_query: String,
     units: Vec<UnitOption>,
     statuses: [PlanStatus; 4],
+    groups: [crate::domain::UnitGroup; 2],
     filtered: bool,
 }
 
@@ -124,6 +130,7 @@ pub async fn index(
         query,
         units,
         statuses: PlanStatus::ALL,
+        groups: crate::domain::UnitGroup::ALL,
         filtered: filter != unfiltered,
     })
 }
