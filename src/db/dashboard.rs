@@ -413,15 +413,12 @@ pub async fn plan_counts(
             ")) as overdue
          from plans p join units u on u.id = p.unit_id where true",
         );
-    if let Some(group) = scope.group {
-        query
-            .push(" and u.kind = any(")
-            .push_bind(group.kinds())
-            .push(")");
-    }
-    if let Some(unit) = scope.unit {
-        query.push(" and p.unit_id = ").push_bind(unit);
-    }
+    let units_only = Scope {
+        group: scope.group,
+        unit: scope.unit,
+        ..Scope::default()
+    };
+    push_scope(&mut query, &units_only, "p.unit_id");
     query.build_query_as().fetch_one(executor).await
 }
 
