@@ -290,6 +290,27 @@ impl TestApp {
         }
     }
 
+    /// The same database and clock, through a pool that logs every statement at debug level
+    /// (for a test that counts them).
+    pub async fn logging_statements(self) -> TestApp {
+        // Both levels: the cluster's options turn statement logging off with a zero "slow"
+        // threshold, which makes every statement a slow one.
+        let options = cluster()
+            .options(&self.database)
+            .log_statements(tracing::log::LevelFilter::Debug)
+            .log_slow_statements(
+                tracing::log::LevelFilter::Debug,
+                std::time::Duration::from_secs(3600),
+            );
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(5)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let config = (*self.state.config).clone();
+        TestApp::build_with(self.database, pool, self.clock.now(), config)
+    }
+
     /// Signs `username` in without a password (a session row, as a real sign-in makes).
     pub async fn session_for(&self, username: &str) -> TestSession {
         let token = session::random_token();
