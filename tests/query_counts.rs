@@ -3,7 +3,6 @@
 //! run beside it.
 
 #[path = "common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::sync::Arc;
