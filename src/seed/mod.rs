@@ -3,6 +3,7 @@
 //! plausible history. Deterministic: a fixed seed drives every choice, so the same day gives
 //! the same data.
 
+pub mod bench;
 mod data;
 mod rng;
 

@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod audit_log;
 mod auth;
+mod bench;
 mod browser;
 mod dashboard;
 mod demo;
