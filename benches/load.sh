@@ -57,6 +57,7 @@ server=$!
 stop() {
   kill -INT "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
+  cp "$log" "${out%.md}.server.log" 2>/dev/null || true
   rm -rf "$work"
 }
 trap stop EXIT
