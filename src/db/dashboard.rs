@@ -6,7 +6,7 @@
 //! trigger on `tasks`, see its migration) plus a live count of the tasks due soon; with a period
 //! (deadlines inside it) they are counted from the tasks themselves, with the same terms.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::tasks::AsOf;
@@ -287,7 +287,6 @@ pub struct MonthPoint {
     pub last: NaiveDate,
     /// The day the overdue count is taken: the month's last day, or today.
     pub point: NaiveDate,
-    pub point_end: DateTime<Utc>,
     pub done_on_time: i64,
     pub done_late: i64,
     pub overdue: i64,
@@ -298,8 +297,9 @@ pub async fn trend(
     executor: impl PgExecutor<'_> + Copy,
     scope: &Scope,
     months: &mut [MonthPoint],
+    tz: chrono_tz::Tz,
 ) -> Result<(), sqlx::Error> {
-    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+    let (Some(first), Some(last)) = (months.first().cloned(), months.last().cloned()) else {
         return Ok(());
     };
     let (from, to) = (first.first, last.last);
@@ -326,36 +326,57 @@ pub async fn trend(
         }
     }
 
-    let points: Vec<NaiveDate> = months.iter().map(|m| m.point).collect();
-    let ends: Vec<DateTime<Utc>> = months.iter().map(|m| m.point_end).collect();
-    let (first_point, last_point) = (points[0], points[points.len() - 1]);
+    // Overdue at point P: deadline < P, created by P (in the City's calendar), not completed
+    // by P. Each task is overdue from `start` = max(deadline + 1, created) until its completion,
+    // so it counts at a contiguous run of points: from the first point on or after `start` to
+    // the first point on or after the completion. One pass groups the tasks by that run; the
+    // months are filled in here. `slot(d)` is the index of the first point on or after d.
+    let (first_point, last_point) = (first.point, last.point);
+    let n = months.len() as i32;
+    let base = first.first.year() * 12 + first.first.month() as i32;
+    let slot = |query: &mut QueryBuilder<'_, Postgres>, day: &str| {
+        query
+            .push(format!("case when {day} > "))
+            .push_bind(last_point)
+            .push(" then ")
+            .push_bind(n)
+            .push(format!(
+                " else greatest(0, extract(year from {day})::integer * 12
+                                   + extract(month from {day})::integer - "
+            ))
+            .push_bind(base)
+            .push(") end");
+    };
     let mut query = QueryBuilder::<Postgres>::new(
-        "select m.point, count(*)
-         from unnest(",
+        "select from_slot, to_slot, count(*) from (select ",
+    );
+    slot(&mut query, "c.overdue_from");
+    query.push(" as from_slot, case when c.completed_on is null then ");
+    query.push_bind(n).push(" else ");
+    slot(&mut query, "c.completed_on");
+    query.push(
+        " end as to_slot
+         from (select greatest(t.deadline + 1, (t.created_at at time zone ",
     );
     query
-        .push_bind(points)
-        .push("::date[], ")
-        .push_bind(ends)
+        .push_bind(tz.name())
         .push(
-            "::timestamptz[]) as m(point, day_end)
-             join tasks t on t.deadline < m.point
-                         and (t.completed_on is null or t.completed_on > m.point)
-                         and t.created_at < m.day_end
-             join shortcomings s on s.id = t.shortcoming_id
-             join units u on u.id = t.lead_unit_id
-             where t.deadline < ",
+            ")::date) as overdue_from, t.completed_on
+               from tasks t
+               join shortcomings s on s.id = t.shortcoming_id
+               join units u on u.id = t.lead_unit_id
+               where t.deadline < ",
         )
         .push_bind(last_point)
         .push(" and (t.completed_on is null or t.completed_on > ")
         .push_bind(first_point)
         .push(")");
     push_task_scope(&mut query, scope);
-    query.push(" group by m.point");
-    let overdue: Vec<(NaiveDate, i64)> = query.build_query_as().fetch_all(executor).await?;
-    for (point, count) in overdue {
-        if let Some(m) = months.iter_mut().find(|m| m.point == point) {
-            m.overdue = count;
+    query.push(") c) k where from_slot < to_slot group by 1, 2");
+    let runs: Vec<(i32, i32, i64)> = query.build_query_as().fetch_all(executor).await?;
+    for (from_slot, to_slot, count) in runs {
+        for m in &mut months[from_slot.max(0) as usize..to_slot.min(n) as usize] {
+            m.overdue += count;
         }
     }
     Ok(())

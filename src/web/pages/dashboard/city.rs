@@ -381,8 +381,8 @@ pub async fn page(
     };
     let as_of = state.as_of();
     let figures = queries::figures(&state.pool, &scope, as_of).await?;
-    let mut trend = trend_months(scope.period, ctx.today, state.config.time_zone);
-    queries::trend(&state.pool, &scope, &mut trend).await?;
+    let mut trend = trend_months(scope.period, ctx.today);
+    queries::trend(&state.pool, &scope, &mut trend, state.config.time_zone).await?;
     let plans = queries::plan_counts(&state.pool, &scope, ctx.today).await?;
     let fields = admin_queries::fields(&state.pool).await?;
     let mut units = admin_queries::unit_options(&state.pool, scope.unit).await?;

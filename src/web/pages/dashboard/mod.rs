@@ -13,7 +13,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use crate::db::dashboard::{Counts, MonthPoint, Scope};
 use crate::db::tasks::TaskListRow;
-use crate::domain::dates::{city_day_start, format_date};
+use crate::domain::dates::format_date;
 use crate::web::charts::{self, Month, Segment, Series, Svg};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
@@ -194,11 +194,7 @@ pub fn class_chart(ctx: &PageCtx, scope: &Scope, counts: &Counts) -> Svg {
 
 /// The months the trend shows: those of the period, or the last twelve; the current month's
 /// overdue count is taken today.
-pub fn trend_months(
-    period: Option<(NaiveDate, NaiveDate)>,
-    today: NaiveDate,
-    tz: chrono_tz::Tz,
-) -> Vec<MonthPoint> {
+pub fn trend_months(period: Option<(NaiveDate, NaiveDate)>, today: NaiveDate) -> Vec<MonthPoint> {
     let this_month = today.with_day(1).unwrap_or(today);
     let (start, end) = match period {
         Some((from, to)) => (from.with_day(1).unwrap_or(from), to.min(today)),
@@ -214,7 +210,6 @@ pub fn trend_months(
             first,
             last,
             point,
-            point_end: city_day_start(point.succ_opt().unwrap_or(point), tz),
             done_on_time: 0,
             done_late: 0,
             overdue: 0,
@@ -339,19 +334,13 @@ mod tests {
 
     #[test]
     fn trend_covers_twelve_months_up_to_today() {
-        let tz = chrono_tz::Asia::Ho_Chi_Minh;
-        let months = trend_months(None, d(2026, 11, 25), tz);
+        let months = trend_months(None, d(2026, 11, 25));
         assert_eq!(months.len(), 12);
         assert_eq!(months[0].first, d(2025, 12, 1));
         assert_eq!(months[0].point, d(2025, 12, 31));
         assert_eq!(months[11].last, d(2026, 11, 30));
         assert_eq!(months[11].point, d(2026, 11, 25));
-        // The point's day ends at the City's midnight.
-        assert_eq!(
-            months[0].point_end.to_rfc3339(),
-            "2025-12-31T17:00:00+00:00"
-        );
-        let quarter = trend_months(Some((d(2026, 4, 1), d(2026, 6, 30))), d(2026, 11, 25), tz);
+        let quarter = trend_months(Some((d(2026, 4, 1), d(2026, 6, 30))), d(2026, 11, 25));
         assert_eq!(
             quarter
                 .iter()
@@ -361,7 +350,7 @@ mod tests {
         );
         // A period in the future has no months yet.
         assert!(
-            trend_months(Some((d(2027, 1, 1), d(2027, 12, 31))), d(2026, 11, 25), tz).is_empty()
+            trend_months(Some((d(2027, 1, 1), d(2027, 12, 31))), d(2026, 11, 25)).is_empty()
         );
     }
 }
