@@ -196,8 +196,11 @@ from tasks t,
 group by t.lead_unit_id, t.shortcoming_id;
 select task_stats_fold();
 
--- "Due soon" and the monthly trend read these instead of the whole table.
+-- "Due soon" and the monthly trend read these instead of the whole table (index-only).
 create index tasks_due_soon_idx on tasks (deadline) include (lead_unit_id, shortcoming_id)
     where status <> 'done' and not overdue;
 create index tasks_completed_idx on tasks (completed_on)
-    include (lead_unit_id, shortcoming_id, deadline) where status = 'done';
+    include (lead_unit_id, shortcoming_id, deadline, created_at) where status = 'done';
+-- "Overdue at month end" reads the open tasks past their deadline from this alone.
+create index tasks_open_past_idx on tasks (deadline)
+    include (lead_unit_id, shortcoming_id, created_at) where status <> 'done';
