@@ -36,21 +36,23 @@ as $$
            (status <> 'done' and marked_for_briefing)::integer
 $$;
 
+-- Counts per group fit an integer, and summing integers is much cheaper than summing bigints
+-- (which PostgreSQL adds up as numeric).
 create table task_stats (
     lead_unit_id         bigint not null,
     shortcoming_id       bigint not null,
-    total                bigint not null default 0,
-    done_on_time         bigint not null default 0,
-    done_late            bigint not null default 0,
-    overdue              bigint not null default 0,
-    open_dated           bigint not null default 0,
-    open_undated         bigint not null default 0,
-    not_started          bigint not null default 0,
-    in_progress          bigint not null default 0,
-    pending_confirmation bigint not null default 0,
-    needs_direction      bigint not null default 0,
-    stale                bigint not null default 0,
-    briefing             bigint not null default 0,
+    total                integer not null default 0,
+    done_on_time         integer not null default 0,
+    done_late            integer not null default 0,
+    overdue              integer not null default 0,
+    open_dated           integer not null default 0,
+    open_undated         integer not null default 0,
+    not_started          integer not null default 0,
+    in_progress          integer not null default 0,
+    pending_confirmation integer not null default 0,
+    needs_direction      integer not null default 0,
+    stale                integer not null default 0,
+    briefing             integer not null default 0,
     created_at           timestamptz not null default now(),
     updated_at           timestamptz not null default now(),
     constraint task_stats_pkey primary key (lead_unit_id, shortcoming_id)

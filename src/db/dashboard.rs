@@ -6,7 +6,7 @@
 //! trigger on `tasks`, see its migration) plus a live count of the tasks due soon; with a period
 //! (deadlines inside it) they are counted from the tasks themselves, with the same terms.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::tasks::AsOf;
@@ -151,7 +151,7 @@ fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: As
     match scope.period {
         None => {
             let stored = "lead_unit_id, shortcoming_id, total, done_on_time, done_late, overdue,
-                          open_dated, open_undated, 0::bigint as due_soon, not_started,
+                          open_dated, open_undated, 0 as due_soon, not_started,
                           in_progress, pending_confirmation, needs_direction, stale, briefing";
             query
                 .push(format!(
@@ -326,53 +326,57 @@ pub async fn trend(
         }
     }
 
-    // Overdue at point P: deadline < P, created by P (in the City's calendar), not completed
-    // by P. Each task is overdue from `start` = max(deadline + 1, created) until its completion,
-    // so it counts at a contiguous run of points: from the first point on or after `start` to
-    // the first point on or after the completion. One pass groups the tasks by that run; the
-    // months are filled in here. `slot(d)` is the index of the first point on or after d.
+    // Overdue at point P: deadline < P, created before P's day ended in the City, not completed
+    // by P. A task is therefore overdue at a contiguous run of points, from the first point
+    // after its deadline (and its creation) to the first point on or after its completion; one
+    // pass groups the tasks by that run, and the months are filled in here. `width_bucket`
+    // counts the thresholds at or below a value: the points before `d + 1` are the points
+    // before or on `d`.
     let (first_point, last_point) = (first.point, last.point);
     let n = months.len() as i32;
-    let base = first.first.year() * 12 + first.first.month() as i32;
-    let slot = |query: &mut QueryBuilder<'_, Postgres>, day: &str| {
-        query
-            .push(format!("case when {day} > "))
-            .push_bind(last_point)
-            .push(" then ")
-            .push_bind(n)
-            .push(format!(
-                " else greatest(0, extract(year from {day})::integer * 12
-                                   + extract(month from {day})::integer - "
-            ))
-            .push_bind(base)
-            .push(") end");
-    };
+    let points: Vec<NaiveDate> = months.iter().map(|m| m.point).collect();
+    let day_ends: Vec<chrono::DateTime<chrono::Utc>> = points
+        .iter()
+        .map(|p| crate::domain::dates::city_day_start(p.succ_opt().unwrap_or(*p), tz))
+        .collect();
     let mut query = QueryBuilder::<Postgres>::new(
-        "select from_slot, to_slot, count(*) from (select ",
+        "select from_slot, to_slot, count(*) from (
+             select greatest(width_bucket(c.deadline, ",
     );
-    slot(&mut query, "c.overdue_from");
-    query.push(" as from_slot, case when c.completed_on is null then ");
-    query.push_bind(n).push(" else ");
-    slot(&mut query, "c.completed_on");
-    query.push(" end as to_slot from (");
+    query
+        .push_bind(points.clone())
+        .push("::date[]), width_bucket(c.created_at, ")
+        .push_bind(day_ends)
+        .push("::timestamptz[])) as from_slot, coalesce(width_bucket(c.completed_on - 1, ")
+        .push_bind(points)
+        .push("::date[]), ")
+        .push_bind(n)
+        .push(") as to_slot from (");
     // Candidates: open tasks past their deadline, and tasks done late after the first point
     // (a task done on time was never overdue); each read from its own covering index.
     for (i, done) in [false, true].into_iter().enumerate() {
         if i > 0 {
             query.push(" union all ");
         }
+        query.push(if done {
+            "select t.deadline, t.created_at, t.completed_on"
+        } else {
+            // Open: no completion (and the covering index needs no heap visit for it).
+            "select t.deadline, t.created_at, null::date as completed_on"
+        });
         query
-            .push("select greatest(t.deadline + 1, (t.created_at at time zone ")
-            .push_bind(tz.name())
-            .push(")::date) as overdue_from, t.completed_on
-                   from tasks t
-                   join shortcomings s on s.id = t.shortcoming_id
-                   join units u on u.id = t.lead_unit_id
-                   where t.deadline < ")
+            .push(
+                " from tasks t
+                  join shortcomings s on s.id = t.shortcoming_id
+                  join units u on u.id = t.lead_unit_id
+                  where t.deadline < ",
+            )
             .push_bind(last_point);
         if done {
             query
-                .push(" and t.status = 'done' and t.completed_on > t.deadline and t.completed_on > ")
+                .push(
+                    " and t.status = 'done' and t.completed_on > t.deadline and t.completed_on > ",
+                )
                 .push_bind(first_point);
         } else {
             query.push(" and t.status <> 'done'");

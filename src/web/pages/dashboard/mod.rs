@@ -349,8 +349,6 @@ mod tests {
             ["04/2026", "05/2026", "06/2026"]
         );
         // A period in the future has no months yet.
-        assert!(
-            trend_months(Some((d(2027, 1, 1), d(2027, 12, 31))), d(2026, 11, 25)).is_empty()
-        );
+        assert!(trend_months(Some((d(2027, 1, 1), d(2027, 12, 31))), d(2026, 11, 25)).is_empty());
     }
 }
