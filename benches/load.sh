@@ -94,7 +94,7 @@ officer_cookie=${officer:+$(sign_in "$officer")}
 
 # Open tasks for the progress updates: one per connection, with its current version.
 csrf=$(grep -o 'name="_csrf" value="[^"]*"' <<<"$(page "$admin_cookie" "/tasks/$task")" | head -1 | sed 's/.*value="//; s/"$//')
-open_ids=$(page "$admin_cookie" "/tasks?timeliness=on_track&sort=code" | grep -o 'href="/tasks/[0-9]*"' | grep -o '[0-9]*' | awk '!seen[$0]++' | head -"$connections")
+open_ids=$(page "$admin_cookie" "/tasks?status=in_progress&timeliness=on_track&sort=code" | grep -o 'href="/tasks/[0-9]*"' | grep -o '[0-9]*' | awk '!seen[$0]++' | head -"$connections")
 bench_tasks=""
 for id in $open_ids; do
   version=$(page "$admin_cookie" "/tasks/$id" | grep -o 'name="version" value="[0-9]*"' | head -1 | grep -o '[0-9]*')
