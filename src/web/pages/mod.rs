@@ -71,6 +71,8 @@ pub struct Pagination {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
+    /// The count stopped at `total`; there are more.
+    pub more: bool,
 }
 
 impl Pagination {
@@ -83,7 +85,25 @@ impl Pagination {
 
     pub fn new(page: i64, total: i64) -> Self {
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        Pagination { page, pages, total }
+        Pagination {
+            page,
+            pages,
+            total,
+            more: false,
+        }
+    }
+
+    /// For a count that stopped at `cap`: past it, the list says "more than `cap`" and pages
+    /// as far as `cap` (people narrow a search rather than page through thousands).
+    pub fn capped(page: i64, total: i64, cap: i64) -> Self {
+        if total > cap {
+            Pagination {
+                more: true,
+                ..Pagination::new(page, cap)
+            }
+        } else {
+            Pagination::new(page, total)
+        }
     }
 
     pub fn offset(page: i64) -> i64 {
@@ -104,5 +124,21 @@ impl Pagination {
 
     pub fn next(&self) -> i64 {
         self.page + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_capped_count_pages_as_far_as_the_cap() {
+        let exact = Pagination::capped(1, 120, 1000);
+        assert_eq!((exact.total, exact.pages, exact.more), (120, 3, false));
+        let at_cap = Pagination::capped(1, 1000, 1000);
+        assert!(!at_cap.more);
+        let past = Pagination::capped(2, 1001, 1000);
+        assert_eq!((past.total, past.pages, past.more), (1000, 20, true));
+        assert!(past.has_next() && past.has_prev());
     }
 }

@@ -247,7 +247,7 @@ async fn list_page(
         Pagination::offset(page),
     )
     .await?;
-    let pagination = Pagination::new(page, total);
+    let pagination = Pagination::capped(page, total, queries::SEARCH_COUNT_CAP);
     if tasks.is_empty() && page > pagination.pages {
         return Err(AppError::NotFound);
     }
