@@ -249,7 +249,7 @@ pub(crate) fn escape_like(word: &str) -> String {
 }
 
 /// How far a text search counts its matches (a total past it means "more than this").
-pub const SEARCH_COUNT_CAP: i64 = 1000;
+pub const SEARCH_COUNT_CAP: i64 = 200;
 
 /// One page of tasks in the filter's order, and the number of all matches (for a text search,
 /// at most `SEARCH_COUNT_CAP + 1`).
@@ -283,11 +283,18 @@ pub async fn list(
         .push_bind(limit)
         .push(" offset ")
         .push_bind(offset);
-    let rows = query.build_query_as().fetch_all(executor).await?;
+    // A search's plan depends on its words (how many tasks hold "dat"?): planned afresh for
+    // them, not from a cached plan that assumes some average word.
+    let searching = filter.text.is_some();
+    let rows = query
+        .build_query_as()
+        .persistent(!searching)
+        .fetch_all(executor)
+        .await?;
 
     // A text search counts no further than one past the cap: "dat" is in thousands of tasks,
     // and counting them all would cost more than finding the first page.
-    let capped = filter.text.is_some();
+    let capped = searching;
     let mut count = QueryBuilder::<Postgres>::new(if capped {
         "select count(*) from (select 1 from tasks t"
     } else {
@@ -300,7 +307,11 @@ pub async fn list(
             .push_bind(SEARCH_COUNT_CAP + 1)
             .push(") matches");
     }
-    let total: i64 = count.build_query_scalar().fetch_one(executor).await?;
+    let total: i64 = count
+        .build_query_scalar()
+        .persistent(!searching)
+        .fetch_one(executor)
+        .await?;
     Ok((rows, total))
 }
 
