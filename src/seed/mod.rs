@@ -308,38 +308,8 @@ impl Loader<'_> {
     async fn load_sources(&mut self) -> anyhow::Result<HashMap<&'static str, i64>> {
         let mut sources = HashMap::new();
         for source in data::SOURCES {
-            let date = source
-                .doc_date
-                .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
-            let id: i64 = sqlx::query_scalar(
-                "insert into sources (kind, doc_number, doc_date, issuing_body, title)
-                 values ($1, $2, $3, $4, $5) returning id",
-            )
-            .bind(source.kind)
-            .bind(source.doc_number)
-            .bind(date)
-            .bind(source.issuing_body)
-            .bind(source.title)
-            .fetch_one(&mut *self.conn)
-            .await?;
+            let id = insert_source(&mut *self.conn, source, self.reviewer, "demo document").await?;
             sources.insert(source.key, id);
-            if let Some(number) = source.doc_number {
-                // A stand-in for the scanned document, so the file links work in the demo.
-                let pdf = demo_pdf(&format!("{number} - demo document"));
-                let file_name = format!("{}.pdf", number.replace('/', "-"));
-                let file = crate::db::files::NewFile {
-                    file_name: &file_name,
-                    content_type: "application/pdf",
-                    content: &pdf,
-                };
-                crate::db::files::insert(
-                    &mut *self.conn,
-                    crate::db::files::FileOwner::Source(crate::domain::SourceId(id)),
-                    &file,
-                    crate::domain::UserId(self.reviewer),
-                )
-                .await?;
-            }
         }
         Ok(sources)
     }
@@ -1000,4 +970,45 @@ pub fn demo_pdf(text: &str) -> Vec<u8> {
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Inserts one of the catalogue's source documents, with a stand-in PDF for its scan (so the
+/// file links work) uploaded by `uploader`; `what` names the stand-in ("demo document").
+pub(crate) async fn insert_source(
+    conn: &mut sqlx::PgConnection,
+    source: &data::SourceSeed,
+    uploader: i64,
+    what: &str,
+) -> anyhow::Result<i64> {
+    let date = source
+        .doc_date
+        .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+    let id: i64 = sqlx::query_scalar(
+        "insert into sources (kind, doc_number, doc_date, issuing_body, title)
+         values ($1, $2, $3, $4, $5) returning id",
+    )
+    .bind(source.kind)
+    .bind(source.doc_number)
+    .bind(date)
+    .bind(source.issuing_body)
+    .bind(source.title)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(number) = source.doc_number {
+        let pdf = demo_pdf(&format!("{number} - {what}"));
+        let file_name = format!("{}.pdf", number.replace('/', "-"));
+        let file = crate::db::files::NewFile {
+            file_name: &file_name,
+            content_type: "application/pdf",
+            content: &pdf,
+        };
+        crate::db::files::insert(
+            &mut *conn,
+            crate::db::files::FileOwner::Source(crate::domain::SourceId(id)),
+            &file,
+            crate::domain::UserId(uploader),
+        )
+        .await?;
+    }
+    Ok(id)
 }

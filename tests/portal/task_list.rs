@@ -246,3 +246,25 @@ async fn a_nul_character_in_the_sign_in_form_is_a_bad_request_too() {
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_broad_search_stops_counting_at_200_and_says_so() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let matches = count(
+        &app,
+        "select count(*) from tasks where search_text like '%an%'",
+    )
+    .await;
+    assert!(matches > 200, "the demo has {matches} tasks with \"an\"");
+    let page = app.get_as(&me, "/tasks?q=an").await;
+    assert!(
+        page.text(".page-of").contains("hơn 200 kết quả"),
+        "{}",
+        page.text(".page-of")
+    );
+    assert_eq!(page.count("tr.task-row"), 50);
+    // The same tasks without the search are counted exactly.
+    let all = app.get_as(&me, "/tasks").await;
+    assert_eq!(total(&all), count(&app, "select count(*) from tasks").await);
+}

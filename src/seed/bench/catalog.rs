@@ -6,10 +6,7 @@ use sqlx::PgConnection;
 
 use super::tree::{BenchUnit, BenchUser};
 use super::{BenchSettings, text};
-use crate::db::files::{self, FileOwner, NewFile};
-use crate::domain::{SourceId, UserId};
 use crate::seed::data::{FIELDS, SHORTCOMINGS, SOURCES};
-use crate::seed::demo_pdf;
 
 /// What the staging tables hold, in numbers the task statements need.
 #[derive(Debug, Clone)]
@@ -104,37 +101,8 @@ pub async fn insert_catalog(conn: &mut PgConnection) -> anyhow::Result<u64> {
             .fetch_one(&mut *conn)
             .await?;
     for source in SOURCES {
-        let date = source
-            .doc_date
-            .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d));
-        let id: i64 = sqlx::query_scalar(
-            "insert into sources (kind, doc_number, doc_date, issuing_body, title)
-             values ($1, $2, $3, $4, $5) returning id",
-        )
-        .bind(source.kind)
-        .bind(source.doc_number)
-        .bind(date)
-        .bind(source.issuing_body)
-        .bind(source.title)
-        .fetch_one(&mut *conn)
-        .await?;
+        crate::seed::insert_source(&mut *conn, source, reviewer, "benchmark document").await?;
         rows += 1;
-        if let Some(number) = source.doc_number {
-            let pdf = demo_pdf(&format!("{number} - benchmark document"));
-            let file_name = format!("{}.pdf", number.replace('/', "-"));
-            let file = NewFile {
-                file_name: &file_name,
-                content_type: "application/pdf",
-                content: &pdf,
-            };
-            files::insert(
-                &mut *conn,
-                FileOwner::Source(SourceId(id)),
-                &file,
-                UserId(reviewer),
-            )
-            .await?;
-        }
     }
 
     rows += sqlx::query(

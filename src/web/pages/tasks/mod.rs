@@ -247,7 +247,12 @@ async fn list_page(
         Pagination::offset(page),
     )
     .await?;
-    let pagination = Pagination::capped(page, total, queries::SEARCH_COUNT_CAP);
+    // Only a text search stops counting at the cap (see `tasks::list`).
+    let pagination = if filter.text.is_some() {
+        Pagination::capped(page, total, queries::SEARCH_COUNT_CAP)
+    } else {
+        Pagination::new(page, total)
+    };
     if tasks.is_empty() && page > pagination.pages {
         return Err(AppError::NotFound);
     }
