@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::tasks::AsOf;
-use crate::domain::{FieldId, ShortcomingId, UnitGroup, UnitId, UnitKind, UserId};
+use crate::domain::{FieldId, ShortcomingId, TaskStatus, UnitGroup, UnitId, UserId};
 
 /// Which tasks a dashboard counts. The task list's links carry the same conditions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,24 +42,9 @@ pub struct Counts {
     pub briefing: i64,
 }
 
-impl<K> Group<K> {
-    /// The name in the reader's language.
-    pub fn label(&self, vi: bool) -> &str {
-        if vi || self.name_en.is_empty() {
-            &self.name
-        } else {
-            &self.name_en
-        }
-    }
-}
-
 impl Counts {
     pub fn done(&self) -> i64 {
         self.done_on_time + self.done_late
-    }
-
-    pub fn open(&self) -> i64 {
-        self.total - self.done()
     }
 
     /// Open and not overdue: on track, due soon, or without a deadline.
@@ -82,6 +67,17 @@ impl Counts {
         self.completion_rate().map_or(0, |r| r.floor() as i64)
     }
 
+    /// How many tasks are in `status` (done: on time and late together).
+    pub fn with_status(&self, status: TaskStatus) -> i64 {
+        match status {
+            TaskStatus::NotStarted => self.not_started,
+            TaskStatus::InProgress => self.in_progress,
+            TaskStatus::PendingConfirmation => self.pending_confirmation,
+            TaskStatus::NeedsDirection => self.needs_direction,
+            TaskStatus::Done => self.done(),
+        }
+    }
+
     /// Share of the done tasks that were done by their deadline, in percent.
     pub fn on_time_rate(&self) -> Option<f64> {
         rate(self.done_on_time, self.done())
@@ -100,9 +96,18 @@ pub struct Group<K> {
     pub name: String,
     /// Fields have an English name too.
     pub name_en: String,
-    /// For units: its kind (to tell departments from districts).
-    pub kind: Option<UnitKind>,
     pub counts: Counts,
+}
+
+impl<K> Group<K> {
+    /// The name in the reader's language.
+    pub fn label(&self, vi: bool) -> &str {
+        if vi || self.name_en.is_empty() {
+            &self.name
+        } else {
+            &self.name_en
+        }
+    }
 }
 
 /// Everything the City dashboard counts, in one pass over the stored counts.
@@ -123,9 +128,20 @@ struct GroupRow {
     code: Option<String>,
     name: Option<String>,
     name_en: Option<String>,
-    kind: Option<UnitKind>,
     #[sqlx(flatten)]
     counts: Counts,
+}
+
+impl GroupRow {
+    fn into_group<K>(self, key: K) -> Group<K> {
+        Group {
+            key,
+            code: self.code.unwrap_or_default(),
+            name: self.name.unwrap_or_default(),
+            name_en: self.name_en.unwrap_or_default(),
+            counts: self.counts,
+        }
+    }
 }
 
 const COUNT_COLUMNS: [&str; 13] = [
@@ -180,12 +196,10 @@ fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: As
                       from tasks t,
                            lateral task_stat_terms(t.status, t.deadline, t.completed_on,
                                                    t.overdue, t.stale, t.marked_for_briefing) x
-                      where t.deadline >= ",
-                )
-                .push_bind(from)
-                .push(" and t.deadline <= ")
-                .push_bind(to)
-                .push(") c");
+                      where true",
+                );
+            push_period(query, (from, to));
+            query.push(") c");
         }
     }
 }
@@ -207,34 +221,55 @@ fn push_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, lead: &str)
     }
 }
 
+/// `select <columns> <the sums of every count>` over the rows to count in `scope`, joined to
+/// their shortcoming `s` and unit `u`; the caller groups them.
+fn push_sums(query: &mut QueryBuilder<'_, Postgres>, columns: &str, scope: &Scope, as_of: AsOf) {
+    let sums = COUNT_COLUMNS
+        .iter()
+        .map(|c| format!("coalesce(sum(c.{c}), 0)::bigint as {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    query.push(format!("select {columns}{sums} from "));
+    push_counted(query, scope, as_of);
+    query.push(
+        " join shortcomings s on s.id = c.shortcoming_id
+          join units u on u.id = c.lead_unit_id
+          where true",
+    );
+    push_scope(query, scope, "c.lead_unit_id");
+}
+
+/// The totals of `scope` alone.
+pub async fn totals(
+    executor: impl PgExecutor<'_>,
+    scope: &Scope,
+    as_of: AsOf,
+) -> Result<Counts, sqlx::Error> {
+    let mut query = QueryBuilder::<Postgres>::new("");
+    push_sums(&mut query, "", scope, as_of);
+    query.build_query_as().fetch_one(executor).await
+}
+
 /// The totals, and the counts per field, per shortcoming and per lead unit.
 pub async fn figures(
     executor: impl PgExecutor<'_>,
     scope: &Scope,
     as_of: AsOf,
 ) -> Result<Figures, sqlx::Error> {
-    let sums = COUNT_COLUMNS
-        .iter()
-        .map(|c| format!("coalesce(sum(c.{c}), 0)::bigint as {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut query = QueryBuilder::<Postgres>::new(format!(
+    let mut query = QueryBuilder::<Postgres>::new(
         "select g.*,
                 coalesce(sh.code, f.code, un.code) as code,
                 coalesce(sh.title, f.name_vi, un.short_name) as name,
-                coalesce(sh.title, f.name_en, un.short_name) as name_en,
-                un.kind
-         from (select grouping(s.field_id, c.shortcoming_id, c.lead_unit_id) as level,
-                      s.field_id, c.shortcoming_id, c.lead_unit_id, {sums}
-               from "
-    ));
-    push_counted(&mut query, scope, as_of);
-    query.push(
-        " join shortcomings s on s.id = c.shortcoming_id
-          join units u on u.id = c.lead_unit_id
-          where true",
+                coalesce(sh.title, f.name_en, un.short_name) as name_en
+         from (",
     );
-    push_scope(&mut query, scope, "c.lead_unit_id");
+    push_sums(
+        &mut query,
+        "grouping(s.field_id, c.shortcoming_id, c.lead_unit_id) as level,
+         s.field_id, c.shortcoming_id, c.lead_unit_id, ",
+        scope,
+        as_of,
+    );
     query.push(
         " group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id),
                                  (c.lead_unit_id))) g
@@ -246,23 +281,7 @@ pub async fn figures(
     let rows: Vec<GroupRow> = query.build_query_as().fetch_all(executor).await?;
     let mut figures = Figures::default();
     for row in rows {
-        let (code, name, name_en) = (
-            row.code.unwrap_or_default(),
-            row.name.unwrap_or_default(),
-            row.name_en.unwrap_or_default(),
-        );
-        macro_rules! group {
-            ($key:expr) => {
-                Group {
-                    key: $key,
-                    code,
-                    name,
-                    name_en,
-                    kind: row.kind,
-                    counts: row.counts,
-                }
-            };
-        }
+        // `level` says which grouping set the row sums (grouping() of the three columns).
         match (
             row.level,
             row.field_id,
@@ -270,9 +289,11 @@ pub async fn figures(
             row.lead_unit_id,
         ) {
             (7, ..) => figures.all = row.counts,
-            (3, Some(field), ..) => figures.by_field.push(group!(field)),
-            (1, _, Some(shortcoming), _) => figures.by_shortcoming.push(group!(shortcoming)),
-            (6, _, _, Some(unit)) => figures.by_unit.push(group!(unit)),
+            (3, Some(field), ..) => figures.by_field.push(row.into_group(field)),
+            (1, _, Some(shortcoming), _) => {
+                figures.by_shortcoming.push(row.into_group(shortcoming))
+            }
+            (6, _, _, Some(unit)) => figures.by_unit.push(row.into_group(unit)),
             _ => {}
         }
     }
@@ -354,8 +375,8 @@ pub async fn trend(
         .push(") as to_slot from (");
     // Candidates: open tasks past their deadline, and tasks done late after the first point
     // (a task done on time was never overdue); each read from its own covering index.
-    for (i, done) in [false, true].into_iter().enumerate() {
-        if i > 0 {
+    for done in [false, true] {
+        if done {
             query.push(" union all ");
         }
         query.push(if done {
@@ -395,14 +416,19 @@ pub async fn trend(
 
 /// The scope's conditions on a task row `t` (with `s` and `u` joined).
 fn push_task_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope) {
-    if let Some((from, to)) = scope.period {
-        query
-            .push(" and t.deadline >= ")
-            .push_bind(from)
-            .push(" and t.deadline <= ")
-            .push_bind(to);
+    if let Some(period) = scope.period {
+        push_period(query, period);
     }
     push_scope(query, scope, "t.lead_unit_id");
+}
+
+/// Tasks of `t` whose deadline falls in the period.
+fn push_period(query: &mut QueryBuilder<'_, Postgres>, (from, to): (NaiveDate, NaiveDate)) {
+    query
+        .push(" and t.deadline >= ")
+        .push_bind(from)
+        .push(" and t.deadline <= ")
+        .push_bind(to);
 }
 
 /// How many plans stand where, among the units in scope (plans have no deadline period or
@@ -413,12 +439,6 @@ pub struct PlanCounts {
     pub issued_late: i64,
     pub not_issued: i64,
     pub overdue: i64,
-}
-
-impl PlanCounts {
-    pub fn total(&self) -> i64 {
-        self.issued_on_time + self.issued_late + self.not_issued + self.overdue
-    }
 }
 
 pub async fn plan_counts(

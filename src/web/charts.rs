@@ -161,14 +161,8 @@ pub fn stacked_bar(
     rect(&mut body, 0.0, 0.0, WIDTH, bar_height, TRACK);
     let pairs: Vec<(&Series, &Segment)> = series.iter().zip(values).collect();
     let total: i128 = pairs.iter().map(|(_, v)| v.amount()).sum();
-    let mut sum = 0;
-    for (s, v) in &pairs {
-        if v.amount() == 0 {
-            continue;
-        }
-        let x0 = scale(sum, total, WIDTH);
-        sum += v.amount();
-        let x1 = scale(sum, total, WIDTH);
+    for (s, v, start, end) in stack(series, values) {
+        let (x0, x1) = (scale(start, total, WIDTH), scale(end, total, WIDTH));
         let label = format!("{}: {}", s.label, group_thousands(v.amount(), sep));
         let area = Area {
             x: x0,
@@ -231,14 +225,8 @@ pub fn bars(title: &str, desc: &str, series: &[Series], rows: &[Row], sep: char)
         );
         close_link(&mut body, row.href.as_deref());
         let top = y + FONT + 5.0;
-        let mut sum = 0;
-        for (s, v) in series.iter().zip(&row.values) {
-            if v.amount() == 0 {
-                continue;
-            }
-            let x0 = scale(sum, max, bar_room);
-            sum += v.amount();
-            let x1 = scale(sum, max, bar_room);
+        for (s, v, start, end) in stack(series, &row.values) {
+            let (x0, x1) = (scale(start, max, bar_room), scale(end, max, bar_room));
             let label = format!(
                 "{} – {}: {}",
                 row.label,
@@ -335,14 +323,8 @@ pub fn trend(
     let column_width = (slot * 0.6).min(32.0);
     let centre = |i: usize| left + slot * (i as f64 + 0.5);
     for (i, m) in months.iter().enumerate() {
-        let mut sum = 0;
-        for (s, v) in columns.iter().zip(&m.columns) {
-            if v.amount() == 0 {
-                continue;
-            }
-            let y0 = y_of(sum);
-            sum += v.amount();
-            let y1 = y_of(sum);
+        for (s, v, start, end) in stack(columns, &m.columns) {
+            let (y0, y1) = (y_of(start), y_of(end));
             let label = format!(
                 "{} – {}: {}",
                 m.label,
@@ -601,6 +583,25 @@ struct Area {
 
 /// A value's shape: its coloured rectangle in a link (when it has one) with a hover title.
 /// Nothing for an empty area.
+/// The parts of a stack that are not empty, each with the running total where it starts and
+/// where it ends (values pair with series in order; what has no partner is left out).
+fn stack<'a>(
+    series: &'a [Series],
+    values: &'a [Segment],
+) -> Vec<(&'a Series, &'a Segment, i128, i128)> {
+    let mut sum = 0;
+    series
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| v.amount() > 0)
+        .map(|(s, v)| {
+            let start = sum;
+            sum += v.amount();
+            (s, v, start, sum)
+        })
+        .collect()
+}
+
 fn shape(
     body: &mut String,
     id: &str,

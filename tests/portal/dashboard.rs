@@ -299,6 +299,15 @@ async fn every_number_on_the_dashboards_opens_a_list_of_exactly_that_many() {
     .await;
     numbers_agree_with_their_lists(&app, &reviewer, &format!("/dashboard?period={year}-q1")).await;
 
+    // A period outside the choices (a link to an old year) is named and stays chosen.
+    let old = app.get_as(&reviewer, "/dashboard?period=2022-Q2").await;
+    assert!(
+        old.text("#dash-scope").contains("Quý II/2022"),
+        "{}",
+        old.text("#dash-scope")
+    );
+    assert_eq!(old.text("#period option[selected]"), "Quý II/2022");
+
     // A unit head sees their unit's dashboard, and its lists within their scope.
     let head = app.session_for("badinh.lanhdao").await;
     let badinh = unit_id(&app, "BADINH").await;

@@ -71,40 +71,53 @@ pub fn parse_period(code: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((from, to))
 }
 
-/// This year and the last, their quarters, and the last twelve months.
-fn period_choices(ctx: &PageCtx) -> Vec<Period> {
-    let today = ctx.today;
-    let label = |code: &str, year: i32, number: Option<u32>| {
-        let text = ctx.period_label(code, year, number);
-        let mut chars = text.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
-            None => text,
-        }
+/// The period `code` names, with its label ("Quý III/2026"), if it names one.
+fn period(ctx: &PageCtx, code: &str) -> Option<Period> {
+    let (from, to) = parse_period(code)?;
+    let (year, month) = (from.year(), from.month());
+    let text = match to.month() + 1 - month {
+        12 => ctx.period_label("year", year, None),
+        3 => ctx.period_label("quarter", year, Some(month.div_ceil(3))),
+        _ => ctx.period_label("month", year, Some(month)),
     };
-    let mut periods = Vec::new();
+    let mut chars = text.chars();
+    let label = match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => text,
+    };
+    Some(Period {
+        code: code.trim().to_ascii_lowercase(),
+        label,
+    })
+}
+
+/// This year and the last, their quarters (those begun), the last twelve months, and `current`
+/// when it is another one (a link may name any period).
+fn period_choices(ctx: &PageCtx, current: Option<&Period>) -> Vec<Period> {
+    let today = ctx.today;
+    let mut codes = Vec::new();
     for year in [today.year(), today.year() - 1] {
-        periods.push(Period {
-            code: year.to_string(),
-            label: label("year", year, None),
-        });
+        codes.push(year.to_string());
         for q in 1..=4u32 {
             if year == today.year() && 3 * q - 2 > today.month() {
                 break;
             }
-            periods.push(Period {
-                code: format!("{year}-q{q}"),
-                label: label("quarter", year, Some(q)),
-            });
+            codes.push(format!("{year}-q{q}"));
         }
     }
     let mut month = today.with_day(1).unwrap_or(today);
     for _ in 0..12 {
-        periods.push(Period {
-            code: format!("{}-{:02}", month.year(), month.month()),
-            label: label("month", month.year(), Some(month.month())),
-        });
+        codes.push(format!("{}-{:02}", month.year(), month.month()));
         month = month - chrono::Months::new(1);
+    }
+    let mut periods: Vec<Period> = codes.iter().filter_map(|c| period(ctx, c)).collect();
+    if let Some(current) = current
+        && !periods.iter().any(|p| p.code == current.code)
+    {
+        periods.push(Period {
+            code: current.code.clone(),
+            label: current.label.clone(),
+        });
     }
     periods
 }
@@ -213,6 +226,8 @@ pub struct CityPage {
     query: DashboardQuery,
     scope: Scope,
     periods: Vec<Period>,
+    /// The chosen period's code, as the choices spell it.
+    period_code: String,
     period_label: Option<String>,
     fields: Vec<FieldRow>,
     groups: [UnitGroup; 2],
@@ -240,37 +255,30 @@ impl CityPage {
         value == option
     }
 
-    /// The task list of one class within the scope, e.g. `("timeliness", "overdue")`.
+    /// The task list of one class within the scope, e.g. `("timeliness", "overdue")` (an empty
+    /// key: all the scope's tasks).
     pub fn link(&self, key: &str, value: &str) -> String {
-        if key.is_empty() {
-            list_link(&self.scope, &[])
-        } else {
-            list_link(&self.scope, &[(key, value.to_string())])
-        }
+        list_link(&self.scope, &[(key, value.to_string())])
     }
 
     pub fn field_link(&self, field: &FieldId, key: &str, value: &str) -> String {
-        let mut extra = vec![("field", field.to_string())];
-        if !key.is_empty() {
-            extra.push((key, value.to_string()));
-        }
-        list_link(&self.scope, &extra)
+        self.row_link("field", field, key, value)
     }
 
     pub fn shortcoming_link(&self, id: &ShortcomingId, key: &str, value: &str) -> String {
-        let mut extra = vec![("shortcoming", id.to_string())];
-        if !key.is_empty() {
-            extra.push((key, value.to_string()));
-        }
-        list_link(&self.scope, &extra)
+        self.row_link("shortcoming", id, key, value)
     }
 
     pub fn unit_link(&self, unit: &UnitId, key: &str, value: &str) -> String {
-        let mut extra = vec![("lead", unit.to_string())];
-        if !key.is_empty() {
-            extra.push((key, value.to_string()));
-        }
-        list_link(&self.scope, &extra)
+        self.row_link("lead", unit, key, value)
+    }
+
+    /// A table row's tasks (`by` = its id) in one class.
+    fn row_link(&self, by: &str, id: &impl std::fmt::Display, key: &str, value: &str) -> String {
+        list_link(
+            &self.scope,
+            &[(by, id.to_string()), (key, value.to_string())],
+        )
     }
 
     pub fn done_link(&self, m: &MonthPoint, class: &str) -> String {
@@ -380,7 +388,7 @@ pub async fn page(
         unit: id_of(&query.unit).map(UnitId),
     };
     let as_of = state.as_of();
-    let figures = queries::figures(&state.pool, &scope, as_of).await?;
+    let mut figures = queries::figures(&state.pool, &scope, as_of).await?;
     let mut trend = trend_months(scope.period, ctx.today);
     queries::trend(&state.pool, &scope, &mut trend, state.config.time_zone).await?;
     let plans = queries::plan_counts(&state.pool, &scope, ctx.today).await?;
@@ -394,7 +402,8 @@ pub async fn page(
     }
 
     let (rank_by, rank_reversed) = RankBy::parse(&query.sort);
-    let mut ranking = figures.by_unit.clone();
+    // The ranking is shown from its own, ordered copy; the page needs no other.
+    let mut ranking = std::mem::take(&mut figures.by_unit);
     rank(&mut ranking, rank_by, rank_reversed);
     let rank_pages = ranking.len().div_ceil(RANK_PAGE).max(1) as i64;
     let rank_page = super::super::Pagination::requested(Some(query.page.as_str())).min(rank_pages);
@@ -405,18 +414,16 @@ pub async fn page(
         .take(RANK_PAGE)
         .collect();
 
-    let period_label = scope.period.and_then(|_| {
-        period_choices(&ctx)
-            .into_iter()
-            .find(|p| p.code == query.period.trim().to_ascii_lowercase())
-            .map(|p| p.label)
-    });
+    let current = period(&ctx, &query.period);
+    let periods = period_choices(&ctx, current.as_ref());
+    let (period_code, period_label) = current.map(|p| (p.code, p.label)).unzip();
     let tiles = tiles(&scope, &figures.all);
     let class_chart = class_chart(&ctx, &scope, &figures.all);
     let field_chart = field_chart(&ctx, &scope, &figures);
     let trend_chart = trend_chart(&ctx, &scope, &trend);
     render(&CityPage {
-        periods: period_choices(&ctx),
+        periods,
+        period_code: period_code.unwrap_or_default(),
         period_label,
         filtered: scope != Scope::default(),
         ctx,
@@ -519,7 +526,6 @@ mod tests {
             code: String::new(),
             name: name.to_string(),
             name_en: String::new(),
-            kind: None,
             counts: Counts {
                 total,
                 done_on_time: done,

@@ -21,7 +21,8 @@ use crate::web::pages::tasks::ListQuery;
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
-/// A link to the task list: the scope's conditions plus `extra` (already encoded pairs).
+/// A link to the task list: the scope's conditions plus `extra` (a pair with an empty key is
+/// left out; a key the scope has too replaces the scope's).
 pub fn list_link(scope: &Scope, extra: &[(&str, String)]) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     if let Some((from, to)) = scope.period {
@@ -37,7 +38,7 @@ pub fn list_link(scope: &Scope, extra: &[(&str, String)]) -> String {
     if let Some(unit) = scope.unit {
         pairs.push(("lead", unit.to_string()));
     }
-    for (key, value) in extra {
+    for (key, value) in extra.iter().filter(|(key, _)| !key.is_empty()) {
         pairs.retain(|(k, _)| k != key);
         pairs.push((key, value.clone()));
     }

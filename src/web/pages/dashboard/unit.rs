@@ -8,8 +8,8 @@ use chrono::Days;
 use super::{TaskBlock, Tile, class_chart, list_link, task_block, tiles};
 use crate::db::admin::{self as admin_queries, UnitRow};
 use crate::db::dashboard::{self as queries, Scope, Workload};
-use crate::domain::UnitId;
 use crate::domain::dates::format_date;
+use crate::domain::{TaskStatus, UnitId};
 use crate::web::charts::Svg;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
@@ -73,32 +73,15 @@ pub async fn page(
         ..Scope::default()
     };
     let as_of = state.as_of();
-    let counts = queries::figures(&state.pool, &scope, as_of).await?.all;
+    let counts = queries::totals(&state.pool, &scope, as_of).await?;
     let lead = ("lead", id.to_string());
-    let statuses = [
-        "not_started",
-        "in_progress",
-        "pending_confirmation",
-        "needs_direction",
-        "done",
-    ]
-    .into_iter()
-    .map(|code| {
-        let count = match code {
-            "not_started" => counts.not_started,
-            "in_progress" => counts.in_progress,
-            "pending_confirmation" => counts.pending_confirmation,
-            "needs_direction" => counts.needs_direction,
-            _ => counts.done(),
-        };
-        let label = crate::domain::TaskStatus::from_code(code).map_or("", |s| s.label_key());
-        (
-            label,
-            count,
-            list_link(&scope, &[("status", code.to_string())]),
-        )
-    })
-    .collect();
+    let statuses = TaskStatus::ALL
+        .into_iter()
+        .map(|status| {
+            let href = list_link(&scope, &[("status", status.code().to_string())]);
+            (status.label_key(), counts.with_status(status), href)
+        })
+        .collect();
     let ahead = ctx.today + Days::new(DUE_AHEAD_DAYS);
     let blocks = vec![
         task_block(
