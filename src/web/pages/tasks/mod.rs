@@ -271,12 +271,8 @@ async fn list_page(
         assignees,
     };
     let (bulk, errors) = bulk.unwrap_or_default();
-    let timeliness = timeliness_choices(&ctx, &query.timeliness);
-    let timeliness_selected = timeliness_list(&query.timeliness)
-        .iter()
-        .map(|t| t.code())
-        .collect::<Vec<_>>()
-        .join(",");
+    let timeliness_selected = timeliness_codes(&filter.timeliness);
+    let timeliness = timeliness_choices(&ctx, &filter.timeliness, &timeliness_selected);
     render(&IndexPage {
         ctx,
         tasks,
@@ -300,7 +296,7 @@ async fn list_page(
 
 /// The timeliness filter's options: each class, the groups the dashboards count (open in time,
 /// open, done), and whatever other combination the URL asked for.
-fn timeliness_choices(ctx: &PageCtx, current: &str) -> Vec<(String, String)> {
+fn timeliness_choices(ctx: &PageCtx, asked: &[Timeliness], code: &str) -> Vec<(String, String)> {
     let mut choices: Vec<(String, String)> = Timeliness::ALL
         .iter()
         .map(|t| (t.code().to_string(), ctx.t(t.label_key()).to_string()))
@@ -308,17 +304,20 @@ fn timeliness_choices(ctx: &PageCtx, current: &str) -> Vec<(String, String)> {
     for (list, key) in TIMELINESS_GROUPS {
         choices.push((list.to_string(), ctx.t(key).to_string()));
     }
-    let asked = timeliness_list(current);
-    let code = asked.iter().map(|t| t.code()).collect::<Vec<_>>().join(",");
-    if asked.len() > 1 && !choices.iter().any(|(c, _)| *c == code) {
+    if asked.len() > 1 && !choices.iter().any(|(c, _)| c == code) {
         let label = asked
             .iter()
             .map(|t| ctx.t(t.label_key()))
             .collect::<Vec<_>>()
             .join(" + ");
-        choices.push((code, label));
+        choices.push((code.to_string(), label));
     }
     choices
+}
+
+/// Classes as the URL spells them: `on_track,due_soon`.
+fn timeliness_codes(list: &[Timeliness]) -> String {
+    list.iter().map(|t| t.code()).collect::<Vec<_>>().join(",")
 }
 
 /// Groups of classes that the dashboards count together, with their labels.
