@@ -83,7 +83,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         let pool = open_pool(&config, embedded.as_ref()).await?;
         let result = match command.clone() {
             Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
-            Command::Migrate => migrate(&pool).await,
+            Command::Migrate => migrate(&config, &pool).await,
             Command::SeedDemo => seed_demo(&config, &pool).await,
             Command::SeedBench(size) => seed_bench(&config, &pool, size).await,
             Command::CreateAdmin(admin) => create_admin(&pool, admin).await,
@@ -120,9 +120,18 @@ pub async fn open_pool(
     Ok(db::connect(options, config.db_max_connections).await?)
 }
 
-async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    db::migrate(pool).await?;
+async fn migrate(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
+    prepare(config, pool).await?;
     println!("Migrations applied.");
+    Ok(())
+}
+
+/// Applies the migrations and gives the database the City's time zone.
+async fn prepare(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
+    db::migrate(pool).await?;
+    if db::settle_time_zone(pool, config.time_zone).await? {
+        tracing::info!(time_zone = %config.time_zone, "time zone changed: dashboard counts rebuilt");
+    }
     Ok(())
 }
 
@@ -199,7 +208,7 @@ async fn create_admin(pool: &PgPool, admin: NewAdmin) -> anyhow::Result<()> {
 }
 
 async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
-    db::migrate(pool).await?;
+    prepare(config, pool).await?;
     if !db::is_empty(pool).await? {
         bail!(
             "the database already holds data; seed-demo loads demo data only into an empty database"
@@ -214,7 +223,7 @@ async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
 /// Generates benchmark data into an empty database, printing each step and its time as it
 /// ends, then the accounts to sign in with.
 async fn seed_bench(config: &Config, pool: &PgPool, size: BenchSize) -> anyhow::Result<()> {
-    db::migrate(pool).await?;
+    prepare(config, pool).await?;
     if !db::is_empty(pool).await? {
         bail!(
             "the database already holds data; seed-bench generates data only into an empty database"
@@ -244,7 +253,7 @@ async fn serve(
     pool: PgPool,
     embedded: Option<&EmbeddedPostgres>,
 ) -> anyhow::Result<()> {
-    db::migrate(&pool).await?;
+    prepare(config, &pool).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if embedded.is_some() && config.demo_data && db::is_empty(&pool).await? {
         tracing::info!("first start: loading the demo data");

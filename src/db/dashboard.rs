@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
-use crate::db::tasks::AsOf;
-use crate::domain::{FieldId, ShortcomingId, TaskStatus, UnitGroup, UnitId, UserId};
+use crate::db::tasks::{AsOf, TaskFilter};
+use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId};
 
 /// Which tasks a dashboard counts. The task list's links carry the same conditions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,27 +160,226 @@ const COUNT_COLUMNS: [&str; 13] = [
     "briefing",
 ];
 
+/// The stored count columns, in `COUNT_COLUMNS` order (`due_soon` is never stored).
+const STORED_COUNTS: &str = "total, done_on_time, done_late, overdue, open_dated, open_undated,
+                             0 as due_soon, not_started, in_progress, pending_confirmation,
+                             needs_direction, stale, briefing";
+
+/// A due-soon task's contribution to the count columns.
+const DUE_SOON_COUNTS: &str = "0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0";
+/// The same for a group of due-soon tasks.
+const DUE_SOON_COUNTED: &str = "0, 0, 0, 0, 0, 0, count(*)::integer, 0, 0, 0, 0, 0, 0";
+
+/// How the tasks due soon are read.
+#[derive(Clone, Copy)]
+enum DueSoon {
+    /// A row per task due by this day (the caller's conditions reach into the scan).
+    Each(NaiveDate),
+    /// A row per key, counted in the scan of the partial index (for keys without conditions).
+    Counted(NaiveDate),
+}
+
+/// Appends the rows of `table` (stored counts keyed by `keys`), the changes not folded into it
+/// yet, and rows of the tasks due soon, all with `keys` and every count column.
+fn push_stored(query: &mut QueryBuilder<'_, Postgres>, keys: &str, table: &str, soon: DueSoon) {
+    push_stored_only(query, keys, table);
+    query.push(format!(" union all select {keys}, "));
+    let until = match soon {
+        DueSoon::Each(until) => {
+            query.push(DUE_SOON_COUNTS);
+            until
+        }
+        DueSoon::Counted(until) => {
+            query.push(DUE_SOON_COUNTED);
+            until
+        }
+    };
+    query
+        .push(" from tasks where status <> 'done' and not overdue and deadline <= ")
+        .push_bind(until);
+    if let DueSoon::Counted(_) = soon {
+        query.push(format!(" group by {keys}"));
+    }
+}
+
+/// The rows of `table` and the changes not folded into it yet, without the tasks due soon.
+fn push_stored_only(query: &mut QueryBuilder<'_, Postgres>, keys: &str, table: &str) {
+    query.push(format!(
+        "select {keys}, {STORED_COUNTS} from {table}
+         union all
+         select {keys}, {STORED_COUNTS} from task_stat_changes"
+    ));
+}
+
+/// How many tasks the task list's `filter` matches, from the stored counts, when it asks only
+/// for what they hold: the lead unit, its group, the shortcoming or its field, and one of a
+/// status, a set of timeliness classes, stale or marked for the briefing. `None` for any other
+/// filter (a user's scope, a text, dates…), which the list counts from the tasks. A broad list
+/// at national scale then counts a few rows instead of up to two million tasks.
+pub async fn list_total(
+    executor: impl PgExecutor<'_>,
+    filter: &TaskFilter,
+    as_of: AsOf,
+) -> Result<Option<i64>, sqlx::Error> {
+    // Every field named, so that a new filter cannot be overlooked here.
+    let TaskFilter {
+        shortcoming,
+        plan,
+        units,
+        status,
+        timeliness,
+        lead_unit,
+        unit_group,
+        coordinating_unit,
+        field,
+        assignee,
+        deadline_from,
+        deadline_to,
+        completed_from,
+        completed_to,
+        overdue_on,
+        returned,
+        briefing,
+        stale,
+        text,
+        sort: _,
+    } = filter;
+    let elsewhere = plan.is_some()
+        || units.is_some()
+        || coordinating_unit.is_some()
+        || assignee.is_some()
+        || deadline_from.is_some()
+        || deadline_to.is_some()
+        || completed_from.is_some()
+        || completed_to.is_some()
+        || overdue_on.is_some()
+        || *returned
+        || text.is_some();
+    let measures = [status.is_some(), !timeliness.is_empty(), *briefing, *stale];
+    if elsewhere || measures.iter().filter(|m| **m).count() > 1 {
+        return Ok(None);
+    }
+    let (sum, due_soon) = if let Some(status) = status {
+        let column = match status {
+            TaskStatus::NotStarted => "c.not_started",
+            TaskStatus::InProgress => "c.in_progress",
+            TaskStatus::PendingConfirmation => "c.pending_confirmation",
+            TaskStatus::NeedsDirection => "c.needs_direction",
+            TaskStatus::Done => "c.done_on_time + c.done_late",
+        };
+        (column.to_string(), false)
+    } else if !timeliness.is_empty() {
+        timeliness_sum(timeliness)
+    } else if *briefing {
+        ("c.briefing".to_string(), false)
+    } else if *stale {
+        ("c.stale".to_string(), false)
+    } else {
+        ("c.total".to_string(), false)
+    };
+
+    // The coarsest table that holds the conditions.
+    let by_unit = lead_unit.is_some() || unit_group.is_some();
+    let by_shortcoming = shortcoming.is_some() || field.is_some();
+    let (keys, table) = match (by_unit, by_shortcoming) {
+        (true, true) => ("lead_unit_id, shortcoming_id", "task_stats"),
+        (true, false) => ("lead_unit_id", "task_stats_by_unit"),
+        (false, _) => ("shortcoming_id", "task_stats_by_shortcoming"),
+    };
+    let mut query =
+        QueryBuilder::<Postgres>::new(format!("select coalesce(sum({sum}), 0)::bigint from ("));
+    if due_soon {
+        push_stored(
+            &mut query,
+            keys,
+            table,
+            DueSoon::Counted(due_soon_until(as_of)),
+        );
+    } else {
+        push_stored_only(&mut query, keys, table);
+    }
+    query.push(") c");
+    if field.is_some() {
+        query.push(" join shortcomings s on s.id = c.shortcoming_id");
+    }
+    if unit_group.is_some() {
+        query.push(" join units u on u.id = c.lead_unit_id");
+    }
+    query.push(" where true");
+    if let Some(shortcoming) = shortcoming {
+        query
+            .push(" and c.shortcoming_id = ")
+            .push_bind(*shortcoming);
+    }
+    if let Some(unit) = lead_unit {
+        query.push(" and c.lead_unit_id = ").push_bind(*unit);
+    }
+    push_scope(
+        &mut query,
+        &Scope {
+            field: *field,
+            group: *unit_group,
+            ..Scope::default()
+        },
+        "c.lead_unit_id",
+    );
+    query
+        .build_query_scalar()
+        .fetch_one(executor)
+        .await
+        .map(Some)
+}
+
+/// The sum of the stored columns that make up `classes`, and whether it needs the tasks due
+/// soon counted (on track and due soon are stored together, as `open_dated`).
+fn timeliness_sum(classes: &[Timeliness]) -> (String, bool) {
+    let has = |c| classes.contains(&c);
+    let mut terms = Vec::new();
+    let mut due_soon = false;
+    match (has(Timeliness::OnTrack), has(Timeliness::DueSoon)) {
+        (true, true) => terms.push("c.open_dated"),
+        (true, false) => {
+            terms.push("c.open_dated - c.due_soon");
+            due_soon = true;
+        }
+        (false, true) => {
+            terms.push("c.due_soon");
+            due_soon = true;
+        }
+        (false, false) => {}
+    }
+    for (class, column) in [
+        (Timeliness::Overdue, "c.overdue"),
+        (Timeliness::NoDeadline, "c.open_undated"),
+        (Timeliness::DoneOnTime, "c.done_on_time"),
+        (Timeliness::DoneLate, "c.done_late"),
+    ] {
+        if has(class) {
+            terms.push(column);
+        }
+    }
+    (terms.join(" + "), due_soon)
+}
+
+/// The last deadline a task may have to count as due soon.
+fn due_soon_until(as_of: AsOf) -> NaiveDate {
+    as_of.today + chrono::Days::new(as_of.due_soon_days.max(0) as u64)
+}
+
 /// Appends the rows to count, one or more per (lead unit, shortcoming), with every count
 /// column, as the subquery `c`.
 fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: AsOf) {
-    let soon = as_of.today + chrono::Days::new(as_of.due_soon_days.max(0) as u64);
+    let soon = due_soon_until(as_of);
     match scope.period {
         None => {
-            let stored = "lead_unit_id, shortcoming_id, total, done_on_time, done_late, overdue,
-                          open_dated, open_undated, 0 as due_soon, not_started,
-                          in_progress, pending_confirmation, needs_direction, stale, briefing";
-            query
-                .push(format!(
-                    "(select {stored} from task_stats
-                      union all
-                      select {stored} from task_stat_changes
-                      union all
-                      select lead_unit_id, shortcoming_id, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0
-                      from tasks
-                      where status <> 'done' and not overdue and deadline <= "
-                ))
-                .push_bind(soon)
-                .push(") c");
+            query.push("(");
+            push_stored(
+                query,
+                "lead_unit_id, shortcoming_id",
+                "task_stats",
+                DueSoon::Each(soon),
+            );
+            query.push(") c");
         }
         Some((from, to)) => {
             query
@@ -204,6 +403,39 @@ fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: As
     }
 }
 
+/// The sums of every count column of the rows `c`.
+fn sums() -> String {
+    COUNT_COLUMNS
+        .iter()
+        .map(|c| format!("coalesce(sum(c.{c}), 0)::bigint as {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The unfiltered dashboard's groups, as `figures` numbers them, from the totals kept per
+/// shortcoming and per unit: a few thousand rows at national scale instead of every
+/// (unit, shortcoming) pair.
+fn push_rollup_groups(query: &mut QueryBuilder<'_, Postgres>, as_of: AsOf) {
+    let sums = sums();
+    let soon = DueSoon::Counted(due_soon_until(as_of));
+    // grouping(field, shortcoming) is 3, 1, 0 where grouping(field, shortcoming, unit) is
+    // 7, 3, 1.
+    query.push(format!(
+        "select grouping(s.field_id, c.shortcoming_id) * 2 + 1 as level, s.field_id,
+                 c.shortcoming_id, null::bigint as lead_unit_id, {sums}
+          from ("
+    ));
+    push_stored(query, "shortcoming_id", "task_stats_by_shortcoming", soon);
+    query.push(format!(
+        ") c join shortcomings s on s.id = c.shortcoming_id
+          group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id))
+          union all
+          select 6, null, null, c.lead_unit_id, {sums} from ("
+    ));
+    push_stored(query, "lead_unit_id", "task_stats_by_unit", soon);
+    query.push(") c group by c.lead_unit_id");
+}
+
 /// The scope's conditions on the lead unit `lead` (a column), its row `u` and the shortcoming
 /// row `s`.
 fn push_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, lead: &str) {
@@ -224,12 +456,7 @@ fn push_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, lead: &str)
 /// `select <columns> <the sums of every count>` over the rows to count in `scope`, joined to
 /// their shortcoming `s` and unit `u`; the caller groups them.
 fn push_sums(query: &mut QueryBuilder<'_, Postgres>, columns: &str, scope: &Scope, as_of: AsOf) {
-    let sums = COUNT_COLUMNS
-        .iter()
-        .map(|c| format!("coalesce(sum(c.{c}), 0)::bigint as {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    query.push(format!("select {columns}{sums} from "));
+    query.push(format!("select {columns}{} from ", sums()));
     push_counted(query, scope, as_of);
     query.push(
         " join shortcomings s on s.id = c.shortcoming_id
@@ -263,16 +490,23 @@ pub async fn figures(
                 coalesce(sh.title, f.name_en, un.short_name) as name_en
          from (",
     );
-    push_sums(
-        &mut query,
-        "grouping(s.field_id, c.shortcoming_id, c.lead_unit_id) as level,
-         s.field_id, c.shortcoming_id, c.lead_unit_id, ",
-        scope,
-        as_of,
-    );
+    if *scope == Scope::default() {
+        push_rollup_groups(&mut query, as_of);
+    } else {
+        push_sums(
+            &mut query,
+            "grouping(s.field_id, c.shortcoming_id, c.lead_unit_id) as level,
+             s.field_id, c.shortcoming_id, c.lead_unit_id, ",
+            scope,
+            as_of,
+        );
+        query.push(
+            " group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id),
+                                     (c.lead_unit_id))",
+        );
+    }
     query.push(
-        " group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id),
-                                 (c.lead_unit_id))) g
+        ") g
           left join fields f on f.id = g.field_id and g.level = 3
           left join shortcomings sh on sh.id = g.shortcoming_id
           left join units un on un.id = g.lead_unit_id
@@ -313,8 +547,124 @@ pub struct MonthPoint {
     pub overdue: i64,
 }
 
-/// Fills in the counts of `months` (their dates set by the caller).
+/// Fills in the counts of `months` (their dates set by the caller): without filters from the
+/// stored counts, otherwise from the tasks in scope.
 pub async fn trend(
+    executor: impl PgExecutor<'_> + Copy,
+    scope: &Scope,
+    months: &mut [MonthPoint],
+    tz: chrono_tz::Tz,
+) -> Result<(), sqlx::Error> {
+    if *scope == Scope::default() {
+        stored_trend(executor, months, tz).await
+    } else {
+        counted_trend(executor, scope, months, tz).await
+    }
+}
+
+/// The trend of every task from `task_done_months` and `task_overdue_runs` (see their
+/// migration), plus the changes not folded yet. Whole calendar months only, as
+/// `trend_months` gives them without a period.
+pub async fn stored_trend(
+    executor: impl PgExecutor<'_> + Copy,
+    months: &mut [MonthPoint],
+    tz: chrono_tz::Tz,
+) -> Result<(), sqlx::Error> {
+    let (Some(first), Some(last)) = (months.first().cloned(), months.last().cloned()) else {
+        return Ok(());
+    };
+    let done: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(
+        "select month, sum(done_on_time)::bigint, sum(done_late)::bigint
+         from (select month, done_on_time, done_late from task_done_months
+               where month between $1 and $2
+               union all
+               select done_month, done_on_time, done_late from task_stat_changes
+               where done_month between $1 and $2) d
+         group by month",
+    )
+    .bind(first.first)
+    .bind(last.first)
+    .fetch_all(executor)
+    .await?;
+    for (month, on_time, late) in done {
+        if let Some(m) = months.iter_mut().find(|m| m.first == month) {
+            m.done_on_time = on_time;
+            m.done_late = late;
+        }
+    }
+
+    // A run without an end (an open task) ends at 'infinity', which has no NaiveDate: null.
+    let runs: Vec<(NaiveDate, Option<NaiveDate>, i64)> = sqlx::query_as(
+        "select overdue_from, nullif(overdue_until, 'infinity'), sum(tasks)::bigint
+         from (select overdue_from, overdue_until, tasks from task_overdue_runs
+               where overdue_from <= $2 and overdue_until > $1
+               union all
+               select overdue_from, overdue_until, total from task_stat_changes
+               where overdue_from <= $2 and overdue_until > $1) r
+         group by 1, 2",
+    )
+    .bind(first.first)
+    .bind(last.first)
+    .fetch_all(executor)
+    .await?;
+    for m in months.iter_mut() {
+        // At a month's end a run counts from its first month on; at today's date in the
+        // current month only the runs begun before it, the rest is counted below.
+        let month_end = m.point == m.last;
+        m.overdue = runs
+            .iter()
+            .filter(|(from, until, _)| {
+                (if month_end {
+                    *from <= m.first
+                } else {
+                    *from < m.first
+                }) && until.is_none_or(|until| until > m.first)
+            })
+            .map(|(.., n)| n)
+            .sum();
+        if !month_end {
+            m.overdue += overdue_this_month(executor, m, tz).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The tasks overdue at `m.point` (today, before the month's end) that the stored runs leave
+/// out: those whose run begins this month (a deadline this month or the last day of the month
+/// before, or created this month), and those completed after today but within the month. Each
+/// part reads a partial index over a month at most.
+async fn overdue_this_month(
+    executor: impl PgExecutor<'_>,
+    m: &MonthPoint,
+    tz: chrono_tz::Tz,
+) -> Result<i64, sqlx::Error> {
+    use crate::domain::dates::city_day_start;
+    let month_start = city_day_start(m.first, tz);
+    let day_end = city_day_start(m.point.succ_opt().unwrap_or(m.point), tz);
+    let run_start = m.first.pred_opt().unwrap_or(m.first);
+    sqlx::query_scalar(
+        "select (select count(*) from tasks
+                 where status <> 'done' and deadline >= $1 and deadline < $2
+                   and created_at < $4)
+              + (select count(*) from tasks
+                 where status <> 'done' and created_at >= $3 and created_at < $4
+                   and deadline < $1)
+              + (select count(*) from tasks
+                 where status = 'done' and completed_on > $2 and deadline < $2
+                   and created_at < $4
+                   and (deadline >= $1 or created_at >= $3 or completed_on <= $5))",
+    )
+    .bind(run_start)
+    .bind(m.point)
+    .bind(month_start)
+    .bind(day_end)
+    .bind(m.last)
+    .fetch_one(executor)
+    .await
+}
+
+/// The trend of the tasks in `scope`, counted from the tasks.
+pub async fn counted_trend(
     executor: impl PgExecutor<'_> + Copy,
     scope: &Scope,
     months: &mut [MonthPoint],

@@ -150,3 +150,23 @@ pub async fn set_meta(
     .await?;
     Ok(())
 }
+
+/// Records the City's time zone for the database's own use (the dashboard's stored counts
+/// date a task's creation in it, see migration …014) and, when it differs from the one
+/// recorded, counts them again in the same transaction. Returns true when it changed.
+pub async fn settle_time_zone(pool: &PgPool, tz: chrono_tz::Tz) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let changed: Option<String> = sqlx::query_scalar(
+        "update app_meta set value = $1 where key = 'time_zone' and value <> $1 returning value",
+    )
+    .bind(tz.name())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if changed.is_some() {
+        sqlx::query("select task_stats_rebuild()")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(changed.is_some())
+}

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use chrono::{Datelike, Days, NaiveDate};
 use scraper::Selector;
 
+use remediation_portal::db::dashboard;
+
 use crate::common::{TestApp, TestResponse, TestSession, scalar, unit_id};
 
 /// The total a list page reports ("Trang 1/3 · 120 kết quả"); 0 for an empty list.
@@ -329,7 +331,15 @@ async fn the_stored_counts_follow_every_change_to_the_tasks() {
                          sum(open_undated)::bigint, sum(not_started)::bigint,
                          sum(pending_confirmation)::bigint, sum(stale)::bigint,
                          sum(briefing)::bigint
-                  from (select * from task_stats union all select * from task_stat_changes) x
+                  from (select lead_unit_id, shortcoming_id, total, done_on_time, done_late,
+                               overdue, open_dated, open_undated, not_started,
+                               pending_confirmation, stale, briefing
+                        from task_stats
+                        union all
+                        select lead_unit_id, shortcoming_id, total, done_on_time, done_late,
+                               overdue, open_dated, open_undated, not_started,
+                               pending_confirmation, stale, briefing
+                        from task_stat_changes) x
                   group by 1, 2 having sum(total) <> 0 order by 1, 2";
     let live = "select t.lead_unit_id, t.shortcoming_id, sum(c.total)::bigint,
                        sum(c.done_on_time)::bigint, sum(c.done_late)::bigint,
@@ -340,13 +350,79 @@ async fn the_stored_counts_follow_every_change_to_the_tasks() {
                 from tasks t, lateral task_stat_terms(t.status, t.deadline, t.completed_on,
                                                       t.overdue, t.stale, t.marked_for_briefing) c
                 group by 1, 2 order by 1, 2";
+    // The totals per unit and per shortcoming, stored, against the same counted from the tasks.
+    let rollup = |key: &str, table: &str| {
+        format!(
+            "select {key}, sum(total)::bigint, sum(done_on_time)::bigint, sum(done_late)::bigint,
+                    sum(overdue)::bigint, sum(open_dated)::bigint, sum(open_undated)::bigint,
+                    sum(in_progress)::bigint, sum(needs_direction)::bigint, sum(stale)::bigint,
+                    sum(briefing)::bigint
+             from (select {key}, total, done_on_time, done_late, overdue, open_dated,
+                          open_undated, in_progress, needs_direction, stale, briefing
+                   from {table}
+                   union all
+                   select {key}, total, done_on_time, done_late, overdue, open_dated,
+                          open_undated, in_progress, needs_direction, stale, briefing
+                   from task_stat_changes) x
+             group by 1 having sum(total) <> 0 order by 1"
+        )
+    };
+    let rollup_live = |key: &str| {
+        format!(
+            "select t.{key}, sum(c.total)::bigint, sum(c.done_on_time)::bigint,
+                    sum(c.done_late)::bigint, sum(c.overdue)::bigint, sum(c.open_dated)::bigint,
+                    sum(c.open_undated)::bigint, sum(c.in_progress)::bigint,
+                    sum(c.needs_direction)::bigint, sum(c.stale)::bigint, sum(c.briefing)::bigint
+             from tasks t, lateral task_stat_terms(t.status, t.deadline, t.completed_on,
+                                                   t.overdue, t.stale, t.marked_for_briefing) c
+             group by 1 order by 1"
+        )
+    };
+    let rollups = [
+        (
+            rollup("lead_unit_id", "task_stats_by_unit"),
+            rollup_live("lead_unit_id"),
+        ),
+        (
+            rollup("shortcoming_id", "task_stats_by_shortcoming"),
+            rollup_live("shortcoming_id"),
+        ),
+    ];
+    let today = app.state.today();
     type Sums = Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)>;
+    type Rollup = Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)>;
     let check = |label: &'static str| {
         let pool = app.pool.clone();
+        let rollups = rollups.clone();
         async move {
             let a: Sums = sqlx::query_as(stored).fetch_all(&pool).await.unwrap();
             let b: Sums = sqlx::query_as(live).fetch_all(&pool).await.unwrap();
             assert_eq!(a, b, "after {label}");
+            for (stored, live) in &rollups {
+                let a: Rollup = sqlx::query_as(stored).fetch_all(&pool).await.unwrap();
+                let b: Rollup = sqlx::query_as(live).fetch_all(&pool).await.unwrap();
+                assert_eq!(a, b, "after {label}: {stored}");
+            }
+            // The monthly trend from the stored runs and months, against the tasks, on every
+            // day of this month and the last (the current month is partly counted live).
+            let mut day = today.with_day(1).unwrap() - chrono::Months::new(1);
+            while day <= today {
+                let mut stored = trend_months(day);
+                let mut counted = stored.clone();
+                dashboard::stored_trend(&pool, &mut stored, chrono_tz::Asia::Ho_Chi_Minh)
+                    .await
+                    .unwrap();
+                dashboard::counted_trend(
+                    &pool,
+                    &dashboard::Scope::default(),
+                    &mut counted,
+                    chrono_tz::Asia::Ho_Chi_Minh,
+                )
+                .await
+                .unwrap();
+                assert_eq!(stored, counted, "trend as of {day}, after {label}");
+                day = day + Days::new(1);
+            }
         }
     };
     check("loading the demo").await;
@@ -366,6 +442,22 @@ async fn the_stored_counts_follow_every_change_to_the_tasks() {
          where id in (select id from tasks order by id desc limit 4)",
         "insert into tasks (code, shortcoming_id, title, lead_unit_id)
          select 'NEW-' || s.code, s.id, 'Nhiệm vụ mới', coalesce(s.lead_unit_id, (select min(id) from units)) from shortcomings s",
+        // Tasks entered after their deadline (their overdue run starts with their creation),
+        // one due on the last day of last month, and one done late yesterday.
+        "insert into tasks (code, shortcoming_id, title, lead_unit_id, deadline, original_deadline)
+         select 'LATE-' || s.code, s.id, 'Nhiệm vụ nhập muộn', s.lead_unit_id,
+                current_date - 100, current_date - 100
+         from shortcomings s where s.lead_unit_id is not null",
+        "update tasks set deadline = date_trunc('month', current_date)::date - 1,
+                          original_deadline = date_trunc('month', current_date)::date - 1
+         where id = (select min(id) from tasks where status = 'in_progress' and deadline is not null)",
+        "update tasks set status = 'done', percent_complete = 100, completed_on = current_date - 1,
+                          overdue = false, overdue_since = null, marked_for_briefing = false
+         where id = (select min(id) from tasks where overdue)",
+        // An extension: overdue tasks given a later deadline.
+        "update tasks set deadline = deadline + 200
+         where id in (select id from tasks where status <> 'done' and deadline < current_date
+                      order by id limit 3)",
     ];
     for sql in statements {
         sqlx::query(sql).execute(&app.pool).await.unwrap();
@@ -391,11 +483,31 @@ async fn the_stored_counts_follow_every_change_to_the_tasks() {
         scalar::<i64>(&app, "select count(*) from task_stat_changes").await,
         0
     );
-    sqlx::query("delete from tasks where code like 'NEW-%'")
+    sqlx::query("delete from tasks where code like 'NEW-%' or code like 'LATE-%'")
         .execute(&app.pool)
         .await
         .unwrap();
     check("deleting").await;
+}
+
+/// The twelve months up to `today`'s, as the dashboard shows them without a period.
+fn trend_months(today: NaiveDate) -> Vec<dashboard::MonthPoint> {
+    let this_month = today.with_day(1).unwrap();
+    (0..12)
+        .rev()
+        .map(|back| {
+            let first = this_month - chrono::Months::new(back);
+            let last = (first + chrono::Months::new(1)).pred_opt().unwrap();
+            dashboard::MonthPoint {
+                first,
+                last,
+                point: last.min(today),
+                done_on_time: 0,
+                done_late: 0,
+                overdue: 0,
+            }
+        })
+        .collect()
 }
 
 /// The numbers an SVG chart shows (its texts that are numbers).

@@ -147,6 +147,44 @@ async fn each_filter_narrows_the_list_to_exactly_its_tasks() {
 }
 
 #[tokio::test]
+async fn each_timeliness_class_lists_what_task_timeliness_says() {
+    // The list writes the classes as plain conditions (for the indexes); they must mean what
+    // the SQL function that labels each row means, alone and combined.
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let as_of = app.state.as_of();
+    let classes = [
+        "on_track",
+        "due_soon",
+        "overdue",
+        "no_deadline",
+        "done_on_time",
+        "done_late",
+    ];
+    let mut choices: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+    choices.push("on_track,due_soon,no_deadline".into());
+    choices.push("done_on_time,done_late".into());
+    choices.push("overdue,done_late".into());
+    for choice in choices {
+        let page = app
+            .get_as(&me, &format!("/tasks?timeliness={choice}"))
+            .await;
+        let expected = count(
+            &app,
+            &format!(
+                "select count(*) from tasks
+                 where task_timeliness(status, deadline, completed_on, overdue, '{}', {})::text
+                       = any(string_to_array('{choice}', ','))",
+                as_of.today, as_of.due_soon_days
+            ),
+        )
+        .await;
+        assert!(expected > 0, "the demo has tasks {choice}");
+        assert_eq!(total(&page), expected, "{choice}");
+    }
+}
+
+#[tokio::test]
 async fn search_ignores_vietnamese_diacritics() {
     let app = TestApp::with_demo().await;
     let me = app.session_for("vp.chuyenvien").await;
@@ -267,4 +305,154 @@ async fn a_broad_search_stops_counting_at_200_and_says_so() {
     // The same tasks without the search are counted exactly.
     let all = app.get_as(&me, "/tasks").await;
     assert_eq!(total(&all), count(&app, "select count(*) from tasks").await);
+}
+
+#[tokio::test]
+async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
+    use remediation_portal::db::{dashboard, tasks};
+    use remediation_portal::domain::{
+        FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId,
+    };
+    use tasks::TaskFilter;
+
+    let app = TestApp::with_demo().await;
+    let as_of = app.state.as_of();
+    let district = UnitId(count(&app, "select id from units where code = 'BADINH'").await);
+    let department = UnitId(count(&app, "select id from units where code = 'SXD'").await);
+    let shortcoming = count(&app, "select id from shortcomings where code = 'TT-02'").await;
+    let field = count(
+        &app,
+        "select field_id from shortcomings where code = 'TT-02'",
+    )
+    .await;
+    let (shortcoming, field) = (ShortcomingId(shortcoming), FieldId(field));
+
+    // Every way of narrowing by unit and shortcoming, with every measure the counts hold.
+    let dimensions: Vec<TaskFilter> = vec![
+        TaskFilter::default(),
+        TaskFilter {
+            lead_unit: Some(district),
+            ..Default::default()
+        },
+        TaskFilter {
+            lead_unit: Some(department),
+            ..Default::default()
+        },
+        TaskFilter {
+            unit_group: Some(UnitGroup::Districts),
+            ..Default::default()
+        },
+        TaskFilter {
+            unit_group: Some(UnitGroup::Departments),
+            field: Some(field),
+            ..Default::default()
+        },
+        TaskFilter {
+            shortcoming: Some(shortcoming),
+            ..Default::default()
+        },
+        TaskFilter {
+            field: Some(field),
+            ..Default::default()
+        },
+        TaskFilter {
+            lead_unit: Some(department),
+            shortcoming: Some(shortcoming),
+            ..Default::default()
+        },
+    ];
+    let mut measures: Vec<TaskFilter> = vec![
+        TaskFilter::default(),
+        TaskFilter {
+            stale: true,
+            ..Default::default()
+        },
+        TaskFilter {
+            briefing: true,
+            ..Default::default()
+        },
+    ];
+    for status in TaskStatus::ALL {
+        measures.push(TaskFilter {
+            status: Some(status),
+            ..Default::default()
+        });
+    }
+    let mut class_sets: Vec<Vec<Timeliness>> = Timeliness::ALL.iter().map(|c| vec![*c]).collect();
+    class_sets.push(vec![
+        Timeliness::OnTrack,
+        Timeliness::DueSoon,
+        Timeliness::NoDeadline,
+    ]);
+    class_sets.push(vec![Timeliness::DoneOnTime, Timeliness::DoneLate]);
+    class_sets.push(vec![Timeliness::OnTrack, Timeliness::Overdue]);
+    class_sets.push(Timeliness::ALL.to_vec());
+    for timeliness in class_sets {
+        measures.push(TaskFilter {
+            timeliness,
+            ..Default::default()
+        });
+    }
+
+    let check = |label: &'static str| {
+        let (pool, dimensions, measures) = (app.pool.clone(), dimensions.clone(), measures.clone());
+        async move {
+            let mut nonzero = 0;
+            for d in &dimensions {
+                for m in &measures {
+                    let filter = TaskFilter {
+                        status: m.status,
+                        timeliness: m.timeliness.clone(),
+                        stale: m.stale,
+                        briefing: m.briefing,
+                        ..d.clone()
+                    };
+                    let stored = dashboard::list_total(&pool, &filter, as_of)
+                        .await
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("the stored counts hold {filter:?}"));
+                    let counted = tasks::count(&pool, &filter, as_of).await.unwrap();
+                    assert_eq!(stored, counted, "after {label}: {filter:?}");
+                    nonzero += usize::from(counted > 0);
+                }
+            }
+            assert!(nonzero > 50, "only {nonzero} filters match any task");
+        }
+    };
+    check("loading the demo").await;
+    sqlx::query(
+        "update tasks set status = 'needs_direction', stale = true
+         where id in (select id from tasks where status = 'in_progress' order by id limit 7)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    check("a change not folded yet").await;
+    dashboard::fold(&app.pool).await.unwrap();
+    check("folding").await;
+
+    // What the counts do not hold is counted from the tasks.
+    for filter in [
+        TaskFilter {
+            text: Some("đất".into()),
+            ..Default::default()
+        },
+        TaskFilter {
+            status: Some(TaskStatus::InProgress),
+            timeliness: vec![Timeliness::Overdue],
+            ..Default::default()
+        },
+        TaskFilter {
+            units: Some(vec![district.0]),
+            ..Default::default()
+        },
+    ] {
+        assert_eq!(
+            dashboard::list_total(&app.pool, &filter, as_of)
+                .await
+                .unwrap(),
+            None,
+            "{filter:?}"
+        );
+    }
 }
