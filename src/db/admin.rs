@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{FromRow, PgExecutor};
+use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
 use crate::domain::{FieldId, Role, SourceId, SourceKind, UnitId, UnitKind, UserId};
 
@@ -178,6 +178,80 @@ pub async fn unit_options(
 ) -> Result<Vec<UnitOption>, sqlx::Error> {
     sqlx::query_as("select id, name from units where active or id = $1 order by sort_order, name")
         .bind(keep)
+        .fetch_all(executor)
+        .await
+}
+
+/// Units a drop-down lists at most; with more (5,000 at national scale) a filter takes a typed
+/// name instead (`units_named`).
+pub const UNIT_CHOICES_MAX: usize = 300;
+
+/// The units for a filter's drop-down (active ones, and `keep` even if inactive), or none when
+/// there are more than `UNIT_CHOICES_MAX`.
+pub async fn unit_choices(
+    executor: impl PgExecutor<'_>,
+    keep: Option<UnitId>,
+) -> Result<Vec<UnitOption>, sqlx::Error> {
+    let units: Vec<UnitOption> = sqlx::query_as(
+        "select id, name from units where active or id = $2 order by sort_order, name limit $1",
+    )
+    .bind(UNIT_CHOICES_MAX as i64 + 1)
+    .bind(keep)
+    .fetch_all(executor)
+    .await?;
+    Ok(if units.len() > UNIT_CHOICES_MAX {
+        Vec::new()
+    } else {
+        units
+    })
+}
+
+/// A unit found by a typed name.
+#[derive(Debug, Clone, FromRow)]
+pub struct UnitMatch {
+    pub id: UnitId,
+    pub name: String,
+    /// The name, short name or code is the text itself (diacritics and case aside).
+    pub exact: bool,
+}
+
+/// Active units whose code, name or short name holds the words of `text` (diacritics
+/// ignored), at most `limit`, exact matches first.
+pub async fn units_named(
+    executor: impl PgExecutor<'_>,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<UnitMatch>, sqlx::Error> {
+    // One LIKE per word (as the task search): search_matches() is a function call per unit,
+    // which at 5,000 units cost more than the rest of the page.
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select id, name,
+                search_fold(",
+    );
+    query.push_bind(text).push(
+        ") in (search_fold(name), search_fold(short_name), search_fold(code)) as exact
+             from units
+             where active",
+    );
+    for word in text.split_whitespace().take(8) {
+        query
+            .push(" and search_fold(code || ' ' || name || ' ' || short_name) like '%' || search_fold(")
+            .push_bind(crate::db::tasks::escape_like(word))
+            .push(") || '%'");
+    }
+    query
+        .push(" order by exact desc, sort_order, name limit ")
+        .push_bind(limit);
+    query.build_query_as().fetch_all(executor).await
+}
+
+/// The names of the units `ids`.
+pub async fn unit_names(
+    executor: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<Vec<UnitOption>, sqlx::Error> {
+    sqlx::query_as("select id, name from units where id = any($1)")
+        .bind(ids)
         .fetch_all(executor)
         .await
 }

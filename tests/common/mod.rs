@@ -542,6 +542,19 @@ impl TestResponse {
             .collect()
     }
 
+    /// The attribute `name` of the first element matching `selector`.
+    pub fn attr(&self, selector: &str, name: &str) -> String {
+        let parsed = Selector::parse(selector).unwrap();
+        self.html()
+            .select(&parsed)
+            .next()
+            .unwrap_or_else(|| panic!("nothing matches {selector}"))
+            .value()
+            .attr(name)
+            .unwrap_or_else(|| panic!("{selector} has no {name}"))
+            .to_owned()
+    }
+
     /// The text of the first element matching `selector`.
     pub fn text(&self, selector: &str) -> String {
         self.texts(selector)

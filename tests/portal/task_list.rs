@@ -456,3 +456,81 @@ async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
         );
     }
 }
+
+#[tokio::test]
+async fn with_too_many_units_for_a_drop_down_the_filters_take_a_typed_name() {
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    // Below the limit: drop-downs.
+    let page = app.get_as(&me, "/tasks").await;
+    assert_eq!(page.count("select#lead"), 1);
+    assert_eq!(page.count("select[name=lead_unit]"), 1);
+
+    sqlx::query(
+        "insert into units (code, name, short_name, kind)
+         select 'PX' || n, 'UBND phường Thử nghiệm ' || n, 'P. Thử nghiệm ' || n, 'commune'
+         from generate_series(1, 300) n",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = app.get_as(&me, "/tasks").await;
+    assert_eq!(page.count("select#lead"), 0);
+    assert_eq!(page.count("input#lead[name=lead_name]"), 1);
+    assert_eq!(page.count("input#coordinating[name=coordinating_name]"), 1);
+    // The bulk change of the lead unit needs a drop-down.
+    assert_eq!(page.count("select[name=lead_unit]"), 0);
+    assert!(page.count("#bulk-form") == 1);
+
+    // A name, typed without diacritics, that names one unit: its tasks, and the box names it.
+    let lead: i64 = count(&app, "select id from units where code = 'SXD'").await;
+    let expected = count(
+        &app,
+        &format!("select count(*) from tasks where lead_unit_id = {lead}"),
+    )
+    .await;
+    let found = app.get_as(&me, "/tasks?lead_name=so+xay+dung").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(total(&found), expected);
+    assert_eq!(found.attr("input#lead", "value"), "Sở Xây dựng");
+    assert_eq!(found.count(".unit-pick"), 0);
+    // The same by the id a link carries.
+    let linked = app.get_as(&me, &format!("/tasks?lead={lead}")).await;
+    assert_eq!(total(&linked), expected);
+    assert_eq!(linked.attr("input#lead", "value"), "Sở Xây dựng");
+
+    // Several units: no tasks yet, the units to choose from, each a link with its id.
+    let many = app.get_as(&me, "/tasks?lead_name=thu+nghiem").await;
+    assert_eq!(many.status, StatusCode::OK);
+    assert_eq!(many.count("table.tasks"), 0);
+    assert!(
+        many.text(".unit-pick")
+            .contains("«thu nghiem» khớp nhiều đơn vị")
+    );
+    assert_eq!(many.count(".unit-pick li a[href*='lead=']"), 8);
+    assert!(many.text(".unit-pick").contains("gõ tên đầy đủ hơn"));
+    assert_eq!(many.attr("input#lead", "value"), "thu nghiem");
+    // An exact name among several (Thử nghiệm 1, 10, 100…) is that unit.
+    let exact = app.get_as(&me, "/tasks?lead_name=P.+Thu+nghiem+1").await;
+    assert_eq!(exact.count(".unit-pick"), 0);
+    assert_eq!(
+        exact.attr("input#lead", "value"),
+        "UBND phường Thử nghiệm 1"
+    );
+
+    // No unit: said so, in the user's language, and the typed text kept.
+    let none = app
+        .get_as(
+            &me,
+            "/tasks?coordinating_name=kh%C3%B4ng+c%C3%B3+%C4%91%C3%A2u",
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(
+        none.text(".unit-pick")
+            .contains("Đơn vị phối hợp: không có đơn vị nào khớp «không có đâu»"),
+        "{}",
+        none.text(".unit-pick")
+    );
+    assert_eq!(none.attr("input#coordinating", "value"), "không có đâu");
+}

@@ -216,9 +216,6 @@ fn rank(units: &mut [Group<UnitId>], by: RankBy, reversed: bool) {
 /// Units per page of the ranking (all of the City's fit on one).
 const RANK_PAGE: usize = 100;
 
-/// Units in the filter's drop-down; past this, the ranking is the way to pick one.
-const UNIT_CHOICES_MAX: usize = 300;
-
 #[derive(Template)]
 #[template(path = "dashboard/city.html")]
 pub struct CityPage {
@@ -393,13 +390,15 @@ pub async fn page(
     queries::trend(&state.pool, &scope, &mut trend, state.config.time_zone).await?;
     let plans = queries::plan_counts(&state.pool, &scope, ctx.today).await?;
     let fields = admin_queries::fields(&state.pool).await?;
-    let mut units = admin_queries::unit_options(&state.pool, scope.unit).await?;
-    let unit_name = scope
-        .unit
-        .and_then(|id| units.iter().find(|u| u.id == id).map(|u| u.name.clone()));
-    if units.len() > UNIT_CHOICES_MAX {
-        units.clear();
-    }
+    // Past UNIT_CHOICES_MAX units there is no drop-down: the ranking is the way to pick one.
+    let units = admin_queries::unit_choices(&state.pool, scope.unit).await?;
+    let unit_name = match scope.unit {
+        Some(id) => admin_queries::unit_names(&state.pool, &[id.0])
+            .await?
+            .pop()
+            .map(|u| u.name),
+        None => None,
+    };
 
     let (rank_by, rank_reversed) = RankBy::parse(&query.sort);
     // The ranking is shown from its own, ordered copy; the page needs no other.

@@ -44,6 +44,12 @@ pub struct ListQuery {
     pub kind: String,
     #[serde(default)]
     pub coordinating: String,
+    /// A typed lead unit name, where there are too many units for a drop-down (`lead` wins).
+    #[serde(default)]
+    pub lead_name: String,
+    /// The same for the coordinating unit.
+    #[serde(default)]
+    pub coordinating_name: String,
     #[serde(default)]
     pub field: String,
     #[serde(default)]
@@ -135,6 +141,8 @@ impl ListQuery {
             ("lead", &self.lead),
             ("kind", &self.kind),
             ("coordinating", &self.coordinating),
+            ("lead_name", &self.lead_name),
+            ("coordinating_name", &self.coordinating_name),
             ("field", &self.field),
             ("shortcoming", &self.shortcoming),
             ("from", &self.from),
@@ -190,6 +198,11 @@ pub struct IndexPage {
     can_bulk: bool,
     bulk: BulkForm,
     errors: FieldErrors,
+    /// Typed unit names that named no single unit.
+    unit_picks: Vec<UnitPick>,
+    /// What the unit text boxes show (when there are too many units for drop-downs).
+    lead_text: String,
+    coordinating_text: String,
 }
 
 impl IndexPage {
@@ -225,28 +238,115 @@ pub async fn index(
     list_page(&state, ctx, &session, query, None).await
 }
 
+/// A typed unit name that matched no unit or several, and the units to choose from.
+pub struct UnitPick {
+    /// The message key of the filter's label.
+    pub label_key: &'static str,
+    pub text: String,
+    /// (name, the list with that unit chosen)
+    pub choices: Vec<(String, String)>,
+    /// More units match than are offered.
+    pub more: bool,
+}
+
+/// Units offered when a typed name matches several.
+const PICK_CHOICES: usize = 8;
+
+/// Turns the typed unit names of the filters into the units' ids (a single match, or one
+/// exact name among several). The names that find no unit, or several, come back for the page
+/// to say so, with the matches to choose from.
+async fn resolve_unit_names(
+    pool: &sqlx::PgPool,
+    query: &mut ListQuery,
+) -> Result<Vec<UnitPick>, sqlx::Error> {
+    let mut picks = Vec::new();
+    let base = query.without_page();
+    let fields = [
+        (
+            "task.lead_unit",
+            "lead",
+            "lead_name",
+            &mut query.lead,
+            &mut query.lead_name,
+        ),
+        (
+            "filter.coordinating",
+            "coordinating",
+            "coordinating_name",
+            &mut query.coordinating,
+            &mut query.coordinating_name,
+        ),
+    ];
+    for (label_key, param, name_param, id, name) in fields {
+        let text = name.trim().to_string();
+        if !id.trim().is_empty() || text.is_empty() {
+            name.clear();
+            continue;
+        }
+        let found = admin_queries::units_named(pool, &text, PICK_CHOICES as i64 + 1).await?;
+        let single = match found.as_slice() {
+            [one] => Some(one),
+            [first, second, ..] if first.exact && !second.exact => Some(first),
+            _ => None,
+        };
+        if let Some(unit) = single {
+            *id = unit.id.to_string();
+            name.clear();
+            continue;
+        }
+        let choices = found
+            .iter()
+            .take(PICK_CHOICES)
+            .map(|unit| {
+                let mut pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_str(&base).unwrap_or_default();
+                pairs.retain(|(k, _)| k != param && k != name_param);
+                pairs.push((param.to_string(), unit.id.to_string()));
+                let link = format!(
+                    "/tasks?{}",
+                    serde_urlencoded::to_string(pairs).unwrap_or_default()
+                );
+                (unit.name.clone(), link)
+            })
+            .collect();
+        picks.push(UnitPick {
+            label_key,
+            text,
+            choices,
+            more: found.len() > PICK_CHOICES,
+        });
+    }
+    Ok(picks)
+}
+
 /// The task list; with `bulk`, a refused bulk action's ticks, values and messages.
 async fn list_page(
     state: &AppState,
     ctx: PageCtx,
     session: &Session,
-    query: ListQuery,
+    mut query: ListQuery,
     bulk: Option<(BulkForm, FieldErrors)>,
 ) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(Some(query.page.as_str()));
+    let unit_picks = resolve_unit_names(&state.pool, &mut query).await?;
     let filter = query.filter(session, state.config.time_zone);
     let unscoped = TaskFilter {
         units: filter.units.clone(),
         ..TaskFilter::default()
     };
-    let (tasks, total) = queries::list(
-        &state.pool,
-        &filter,
-        state.as_of(),
-        PAGE_SIZE,
-        Pagination::offset(page),
-    )
-    .await?;
+    // A unit name that names no single unit lists nothing until one is chosen.
+    let (tasks, total) = if unit_picks.is_empty() {
+        queries::list(
+            &state.pool,
+            &filter,
+            state.as_of(),
+            PAGE_SIZE,
+            Pagination::offset(page),
+        )
+        .await?
+    } else {
+        (Vec::new(), 0)
+    };
     // Only a text search stops counting at the cap (see `tasks::list`).
     let pagination = if filter.text.is_some() {
         Pagination::capped(page, total, queries::SEARCH_COUNT_CAP)
@@ -264,8 +364,28 @@ async fn list_page(
         Some(unit) => crate::db::task_work::assignable(&state.pool, unit).await?,
         None => Vec::new(),
     };
+    let units = admin_queries::unit_choices(&state.pool, None).await?;
+    // Without a drop-down, the chosen units are named in the text boxes.
+    let mut unit_texts = (query.lead_name.clone(), query.coordinating_name.clone());
+    if units.is_empty() {
+        let ids: Vec<i64> = [filter.lead_unit, filter.coordinating_unit]
+            .into_iter()
+            .flatten()
+            .map(|u| u.0)
+            .collect();
+        if !ids.is_empty() {
+            for unit in admin_queries::unit_names(&state.pool, &ids).await? {
+                if filter.lead_unit == Some(unit.id) {
+                    unit_texts.0 = unit.name.clone();
+                }
+                if filter.coordinating_unit == Some(unit.id) {
+                    unit_texts.1 = unit.name;
+                }
+            }
+        }
+    }
     let choices = Choices {
-        units: admin_queries::unit_options(&state.pool, None).await?,
+        units,
         fields: admin_queries::fields(&state.pool).await?,
         shortcomings: crate::db::shortcomings::options(&state.pool).await?,
         assignees,
@@ -291,6 +411,9 @@ async fn list_page(
         can_bulk: session.user.actor.manages_tasks(),
         bulk,
         errors,
+        unit_picks,
+        lead_text: unit_texts.0,
+        coordinating_text: unit_texts.1,
     })
 }
 
