@@ -84,6 +84,9 @@ admin_cookie=$(sign_in "$admin")
 # What to ask for, read from the pages themselves.
 overdue_list=$(page "$reviewer_cookie" "/tasks?timeliness=overdue")
 task=$(grep -o 'href="/tasks/[0-9]*"' <<<"$overdue_list" | head -1 | grep -o '[0-9]*')
+# Page 100 of the overdue tasks of every unit, or the last page when there are fewer.
+overdue_pages=$(grep -o 'class="page-of">[^0-9]*1/[0-9]*' <<<"$overdue_list" | grep -o '[0-9]*$')
+deep=$(( ${overdue_pages:-1} < 100 ? ${overdue_pages:-1} : 100 ))
 dashboard=$(page "$reviewer_cookie" "/dashboard")
 unit=$(grep -o 'href="/units/[0-9]*/dashboard"' <<<"$dashboard" | head -1 | grep -o '[0-9]*')
 if [ -z "$officer" ]; then
@@ -125,6 +128,8 @@ run() {
 run "health (floor)" "" "/healthz"
 run "task detail" "$reviewer_cookie" "/tasks/$task"
 run "overdue tasks of one unit" "$reviewer_cookie" "/tasks?lead=$unit&timeliness=overdue"
+run "overdue tasks of every unit" "$reviewer_cookie" "/tasks?timeliness=overdue"
+run "overdue tasks of every unit, page $deep" "$reviewer_cookie" "/tasks?timeliness=overdue&page=$deep"
 run "text search (no diacritics)" "$reviewer_cookie" "/tasks?q=dat+dai"
 run "task list, page 100" "$reviewer_cookie" "/tasks?page=100"
 run "City dashboard" "$reviewer_cookie" "/dashboard"

@@ -85,31 +85,18 @@ pub async fn update_task_flags(
     only: Option<&[TaskId]>,
 ) -> Result<TaskFlagChanges, sqlx::Error> {
     let only: Option<Vec<i64>> = only.map(|ids| ids.iter().map(|id| id.0).collect());
-    let flagged: i64 = sqlx::query_scalar(
-        "with changed as (
-             update tasks set overdue = true, overdue_since = deadline + 1
-             where status <> 'done' and deadline < $1 and not overdue
-               and ($2::bigint[] is null or id = any($2))
-             returning id, code, lead_unit_id, deadline
-         ), logged as (
-             insert into audit_log (action, entity, entity_id, unit_id, before, after)
-             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
-                    jsonb_build_object('overdue', false),
-                    jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
-             from changed
-         ), told as (
-             insert into notifications (user_id, kind, task_id, params)
-             select p.user_id, 'overdue', c.id,
-                    jsonb_build_object('code', c.code, 'deadline', c.deadline,
-                                       'overdue_since', c.deadline + 1)
-             from changed c cross join lateral task_people(c.id) as p(user_id)
-         )
-         select count(*) from changed",
-    )
-    .bind(today)
-    .bind(&only)
-    .fetch_one(&mut *conn)
-    .await?;
+    // In batches taken in deadline order: the planner cannot know that hardly any open task
+    // has a past deadline without its flag (the last scan set them), expects a quarter of the
+    // table and reads all of it. In deadline order it reads the partial index of open unflagged
+    // tasks and stops at the first deadline not yet passed.
+    let mut flagged = 0;
+    loop {
+        let batch = flag_overdue_batch(conn, today, &only).await?;
+        flagged += batch;
+        if batch < FLAG_BATCH {
+            break;
+        }
+    }
     // Overdue already, but its deadline moved to another past day: overdue since the day after
     // the new deadline (counted as flagged again; its people were told when it first became
     // overdue).
@@ -117,7 +104,7 @@ pub async fn update_task_flags(
         "with changed as (
              update tasks t set overdue_since = t.deadline + 1
              from (select id, overdue_since from tasks
-                   where overdue and deadline < $1 and overdue_since <> deadline + 1
+                   where overdue and overdue_since <> deadline + 1 and deadline < $1
                      and ($2::bigint[] is null or id = any($2))
                    for update) old
              where t.id = old.id
@@ -139,7 +126,9 @@ pub async fn update_task_flags(
         "with changed as (
              update tasks t set overdue = false, overdue_since = null
              from (select id, overdue_since from tasks
-                   where overdue and (status = 'done' or deadline is null or deadline >= $1)
+                   -- Never done while flagged (tasks_overdue_not_done): the deadline alone
+                   -- decides, read from the partial index of overdue tasks.
+                   where overdue and (deadline is null or deadline >= $1)
                      and ($2::bigint[] is null or id = any($2))
                    for update) old
              where t.id = old.id
@@ -185,6 +174,48 @@ pub async fn update_task_flags(
         briefing_marked,
         briefing_cleared,
     })
+}
+
+/// Tasks flagged overdue per statement of [`update_task_flags`].
+const FLAG_BATCH: i64 = 5_000;
+
+/// Flags up to `FLAG_BATCH` open tasks past their deadline (or of `only` those), earliest
+/// deadline first, with their audit entries and notifications; how many.
+async fn flag_overdue_batch(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    only: &Option<Vec<i64>>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "with changed as (
+             update tasks set overdue = true, overdue_since = deadline + 1
+             where id in (select id from tasks
+                          where status <> 'done' and deadline < $1 and not overdue
+                            and ($2::bigint[] is null or id = any($2))
+                          order by deadline
+                          limit $3)
+               and status <> 'done' and deadline < $1 and not overdue
+             returning id, code, lead_unit_id, deadline
+         ), logged as (
+             insert into audit_log (action, entity, entity_id, unit_id, before, after)
+             select 'task.flag_overdue', 'task', id::text, lead_unit_id,
+                    jsonb_build_object('overdue', false),
+                    jsonb_build_object('overdue', true, 'overdue_since', deadline + 1)
+             from changed
+         ), told as (
+             insert into notifications (user_id, kind, task_id, params)
+             select p.user_id, 'overdue', c.id,
+                    jsonb_build_object('code', c.code, 'deadline', c.deadline,
+                                       'overdue_since', c.deadline + 1)
+             from changed c cross join lateral task_people(c.id) as p(user_id)
+         )
+         select count(*) from changed",
+    )
+    .bind(today)
+    .bind(only)
+    .bind(FLAG_BATCH)
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Marks open tasks with no update for `stale_days` days as stale, and unmarks tasks that
