@@ -116,6 +116,7 @@ pub struct Figures {
     pub all: Counts,
     pub by_field: Vec<Group<FieldId>>,
     pub by_shortcoming: Vec<Group<ShortcomingId>>,
+    /// Without filters their `due_soon` is not counted (0): the ranking shows no such column.
     pub by_unit: Vec<Group<UnitId>>,
 }
 
@@ -412,9 +413,9 @@ fn sums() -> String {
         .join(", ")
 }
 
-/// The unfiltered dashboard's groups, as `figures` numbers them, from the totals kept per
-/// shortcoming and per unit: a few thousand rows at national scale instead of every
-/// (unit, shortcoming) pair.
+/// The unfiltered dashboard's totals, fields and shortcomings, as `figures` numbers them, from
+/// the totals kept per shortcoming (`rollup_units` reads those per unit): a few thousand rows
+/// at national scale instead of every (unit, shortcoming) pair.
 fn push_rollup_groups(query: &mut QueryBuilder<'_, Postgres>, as_of: AsOf) {
     let sums = sums();
     let soon = DueSoon::Counted(due_soon_until(as_of));
@@ -426,14 +427,10 @@ fn push_rollup_groups(query: &mut QueryBuilder<'_, Postgres>, as_of: AsOf) {
           from ("
     ));
     push_stored(query, "shortcoming_id", "task_stats_by_shortcoming", soon);
-    query.push(format!(
+    query.push(
         ") c join shortcomings s on s.id = c.shortcoming_id
-          group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id))
-          union all
-          select 6, null, null, c.lead_unit_id, {sums} from ("
-    ));
-    push_stored(query, "lead_unit_id", "task_stats_by_unit", soon);
-    query.push(") c group by c.lead_unit_id");
+          group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id))",
+    );
 }
 
 /// The scope's conditions on the lead unit `lead` (a column), its row `u` and the shortcoming
@@ -479,7 +476,7 @@ pub async fn totals(
 
 /// The totals, and the counts per field, per shortcoming and per lead unit.
 pub async fn figures(
-    executor: impl PgExecutor<'_>,
+    executor: impl PgExecutor<'_> + Copy,
     scope: &Scope,
     as_of: AsOf,
 ) -> Result<Figures, sqlx::Error> {
@@ -490,7 +487,8 @@ pub async fn figures(
                 coalesce(sh.title, f.name_en, un.short_name) as name_en
          from (",
     );
-    if *scope == Scope::default() {
+    let unfiltered = *scope == Scope::default();
+    if unfiltered {
         push_rollup_groups(&mut query, as_of);
     } else {
         push_sums(
@@ -512,7 +510,10 @@ pub async fn figures(
           left join units un on un.id = g.lead_unit_id
           order by g.level, f.sort_order, sh.code, un.sort_order, un.short_name",
     );
-    let rows: Vec<GroupRow> = query.build_query_as().fetch_all(executor).await?;
+    let mut rows: Vec<GroupRow> = query.build_query_as().fetch_all(executor).await?;
+    if unfiltered {
+        rows.extend(rollup_units(executor).await?);
+    }
     let mut figures = Figures::default();
     for row in rows {
         // `level` says which grouping set the row sums (grouping() of the three columns).
@@ -532,6 +533,24 @@ pub async fn figures(
         }
     }
     Ok(figures)
+}
+
+/// The unfiltered dashboard's units (level 6), from the totals kept per unit, in no order (the
+/// ranking orders them) and without their tasks due soon (the ranking shows no such column:
+/// at national scale that count was a quarter of the page's time).
+async fn rollup_units(executor: impl PgExecutor<'_>) -> Result<Vec<GroupRow>, sqlx::Error> {
+    let mut query = QueryBuilder::<Postgres>::new(format!(
+        "select 6 as level, null::bigint as field_id, null::bigint as shortcoming_id,
+                c.lead_unit_id, {}, un.code, un.short_name as name, un.short_name as name_en
+         from (",
+        sums()
+    ));
+    push_stored_only(&mut query, "lead_unit_id", "task_stats_by_unit");
+    query.push(
+        ") c join units un on un.id = c.lead_unit_id
+         group by c.lead_unit_id, un.id",
+    );
+    query.build_query_as().fetch_all(executor).await
 }
 
 /// One month of the trend: tasks completed in it (on time, late) and overdue at its end (or

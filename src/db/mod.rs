@@ -47,7 +47,12 @@ pub async fn connect(
     options: PgConnectOptions,
     max_connections: u32,
 ) -> Result<PgPool, SetupError> {
-    let options = options.log_statements(tracing::log::LevelFilter::Trace);
+    // No JIT compilation: the portal's statements run in milliseconds, and compiling the few
+    // whose estimated cost crosses the threshold took longer than running them (20 ms for a
+    // check that reads an empty index).
+    let options = options
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .options([("jit", "off")]);
     let mut attempt = 0;
     loop {
         let result = PgPoolOptions::new()

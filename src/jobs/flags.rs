@@ -146,11 +146,40 @@ pub async fn update_task_flags(
     .bind(&only)
     .fetch_one(&mut *conn)
     .await?;
-    let (briefing_marked, briefing_cleared): (i64, i64) = sqlx::query_as(
+    // In batches too: in id order the mismatches come from their own partial index, which the
+    // planner otherwise passes over, expecting nearly every task to mismatch.
+    let (mut briefing_marked, mut briefing_cleared) = (0, 0);
+    loop {
+        let (marked, cleared) = briefing_batch(conn, &only).await?;
+        briefing_marked += marked;
+        briefing_cleared += cleared;
+        if marked + cleared < FLAG_BATCH {
+            break;
+        }
+    }
+    Ok(TaskFlagChanges {
+        flagged: flagged + redated,
+        cleared,
+        briefing_marked,
+        briefing_cleared,
+    })
+}
+
+/// Marks for the briefing, or clears, up to `FLAG_BATCH` tasks whose mark disagrees with
+/// their overdue flag and reminders; how many of each.
+async fn briefing_batch(
+    conn: &mut PgConnection,
+    only: &Option<Vec<i64>>,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
         "with changed as (
              update tasks set marked_for_briefing = not marked_for_briefing
-             where marked_for_briefing <> (overdue and reminder_count > 3)
-               and ($1::bigint[] is null or id = any($1))
+             where id in (select id from tasks
+                          where marked_for_briefing <> (overdue and reminder_count > 3)
+                            and ($1::bigint[] is null or id = any($1))
+                          order by id
+                          limit $2)
+               and marked_for_briefing <> (overdue and reminder_count > 3)
              returning id, lead_unit_id, marked_for_briefing, reminder_count
          ), logged as (
              insert into audit_log (action, entity, entity_id, unit_id, before, after)
@@ -165,15 +194,10 @@ pub async fn update_task_flags(
                 count(*) filter (where not marked_for_briefing)
          from changed",
     )
-    .bind(&only)
+    .bind(only)
+    .bind(FLAG_BATCH)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(TaskFlagChanges {
-        flagged: flagged + redated,
-        cleared,
-        briefing_marked,
-        briefing_cleared,
-    })
+    .await
 }
 
 /// Tasks flagged overdue per statement of [`update_task_flags`].

@@ -153,15 +153,16 @@ async fn a_second_scan_changes_nothing_and_tells_no_one() {
 #[tokio::test]
 async fn more_tasks_fall_overdue_at_once_than_one_batch_holds() {
     // The scan flags in batches of 5,000, earliest deadline first: all of them are flagged,
-    // each once, with an audit entry, and the next scan finds none.
+    // each once, with an audit entry, and the next scan finds none. Reminded four times, each
+    // is also marked for the briefing (in batches too).
     let app = TestApp::with_demo().await;
     let today = app.state.today();
     let audit: i64 = scalar(&app, "select count(*) from audit_log").await;
     sqlx::query(
         "insert into tasks (code, shortcoming_id, title, lead_unit_id, original_deadline,
-                            deadline, status)
+                            deadline, status, reminder_count)
          select 'LO-' || n, s.id, 'Nhiệm vụ quá hạn hàng loạt', s.lead_unit_id,
-                $1::date - 1 - (n % 400)::integer, $1::date - 1 - (n % 400)::integer, 'in_progress'
+                $1::date - 1 - (n % 400)::integer, $1::date - 1 - (n % 400)::integer, 'in_progress', 4
          from generate_series(1, 5003) n, (select id, lead_unit_id from shortcomings
                                            where code = 'TT-01') s",
     )
@@ -171,6 +172,7 @@ async fn more_tasks_fall_overdue_at_once_than_one_batch_holds() {
     .unwrap();
     let counts = flags::flag_overdue(&app.pool, today).await.unwrap();
     assert_eq!(counts["tasks_flagged"], 5003, "{counts}");
+    assert_eq!(counts["briefing_marked"], 5003, "{counts}");
     assert_eq!(
         scalar::<i64>(
             &app,
@@ -182,10 +184,11 @@ async fn more_tasks_fall_overdue_at_once_than_one_batch_holds() {
     );
     assert_eq!(
         scalar::<i64>(&app, "select count(*) from audit_log").await,
-        audit + 5003
+        audit + 2 * 5003
     );
     let again = flags::flag_overdue(&app.pool, today).await.unwrap();
     assert_eq!(again["tasks_flagged"], 0, "{again}");
+    assert_eq!(again["briefing_marked"], 0, "{again}");
 }
 
 #[tokio::test]
