@@ -262,7 +262,7 @@ async fn serve(
         tracing::info!(%summary, "demo data loaded");
     }
 
-    // The flags are brought up to date before the first page is served.
+    // The overdue flags and the counts are brought up to date before the first page is served.
     let instance = format!("pid-{}", std::process::id());
     run_jobs_once(config, &pool, clock.as_ref(), &instance).await?;
 
@@ -350,7 +350,8 @@ fn watch_database(
     })
 }
 
-/// Runs every background job once, now; the first failure is an error.
+/// Runs the jobs the pages depend on (`jobs::BEFORE_SERVING`) once, now; the first failure is
+/// an error. The scheduler runs the others as soon as the server listens.
 pub async fn run_jobs_once(
     config: &Config,
     pool: &PgPool,
@@ -358,7 +359,15 @@ pub async fn run_jobs_once(
     instance: &str,
 ) -> anyhow::Result<()> {
     let settings = jobs::JobSettings::from_config(config);
-    for (job, run) in jobs::run_all(pool, clock, &settings, instance, None).await {
+    let runs = jobs::run_these(
+        pool,
+        clock,
+        &settings,
+        instance,
+        None,
+        &jobs::BEFORE_SERVING,
+    );
+    for (job, run) in runs.await {
         run.with_context(|| format!("running {}", job.name()))?;
     }
     Ok(())

@@ -126,12 +126,13 @@ async fn pages_issue_as_many_statements_for_many_rows_as_for_few() {
         "/tasks".to_string(),
         "tr.task-row",
     ));
-    // The City dashboard: one unit against all of them.
+    // The City dashboard filtered (counted from the tasks): one unit against all districts.
+    // Unfiltered, it reads the stored totals: checked below with units added.
     let unit: i64 = scalar(&app, "select lead_unit_id from tasks order by id limit 1").await;
     checks.push((
-        "City dashboard",
+        "City dashboard, filtered",
         format!("/dashboard?unit={unit}"),
-        "/dashboard".to_string(),
+        "/dashboard?kind=districts".to_string(),
         "#table-units tbody tr",
     ));
     // A unit's dashboard: a unit with one officer against one with several.
@@ -174,5 +175,35 @@ async fn pages_issue_as_many_statements_for_many_rows_as_for_few() {
             report.join("\n")
         );
     }
+
+    // The unfiltered City dashboard, before and after ten more units get a task each.
+    let rows = "#table-units tbody tr";
+    let before = statements(&app, &reviewer, &counter, "/dashboard", rows).await;
+    sqlx::query(
+        "with added as (
+             insert into units (code, name, short_name, kind)
+             select 'QC' || n, 'UBND xã Đếm câu lệnh ' || n, 'X. Đếm ' || n, 'commune'
+             from generate_series(1, 10) n
+             returning id, code
+         )
+         insert into tasks (code, shortcoming_id, title, lead_unit_id)
+         select 'QC-' || a.code, (select min(id) from shortcomings), 'Nhiệm vụ đếm câu lệnh', a.id
+         from added a",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let after = statements(&app, &reviewer, &counter, "/dashboard", rows).await;
+    report.push(format!(
+        "City dashboard: {} statements for {} units, {} for {}",
+        before.0, before.1, after.0, after.1
+    ));
+    assert!(after.1 >= before.1 + 10, "{report:?}");
+    assert_eq!(
+        before.0,
+        after.0,
+        "City dashboard: the statements grow with the units\n{}",
+        report.join("\n")
+    );
     eprintln!("{}", report.join("\n"));
 }

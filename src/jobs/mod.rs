@@ -214,8 +214,25 @@ pub async fn run_all(
     instance: &str,
     cancel: Option<&tokio_util::sync::CancellationToken>,
 ) -> Vec<(Job, Result<RunResult, sqlx::Error>)> {
-    let mut runs = Vec::with_capacity(Job::ALL.len());
-    for job in Job::ALL {
+    run_these(pool, clock, settings, instance, cancel, &Job::ALL).await
+}
+
+/// The jobs the pages depend on, run before the first request is served: the overdue flags
+/// (every page shows them) and the folding of the counts. The others (notices, the stale
+/// scan, which reads every open task) run in the scheduler's first tick, right after.
+pub const BEFORE_SERVING: [Job; 2] = [Job::OverdueScan, Job::FoldCounts];
+
+/// Runs `jobs` once each, in order (see [`run_all`]).
+pub async fn run_these(
+    pool: &PgPool,
+    clock: &dyn crate::domain::clock::Clock,
+    settings: &JobSettings,
+    instance: &str,
+    cancel: Option<&tokio_util::sync::CancellationToken>,
+    jobs: &[Job],
+) -> Vec<(Job, Result<RunResult, sqlx::Error>)> {
+    let mut runs = Vec::with_capacity(jobs.len());
+    for &job in jobs {
         if cancel.is_some_and(|c| c.is_cancelled()) {
             break;
         }

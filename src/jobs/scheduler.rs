@@ -1,4 +1,5 @@
-//! The in-process scheduler: runs every job at start and then every interval, until cancelled.
+//! The in-process scheduler: runs every job as the server starts and then every interval, until
+//! cancelled.
 //! A job that is running when shutdown begins is allowed to finish (each is one transaction).
 
 use std::sync::Arc;
@@ -27,10 +28,10 @@ pub fn spawn(
     cancel: CancellationToken,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        // The jobs ran once before the server started; the next run is one interval later.
+        // The first tick is now: the jobs not run before the server started run at once (those
+        // that were find this tick claimed and skip it), then every interval.
         let interval = Duration::from_secs(config.settings.interval_secs as u64);
-        let first = tokio::time::Instant::now() + interval;
-        let mut ticker = tokio::time::interval_at(first, interval);
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now(), interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

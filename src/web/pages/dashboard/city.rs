@@ -393,10 +393,13 @@ pub async fn page(
     // Past UNIT_CHOICES_MAX units there is no drop-down: the ranking is the way to pick one.
     let units = admin_queries::unit_choices(&state.pool, scope.unit).await?;
     let unit_name = match scope.unit {
-        Some(id) => admin_queries::unit_names(&state.pool, &[id.0])
-            .await?
-            .pop()
-            .map(|u| u.name),
+        Some(id) => match units.iter().find(|u| u.id == id) {
+            Some(unit) => Some(unit.name.clone()),
+            None => admin_queries::unit_names(&state.pool, &[id.0])
+                .await?
+                .pop()
+                .map(|u| u.name),
+        },
         None => None,
     };
 
