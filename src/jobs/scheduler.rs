@@ -46,11 +46,14 @@ pub fn spawn(
                 Some(&cancel),
             )
             .await;
-            for (job, run) in runs {
+            let mut failed = 0;
+            for (job, run) in &runs {
                 if let Err(e) = run {
+                    failed += 1;
                     tracing::error!(job = job.name(), error = %e, "job failed");
                 }
             }
+            tracing::info!(jobs = runs.len(), failed, "background jobs ran");
         }
         tracing::info!("background jobs stopped");
     })
