@@ -359,7 +359,7 @@ pub async fn run_jobs_once(
     instance: &str,
 ) -> anyhow::Result<()> {
     let settings = jobs::JobSettings::from_config(config);
-    let runs = jobs::run_these(
+    let runs = jobs::run_all(
         pool,
         clock,
         &settings,

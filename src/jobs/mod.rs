@@ -205,25 +205,14 @@ pub async fn run_job(
     Ok(RunResult::Ran(counts))
 }
 
-/// Runs every job once, each as of the moment it starts; stops before the next job once
-/// `cancel` is cancelled. Each job's result, in order.
-pub async fn run_all(
-    pool: &PgPool,
-    clock: &dyn crate::domain::clock::Clock,
-    settings: &JobSettings,
-    instance: &str,
-    cancel: Option<&tokio_util::sync::CancellationToken>,
-) -> Vec<(Job, Result<RunResult, sqlx::Error>)> {
-    run_these(pool, clock, settings, instance, cancel, &Job::ALL).await
-}
-
 /// The jobs the pages depend on, run before the first request is served: the overdue flags
 /// (every page shows them) and the folding of the counts. The others (notices, the stale
 /// scan, which reads every open task) run in the scheduler's first tick, right after.
 pub const BEFORE_SERVING: [Job; 2] = [Job::OverdueScan, Job::FoldCounts];
 
-/// Runs `jobs` once each, in order (see [`run_all`]).
-pub async fn run_these(
+/// Runs `jobs` (`Job::ALL`: every job) once each, in order, each as of the moment it starts;
+/// stops before the next job once `cancel` is cancelled. Each job's result, in order.
+pub async fn run_all(
     pool: &PgPool,
     clock: &dyn crate::domain::clock::Clock,
     settings: &JobSettings,

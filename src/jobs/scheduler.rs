@@ -44,6 +44,7 @@ pub fn spawn(
                 &config.settings,
                 &config.instance,
                 Some(&cancel),
+                &super::Job::ALL,
             )
             .await;
             let mut failed = 0;
