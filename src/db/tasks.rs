@@ -298,10 +298,10 @@ pub async fn list(
         .push_bind(as_of.due_soon_days)
         .push(
             ") as timeliness, t.stale, t.marked_for_briefing
-             from tasks t
-             join shortcomings s on s.id = t.shortcoming_id
-             join units u on u.id = t.lead_unit_id",
+             from (select t.id from tasks t",
         );
+    // The page's ids first, then their rows and names: a deep page skips its thousands of
+    // earlier rows in the index alone (often without reading the table), not through the joins.
     push_conditions(&mut query, filter, as_of);
     query
         .push(" order by ")
@@ -309,7 +309,15 @@ pub async fn list(
         .push(" limit ")
         .push_bind(limit)
         .push(" offset ")
-        .push_bind(offset);
+        .push_bind(offset)
+        .push(
+            ") page
+             join tasks t on t.id = page.id
+             join shortcomings s on s.id = t.shortcoming_id
+             join units u on u.id = t.lead_unit_id
+             order by ",
+        )
+        .push(filter.sort.order_by());
     // A search's plan depends on its words (how many tasks hold "dat"?): planned afresh for
     // them, not from a cached plan that assumes some average word.
     let searching = filter.text.is_some();

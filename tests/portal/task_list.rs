@@ -534,3 +534,51 @@ async fn with_too_many_units_for_a_drop_down_the_filters_take_a_typed_name() {
     );
     assert_eq!(none.attr("input#coordinating", "value"), "không có đâu");
 }
+
+#[tokio::test]
+async fn pages_follow_each_other_in_order_without_gaps_or_repeats() {
+    // The list reads a page's ids first and then their rows: the pages put together must be
+    // every task once, in the list's order, for each sort.
+    let app = TestApp::with_demo().await;
+    let me = app.session_for("vp.chuyenvien").await;
+    let all = count(&app, "select count(*) from tasks").await;
+    assert!(all > 100, "the demo has several pages of tasks");
+    for sort in ["deadline", "deadline_desc", "code", "updated", "percent"] {
+        let mut codes: Vec<String> = Vec::new();
+        let mut page = 1;
+        loop {
+            let list = app
+                .get_as(&me, &format!("/tasks?sort={sort}&page={page}"))
+                .await;
+            if list.status != StatusCode::OK {
+                break;
+            }
+            let rows = list.texts("table.tasks tr.task-row td.task-code a");
+            if rows.is_empty() {
+                break;
+            }
+            codes.extend(rows);
+            page += 1;
+        }
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(codes.len() as i64, all, "{sort}: every task listed");
+        assert_eq!(unique.len(), codes.len(), "{sort}: no task twice");
+    }
+    // In deadline order, the deadlines shown never go back from one page to the next.
+    let deadlines = |page: i64| {
+        let (app, me) = (&app, &me);
+        async move {
+            app.get_as(me, &format!("/tasks?page={page}"))
+                .await
+                .texts("table.tasks tr.task-row td.date")
+        }
+    };
+    let (first, second) = (deadlines(1).await, deadlines(2).await);
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y").ok();
+    let dated: Vec<chrono::NaiveDate> =
+        first.iter().chain(&second).filter_map(|t| day(t)).collect();
+    assert!(dated.len() > 50, "{first:?}");
+    assert!(dated.windows(2).all(|w| w[0] <= w[1]), "{dated:?}");
+}
