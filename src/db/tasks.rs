@@ -397,6 +397,10 @@ pub struct TaskDetail {
     pub row_version: i32,
     /// When this was read (the database's clock): what happened after it is "meanwhile".
     pub read_at: DateTime<Utc>,
+    /// An extension request waits for the City's decision (the page then reads it).
+    pub has_pending_extension: bool,
+    /// A question to the City waits for its answer (the page then reads it).
+    pub has_open_escalation: bool,
 }
 
 impl TaskDetail {
@@ -419,7 +423,11 @@ pub async fn find(
                 t.status, t.percent_complete, t.completed_on, t.overdue_since, t.stale,
                 t.marked_for_briefing, t.reminder_count, t.last_update_at, t.created_at,
                 task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $2, $3) as timeliness,
-                t.row_version, now() as read_at
+                t.row_version, now() as read_at,
+                exists (select 1 from extension_requests x
+                        where x.task_id = t.id and x.status = 'pending') as has_pending_extension,
+                exists (select 1 from escalations x
+                        where x.task_id = t.id and x.status = 'open') as has_open_escalation
          from tasks t
          join shortcomings s on s.id = t.shortcoming_id
          join units u on u.id = t.lead_unit_id

@@ -206,8 +206,15 @@ pub async fn task_page(
         read_audit: actor.reads_audit(),
     };
     let history = queries::history(pool, id, None).await?;
-    let pending_extension = work::pending_extension(pool, id).await?;
-    let open_escalation = work::open_escalation(pool, id).await?;
+    // Most tasks have neither: the task's own row says so, sparing two statements.
+    let pending_extension = match task.has_pending_extension {
+        true => work::pending_extension(pool, id).await?,
+        false => None,
+    };
+    let open_escalation = match task.has_open_escalation {
+        true => work::open_escalation(pool, id).await?,
+        false => None,
+    };
     let officers = if can.assign {
         work::assignable(pool, task.lead_unit_id).await?
     } else {
