@@ -153,15 +153,10 @@ async fn each_timeliness_class_lists_what_task_timeliness_says() {
     let app = TestApp::with_demo().await;
     let me = app.session_for("vp.chuyenvien").await;
     let as_of = app.state.as_of();
-    let classes = [
-        "on_track",
-        "due_soon",
-        "overdue",
-        "no_deadline",
-        "done_on_time",
-        "done_late",
-    ];
-    let mut choices: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+    let mut choices: Vec<String> = remediation_portal::domain::Timeliness::ALL
+        .iter()
+        .map(|c| c.code().to_string())
+        .collect();
     choices.push("on_track,due_soon,no_deadline".into());
     choices.push("done_on_time,done_late".into());
     choices.push("overdue,done_late".into());
