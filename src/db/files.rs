@@ -7,7 +7,7 @@ use sqlx::{FromRow, PgExecutor};
 use crate::domain::{PlanId, SourceId, UserId};
 
 /// A stored file, without its content.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct FileRow {
     pub id: i64,
     pub file_name: String,

@@ -1,7 +1,11 @@
 //! Queries about tasks and their history.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
+
+use crate::db::files::FileRow;
+use crate::db::task_work::Officer;
 
 use crate::domain::{
     FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId,
@@ -410,12 +414,38 @@ impl TaskDetail {
     }
 }
 
+/// The task page's reading of a task, in one statement: the task, its coordinating units, the
+/// officers following it and, when asked, the officers it may be assigned to.
+#[derive(Debug, Clone)]
+pub struct FoundTask {
+    pub task: TaskDetail,
+    pub coordinators: Vec<CoordinatorRow>,
+    pub assignees: Vec<AssigneeRow>,
+    /// Empty unless asked for.
+    pub officers: Vec<Officer>,
+}
+
+#[derive(FromRow)]
+struct FoundRow {
+    #[sqlx(flatten)]
+    task: TaskDetail,
+    #[sqlx(json)]
+    coordinators: Vec<CoordinatorRow>,
+    #[sqlx(json)]
+    assignees: Vec<AssigneeRow>,
+    #[sqlx(json)]
+    officers: Vec<Officer>,
+}
+
+/// The task `id` with who is responsible for it; `with_officers` also reads the lead unit's
+/// officers (for a viewer who may assign them: the caller decides, per task).
 pub async fn find(
     executor: impl PgExecutor<'_>,
     id: TaskId,
     as_of: AsOf,
-) -> Result<Option<TaskDetail>, sqlx::Error> {
-    sqlx::query_as(
+    with_officers: bool,
+) -> Result<Option<FoundTask>, sqlx::Error> {
+    let row: Option<FoundRow> = sqlx::query_as(concat!(
         "select t.id, t.code, t.title, t.description, t.expected_result, t.shortcoming_id,
                 s.code as shortcoming_code, s.title as shortcoming_title, t.plan_id,
                 p.doc_number as plan_doc_number, p.title as plan_title, t.lead_unit_id,
@@ -427,64 +457,59 @@ pub async fn find(
                 exists (select 1 from extension_requests x
                         where x.task_id = t.id and x.status = 'pending') as has_pending_extension,
                 exists (select 1 from escalations x
-                        where x.task_id = t.id and x.status = 'open') as has_open_escalation
+                        where x.task_id = t.id and x.status = 'open') as has_open_escalation,
+                (select coalesce(json_agg(json_build_object(
+                            'unit_id', cu.id, 'unit_name', cu.name, 'role_text', c.role_text)
+                            order by cu.sort_order, cu.name), '[]')
+                 from task_coordinators c join units cu on cu.id = c.unit_id
+                 where c.task_id = t.id) as coordinators,
+                (select coalesce(json_agg(json_build_object(
+                            'user_id', au.id, 'full_name', au.full_name, 'title', au.title)
+                            order by au.full_name), '[]')
+                 from task_assignees a join users au on au.id = a.user_id
+                 where a.task_id = t.id) as assignees,
+                case when $4 then
+                    (select coalesce(json_agg(json_build_object(
+                                'id', o.id, 'full_name', o.full_name, 'title', o.title)
+                                order by o.role desc, o.full_name), '[]')
+                     from (",
+        crate::db::task_work::assignable_officers!("t.lead_unit_id"),
+        ") o)
+                else '[]' end as officers
          from tasks t
          join shortcomings s on s.id = t.shortcoming_id
          join units u on u.id = t.lead_unit_id
          left join plans p on p.id = t.plan_id
          where t.id = $1",
-    )
+    ))
     .bind(id)
     .bind(as_of.today)
     .bind(as_of.due_soon_days)
+    .bind(with_officers)
     .fetch_optional(executor)
-    .await
+    .await?;
+    Ok(row.map(|r| FoundTask {
+        task: r.task,
+        coordinators: r.coordinators,
+        assignees: r.assignees,
+        officers: r.officers,
+    }))
 }
 
 /// A coordinating unit of a task.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct CoordinatorRow {
     pub unit_id: UnitId,
     pub unit_name: String,
     pub role_text: String,
 }
 
-pub async fn coordinators(
-    executor: impl PgExecutor<'_>,
-    id: TaskId,
-) -> Result<Vec<CoordinatorRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select u.id as unit_id, u.name as unit_name, c.role_text
-         from task_coordinators c join units u on u.id = c.unit_id
-         where c.task_id = $1
-         order by u.sort_order, u.name",
-    )
-    .bind(id)
-    .fetch_all(executor)
-    .await
-}
-
 /// An officer following a task.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct AssigneeRow {
     pub user_id: UserId,
     pub full_name: String,
     pub title: String,
-}
-
-pub async fn assignees(
-    executor: impl PgExecutor<'_>,
-    id: TaskId,
-) -> Result<Vec<AssigneeRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select us.id as user_id, us.full_name, us.title
-         from task_assignees a join users us on us.id = a.user_id
-         where a.task_id = $1
-         order by us.full_name",
-    )
-    .bind(id)
-    .fetch_all(executor)
-    .await
 }
 
 /// What happened on a task, for its timeline.
@@ -551,8 +576,8 @@ pub struct HistoryEntry {
     pub update_id: Option<i64>,
     pub extension_id: Option<i64>,
     /// Evidence and documents attached to this entry.
-    #[sqlx(skip)]
-    pub files: Vec<crate::db::files::FileRow>,
+    #[sqlx(json)]
+    pub files: Vec<FileRow>,
 }
 
 impl HistoryEntry {
@@ -605,76 +630,59 @@ pub const EDITABLE_FIELDS: [(&str, &str); 10] = [
 ];
 
 /// The task's timeline, newest first (only entries after `since`, when given): updates,
-/// extension requests and decisions, escalations, reminders; each with its files.
+/// extension requests and decisions, escalations, reminders; each with its files, in one
+/// statement.
 pub async fn history(
-    executor: impl PgExecutor<'_> + Copy,
+    executor: impl PgExecutor<'_>,
     id: TaskId,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    let mut entries: Vec<HistoryEntry> = sqlx::query_as(
-        "select * from (
-             select tu.created_at as at, tu.kind::text as event, us.full_name as actor_name,
-                    un.short_name as unit_name, tu.status_after, tu.percent, tu.note,
-                    tu.deadline_after as date_value, null::text as doc_number,
-                    null::text as target_unit, tu.id as update_id, null::bigint as extension_id
-             from task_updates tu
-             left join users us on us.id = tu.author_id
-             join units un on un.id = tu.unit_id
-             where tu.task_id = $1
+    sqlx::query_as(
+        "select h.at, h.event, us.full_name as actor_name,
+                (select short_name from units where id = coalesce(h.unit_id, us.unit_id))
+                    as unit_name,
+                h.status_after, h.percent, h.note, h.date_value, h.doc_number,
+                (select short_name from units where id = h.target_unit_id) as target_unit,
+                h.update_id, h.extension_id,
+                (select coalesce(json_agg(json_build_object(
+                            'id', a.id, 'file_name', a.file_name, 'content_type', a.content_type,
+                            'size_bytes', a.size_bytes, 'created_at', a.created_at)
+                            order by a.id), '[]')
+                 from attachments a
+                 where a.task_update_id = h.update_id
+                    or (a.extension_request_id = h.extension_id
+                        and h.event = 'extension_requested')) as files
+         from (
+             select created_at as at, kind::text as event, author_id as actor_id, unit_id,
+                    status_after, percent, note, deadline_after as date_value,
+                    null::text as doc_number, null::bigint as target_unit_id, id as update_id,
+                    null::bigint as extension_id
+             from task_updates where task_id = $1
            union all
-             select e.created_at, 'extension_requested', us.full_name, un.short_name, null, null,
-                    e.reason, e.proposed_deadline, e.doc_number, null, null, e.id
-             from extension_requests e
-             join users us on us.id = e.requested_by
-             join units un on un.id = us.unit_id
-             where e.task_id = $1
+             select created_at, 'extension_requested', requested_by, null, null, null, reason,
+                    proposed_deadline, doc_number, null, null, id
+             from extension_requests where task_id = $1
            union all
-             select e.decided_at, 'extension_' || e.status::text, us.full_name, un.short_name,
-                    null, null, e.decision_note, e.proposed_deadline, null, null, null, null
-             from extension_requests e
-             join users us on us.id = e.decided_by
-             join units un on un.id = us.unit_id
-             where e.task_id = $1 and e.status <> 'pending'
+             select decided_at, 'extension_' || status::text, decided_by, null, null, null,
+                    decision_note, proposed_deadline, null, null, null, null
+             from extension_requests where task_id = $1 and status <> 'pending'
            union all
-             select es.created_at, 'escalation_raised', us.full_name, un.short_name, null, null,
-                    es.question, null, null, null, null, null
-             from escalations es
-             join users us on us.id = es.raised_by
-             join units un on un.id = us.unit_id
-             where es.task_id = $1
+             select created_at, 'escalation_raised', raised_by, null, null, null, question,
+                    null, null, null, null, null
+             from escalations where task_id = $1
            union all
-             select r.created_at, 'reminder', us.full_name, un.short_name, null, null,
-                    r.message, null, r.doc_number, tu.short_name, null, null
-             from reminders r
-             join users us on us.id = r.sent_by
-             join units un on un.id = us.unit_id
-             left join units tu on tu.id = r.unit_id
-             where r.task_id = $1
+             select created_at, 'reminder', sent_by, null, null, null, message, null,
+                    doc_number, unit_id, null, null
+             from reminders where task_id = $1
          ) h
-         where $2::timestamptz is null or at > $2
-         order by at desc, event",
+         -- Names one row at a time: a handful of rows, each found by its key.
+         left join lateral (select full_name, unit_id from users where id = h.actor_id
+                            offset 0) us on true
+         where $2::timestamptz is null or h.at > $2
+         order by h.at desc, h.event",
     )
     .bind(id)
     .bind(since)
     .fetch_all(executor)
-    .await?;
-    if entries
-        .iter()
-        .any(|e| e.update_id.is_some() || e.extension_id.is_some())
-    {
-        let files = crate::db::files::for_task(executor, id).await?;
-        for entry in &mut entries {
-            entry.files = files
-                .iter()
-                .filter(|f| {
-                    (entry.update_id.is_some() && f.task_update_id == entry.update_id)
-                        || (entry.extension_id.is_some()
-                            && entry.event == HistoryEvent::ExtensionRequested
-                            && f.extension_request_id == entry.extension_id)
-                })
-                .map(|f| f.file.clone())
-                .collect();
-        }
-    }
-    Ok(entries)
+    .await
 }

@@ -503,6 +503,22 @@ async fn an_extension_is_requested_then_approved_and_both_deadlines_show() {
     let history = page.text("#history");
     assert!(history.contains("Công văn đề nghị.pdf"), "{history}");
     assert!(history.contains("245/UBND-TNMT"));
+    // Each entry with its own people, unit and files: the request's file under the request.
+    let requested = page.text("#history .event-extension_requested");
+    assert!(requested.contains("Công văn đề nghị.pdf"), "{requested}");
+    assert!(requested.contains("(Q. Ba Đình)"), "{requested}");
+    let approved = page.text("#history .event-extension_approved");
+    assert!(!approved.contains("Công văn đề nghị.pdf"), "{approved}");
+    assert!(
+        approved.contains("Đồng ý") && approved.contains("(VP UBND TP)"),
+        "{approved}"
+    );
+    let reviewer_name: String = scalar(
+        &app,
+        "select full_name from users where username = 'vp.chuyenvien'",
+    )
+    .await;
+    assert!(approved.contains(&reviewer_name), "{approved}");
     assert_eq!(
         notifications(&app, "badinh.lanhdao", "extension_decided", task).await,
         1
@@ -807,6 +823,22 @@ async fn reminders_are_counted_and_the_fourth_on_an_overdue_task_marks_it_for_th
     assert_eq!(
         notifications(&app, "stnmt.lanhdao", "reminder", task).await,
         1
+    );
+    // The history names who reminded (and their unit) and the unit reminded.
+    let page = app.get_as(&reviewer, &format!("/tasks/{task}")).await;
+    let reminders = page.texts("#history .event-reminder");
+    assert_eq!(reminders.len(), 5, "{reminders:?}");
+    assert!(reminders[0].contains("(Q. Ba Đình)"), "{:?}", reminders[0]);
+    assert!(
+        reminders[0].contains("Gửi đơn vị: Sở TN&MT"),
+        "{:?}",
+        reminders[0]
+    );
+    assert!(reminders[1].contains("(VP UBND TP)"), "{:?}", reminders[1]);
+    assert!(
+        reminders[1].contains("Gửi đơn vị: Q. Ba Đình"),
+        "{:?}",
+        reminders[1]
     );
     // Officers and viewers do not remind.
     for username in ["badinh.cb1", "giamsat"] {

@@ -178,18 +178,20 @@ pub async fn task_page(
     extra: PageState,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let pool = &state.pool;
-    let task = queries::find(pool, id, state.as_of())
+    // One connection for the page's statements: sqlx checks a connection with a round trip
+    // each time it goes back to the pool.
+    let mut conn = state.pool.acquire().await?;
+    let actor = &session.user.actor;
+    // Whether the viewer may assign depends on the task; who might is known before reading it.
+    let found = queries::find(&mut *conn, id, state.as_of(), actor.may_assign_some())
         .await?
         .ok_or(AppError::NotFound)?;
-    let coordinators = queries::coordinators(pool, id).await?;
-    let assignees = queries::assignees(pool, id).await?;
+    let (task, coordinators, assignees) = (found.task, found.coordinators, found.assignees);
     let parties = TaskParties {
         lead: task.lead_unit_id,
         coordinators: coordinators.iter().map(|c| c.unit_id).collect(),
         assignees: assignees.iter().map(|a| a.user_id).collect(),
     };
-    let actor = &session.user.actor;
     if !actor.can_see_task(parties.lead, &parties.coordinators) {
         return Err(AppError::Forbidden);
     }
@@ -205,18 +207,19 @@ pub async fn task_page(
         edit: actor.manages_tasks(),
         read_audit: actor.reads_audit(),
     };
-    let history = queries::history(pool, id, None).await?;
+    let history = queries::history(&mut *conn, id, None).await?;
     // Most tasks have neither: the task's own row says so, sparing two statements.
     let pending_extension = match task.has_pending_extension {
-        true => work::pending_extension(pool, id).await?,
+        true => work::pending_extension(&mut *conn, id).await?,
         false => None,
     };
     let open_escalation = match task.has_open_escalation {
-        true => work::open_escalation(pool, id).await?,
+        true => work::open_escalation(&mut *conn, id).await?,
         false => None,
     };
+    drop(conn);
     let officers = if can.assign {
-        work::assignable(pool, task.lead_unit_id).await?
+        found.officers
     } else {
         Vec::new()
     };
