@@ -1,7 +1,7 @@
 //! Queries behind sign-in, sessions and passwords.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, PgExecutor};
+use sqlx::{FromRow, PgExecutor, PgPool};
 
 use crate::domain::{Role, UnitId, UserId};
 
@@ -265,24 +265,35 @@ pub async fn delete_user_sessions(
 }
 
 /// Leaves a one-time message for the session's next page.
+///
+/// Its own transaction (hence a pool, never a caller's transaction), committed without
+/// waiting for the disk: the action it reports was committed durably just before, and a
+/// message lost in a crash costs nothing. Waiting cost a second flush per action, and the
+/// actions of one session queued behind each other's flushes on its row.
 pub async fn set_flash(
-    executor: impl PgExecutor<'_>,
+    pool: &PgPool,
     id: &str,
     flash: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update sessions set flash = $2 where id = $1")
-        .bind(id)
-        .bind(flash)
-        .execute(executor)
-        .await?;
+    sqlx::query(
+        "with lazy as (select set_config('synchronous_commit', 'off', true))
+         update sessions set flash = $2 from lazy where id = $1",
+    )
+    .bind(id)
+    .bind(flash)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
-/// Forgets the session's one-time message once shown.
-pub async fn clear_flash(executor: impl PgExecutor<'_>, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("update sessions set flash = null where id = $1 and flash is not null")
-        .bind(id)
-        .execute(executor)
-        .await?;
+/// Forgets the session's one-time message once shown (without waiting for the disk either).
+pub async fn clear_flash(pool: &PgPool, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "with lazy as (select set_config('synchronous_commit', 'off', true))
+         update sessions set flash = null from lazy where id = $1 and flash is not null",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
