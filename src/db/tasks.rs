@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
+use sqlx::{FromRow, PgConnection, PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::files::FileRow;
 use crate::db::task_work::Officer;
@@ -285,7 +285,7 @@ pub const SEARCH_COUNT_CAP: i64 = 200;
 /// One page of tasks in the filter's order, and the number of all matches (for a text search,
 /// at most `SEARCH_COUNT_CAP + 1`).
 pub async fn list(
-    executor: impl PgExecutor<'_> + Copy,
+    conn: &mut PgConnection,
     filter: &TaskFilter,
     as_of: AsOf,
     limit: i64,
@@ -328,12 +328,12 @@ pub async fn list(
     let rows = query
         .build_query_as()
         .persistent(!searching)
-        .fetch_all(executor)
+        .fetch_all(&mut *conn)
         .await?;
 
-    let total = match crate::db::dashboard::list_total(executor, filter, as_of).await? {
+    let total = match crate::db::dashboard::list_total(&mut *conn, filter, as_of).await? {
         Some(total) => total,
-        None => count(executor, filter, as_of).await?,
+        None => count(&mut *conn, filter, as_of).await?,
     };
     Ok((rows, total))
 }

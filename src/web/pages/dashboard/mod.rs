@@ -294,8 +294,14 @@ pub async fn task_block(
     let query_string = serde_urlencoded::to_string(pairs).unwrap_or_default();
     let query: ListQuery = serde_urlencoded::from_str(&query_string).unwrap_or_default();
     let filter = query.filter(session, state.config.time_zone);
-    let (tasks, total) =
-        crate::db::tasks::list(&state.pool, &filter, state.as_of(), BLOCK_ROWS, 0).await?;
+    let (tasks, total) = crate::db::tasks::list(
+        &mut *state.pool.acquire().await?,
+        &filter,
+        state.as_of(),
+        BLOCK_ROWS,
+        0,
+    )
+    .await?;
     Ok(TaskBlock {
         id,
         title_key,

@@ -179,8 +179,14 @@ async fn show_page(
         units: session.user.actor.unit_scope(),
         ..TaskFilter::default()
     };
-    let (tasks, _) =
-        task_queries::list(&state.pool, &filter, state.as_of(), TASKS_SHOWN, 0).await?;
+    let (tasks, _) = task_queries::list(
+        &mut *state.pool.acquire().await?,
+        &filter,
+        state.as_of(),
+        TASKS_SHOWN,
+        0,
+    )
+    .await?;
     let page = ShowPage {
         status: plan.status(ctx.today),
         shortcomings: queries::shortcomings(&state.pool, plan.id).await?,

@@ -109,8 +109,14 @@ pub async fn show(
         units: scope,
         ..TaskFilter::default()
     };
-    let (tasks, _) =
-        task_queries::list(&state.pool, &filter, state.as_of(), TASKS_SHOWN, 0).await?;
+    let (tasks, _) = task_queries::list(
+        &mut *state.pool.acquire().await?,
+        &filter,
+        state.as_of(),
+        TASKS_SHOWN,
+        0,
+    )
+    .await?;
     render(&ShowPage {
         ctx,
         shortcoming,

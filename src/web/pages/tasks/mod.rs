@@ -256,7 +256,7 @@ const PICK_CHOICES: usize = 8;
 /// exact name among several). The names that find no unit, or several, come back for the page
 /// to say so, with the matches to choose from.
 async fn resolve_unit_names(
-    pool: &sqlx::PgPool,
+    conn: &mut sqlx::PgConnection,
     query: &mut ListQuery,
 ) -> Result<Vec<UnitPick>, sqlx::Error> {
     let mut picks = Vec::new();
@@ -283,7 +283,7 @@ async fn resolve_unit_names(
             name.clear();
             continue;
         }
-        let found = admin_queries::units_named(pool, &text, PICK_CHOICES as i64 + 1).await?;
+        let found = admin_queries::units_named(&mut *conn, &text, PICK_CHOICES as i64 + 1).await?;
         let single = match found.as_slice() {
             [one] => Some(one),
             [first, second, ..] if first.exact && !second.exact => Some(first),
@@ -328,7 +328,9 @@ async fn list_page(
     bulk: Option<(BulkForm, FieldErrors)>,
 ) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(Some(query.page.as_str()));
-    let unit_picks = resolve_unit_names(&state.pool, &mut query).await?;
+    // One connection for the page's statements (sqlx checks each one handed back).
+    let mut conn = state.pool.acquire().await?;
+    let unit_picks = resolve_unit_names(&mut conn, &mut query).await?;
     let filter = query.filter(session, state.config.time_zone);
     let unscoped = TaskFilter {
         units: filter.units.clone(),
@@ -337,7 +339,7 @@ async fn list_page(
     // A unit name that names no single unit lists nothing until one is chosen.
     let (tasks, total) = if unit_picks.is_empty() {
         queries::list(
-            &state.pool,
+            &mut conn,
             &filter,
             state.as_of(),
             PAGE_SIZE,
@@ -361,10 +363,10 @@ async fn list_page(
         .lead_unit
         .or_else(|| (!session.user.actor.sees_all_units()).then_some(session.user.unit_id));
     let assignees = match assignee_unit {
-        Some(unit) => crate::db::task_work::assignable(&state.pool, unit).await?,
+        Some(unit) => crate::db::task_work::assignable(&mut *conn, unit).await?,
         None => Vec::new(),
     };
-    let units = admin_queries::unit_choices(&state.pool, None).await?;
+    let units = admin_queries::unit_choices(&mut *conn, None).await?;
     // Without a drop-down, the chosen units are named in the text boxes.
     let mut unit_texts = (query.lead_name.clone(), query.coordinating_name.clone());
     if units.is_empty() {
@@ -374,7 +376,7 @@ async fn list_page(
             .map(|u| u.0)
             .collect();
         if !ids.is_empty() {
-            for unit in admin_queries::unit_names(&state.pool, &ids).await? {
+            for unit in admin_queries::unit_names(&mut *conn, &ids).await? {
                 if filter.lead_unit == Some(unit.id) {
                     unit_texts.0 = unit.name.clone();
                 }
@@ -386,10 +388,11 @@ async fn list_page(
     }
     let choices = Choices {
         units,
-        fields: admin_queries::fields(&state.pool).await?,
-        shortcomings: crate::db::shortcomings::options(&state.pool).await?,
+        fields: admin_queries::fields(&mut *conn).await?,
+        shortcomings: crate::db::shortcomings::options(&mut *conn).await?,
         assignees,
     };
+    drop(conn);
     let (bulk, errors) = bulk.unwrap_or_default();
     let timeliness_selected = timeliness_codes(&filter.timeliness);
     let timeliness = timeliness_choices(&ctx, &filter.timeliness, &timeliness_selected);
