@@ -103,38 +103,6 @@ async fn for_owner(
         .await
 }
 
-/// The files in a task's history and of its extension requests, oldest first, each with the
-/// history entry or request it belongs to.
-pub async fn for_task(
-    executor: impl PgExecutor<'_>,
-    task: crate::domain::TaskId,
-) -> Result<Vec<TaskFile>, sqlx::Error> {
-    sqlx::query_as(
-        "select a.id, a.file_name, a.content_type, a.size_bytes, a.created_at,
-                a.task_update_id, a.extension_request_id
-         from attachments a join task_updates tu on tu.id = a.task_update_id
-         where tu.task_id = $1
-         union all
-         select a.id, a.file_name, a.content_type, a.size_bytes, a.created_at,
-                a.task_update_id, a.extension_request_id
-         from attachments a join extension_requests er on er.id = a.extension_request_id
-         where er.task_id = $1
-         order by id",
-    )
-    .bind(task)
-    .fetch_all(executor)
-    .await
-}
-
-/// A file of a task, with what it belongs to.
-#[derive(Debug, Clone, FromRow)]
-pub struct TaskFile {
-    #[sqlx(flatten)]
-    pub file: FileRow,
-    pub task_update_id: Option<i64>,
-    pub extension_request_id: Option<i64>,
-}
-
 /// The files of a source document, oldest first.
 pub async fn for_source(
     executor: impl PgExecutor<'_>,

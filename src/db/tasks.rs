@@ -416,25 +416,17 @@ impl TaskDetail {
 
 /// The task page's reading of a task, in one statement: the task, its coordinating units, the
 /// officers following it and, when asked, the officers it may be assigned to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct FoundTask {
+    #[sqlx(flatten)]
     pub task: TaskDetail,
+    #[sqlx(json)]
     pub coordinators: Vec<CoordinatorRow>,
+    #[sqlx(json)]
     pub assignees: Vec<AssigneeRow>,
     /// Empty unless asked for.
+    #[sqlx(json)]
     pub officers: Vec<Officer>,
-}
-
-#[derive(FromRow)]
-struct FoundRow {
-    #[sqlx(flatten)]
-    task: TaskDetail,
-    #[sqlx(json)]
-    coordinators: Vec<CoordinatorRow>,
-    #[sqlx(json)]
-    assignees: Vec<AssigneeRow>,
-    #[sqlx(json)]
-    officers: Vec<Officer>,
 }
 
 /// The task `id` with who is responsible for it; `with_officers` also reads the lead unit's
@@ -445,7 +437,7 @@ pub async fn find(
     as_of: AsOf,
     with_officers: bool,
 ) -> Result<Option<FoundTask>, sqlx::Error> {
-    let row: Option<FoundRow> = sqlx::query_as(concat!(
+    sqlx::query_as(concat!(
         "select t.id, t.code, t.title, t.description, t.expected_result, t.shortcoming_id,
                 s.code as shortcoming_code, s.title as shortcoming_title, t.plan_id,
                 p.doc_number as plan_doc_number, p.title as plan_title, t.lead_unit_id,
@@ -487,13 +479,7 @@ pub async fn find(
     .bind(as_of.due_soon_days)
     .bind(with_officers)
     .fetch_optional(executor)
-    .await?;
-    Ok(row.map(|r| FoundTask {
-        task: r.task,
-        coordinators: r.coordinators,
-        assignees: r.assignees,
-        officers: r.officers,
-    }))
+    .await
 }
 
 /// A coordinating unit of a task.
