@@ -183,28 +183,8 @@ pub async fn unit_options(
 }
 
 /// Units a drop-down lists at most; with more (5,000 at national scale) a filter takes a typed
-/// name instead (`units_named`).
+/// name instead (`units_named`); see `Units::choices`.
 pub const UNIT_CHOICES_MAX: usize = 300;
-
-/// The units for a filter's drop-down (active ones, and `keep` even if inactive), or none when
-/// there are more than `UNIT_CHOICES_MAX`.
-pub async fn unit_choices(
-    executor: impl PgExecutor<'_>,
-    keep: Option<UnitId>,
-) -> Result<Vec<UnitOption>, sqlx::Error> {
-    let units: Vec<UnitOption> = sqlx::query_as(
-        "select id, name from units where active or id = $2 order by sort_order, name limit $1",
-    )
-    .bind(UNIT_CHOICES_MAX as i64 + 1)
-    .bind(keep)
-    .fetch_all(executor)
-    .await?;
-    Ok(if units.len() > UNIT_CHOICES_MAX {
-        Vec::new()
-    } else {
-        units
-    })
-}
 
 /// A unit found by a typed name.
 #[derive(Debug, Clone, FromRow)]
@@ -243,17 +223,6 @@ pub async fn units_named(
         .push(" order by exact desc, sort_order, name limit ")
         .push_bind(limit);
     query.build_query_as().fetch_all(executor).await
-}
-
-/// The names of the units `ids`.
-pub async fn unit_names(
-    executor: impl PgExecutor<'_>,
-    ids: &[i64],
-) -> Result<Vec<UnitOption>, sqlx::Error> {
-    sqlx::query_as("select id, name from units where id = any($1)")
-        .bind(ids)
-        .fetch_all(executor)
-        .await
 }
 
 /// A user as the administration lists and edits them.

@@ -152,14 +152,13 @@ pub struct SessionRow {
     pub full_name: String,
     pub role: Role,
     pub unit_id: UnitId,
-    pub unit_name: String,
     pub must_change_password: bool,
-    /// The user's unit and every unit below it.
-    pub unit_tree: Vec<i64>,
     /// A one-time message for the next page.
     pub flash: Option<serde_json::Value>,
     /// The user's unread notifications, for the bell (at most [`UNREAD_CAP`]).
     pub unread_notifications: i64,
+    /// The directory's versions as committed (the page's names are no older).
+    pub directory_versions: Vec<i64>,
 }
 
 /// The bell counts unread notifications up to here and shows "99+" beyond.
@@ -197,29 +196,20 @@ pub async fn load_session(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "with recursive s as (
-             select se.id, se.csrf_token, se.last_seen_at, se.flash, u.id as user_id, u.username, u.full_name,
-                    u.role, u.unit_id, un.name as unit_name, u.must_change_password
-             from sessions se
-             join users u on u.id = se.user_id and u.active
-             join units un on un.id = u.unit_id
-             where se.id = $1 and se.expires_at > $2 and se.last_seen_at > $3
-         ), tree as (
-             -- A unit head works on the units below theirs too; others on their own only.
-             select unit_id as id from s
-             union
-             select c.id from units c join tree on c.parent_id = tree.id
-             where (select role from s) = 'unit_head'
-         )
-         select s.*, array(select id from tree order by id) as unit_tree,
+    sqlx::query_as(concat!(
+        "select se.id, se.csrf_token, se.last_seen_at, se.flash, u.id as user_id, u.username,
+                u.full_name, u.role, u.unit_id, u.must_change_password,
                 -- The bell of every page: counted here rather than by each page, on the
                 -- partial index of unread notifications, and no further than the cap.
                 (select count(*) from (select 1 from notifications n
-                                       where n.user_id = s.user_id and n.read_at is null
-                                       limit $4) unread) as unread_notifications
-         from s",
-    )
+                                       where n.user_id = u.id and n.read_at is null
+                                       limit $4) unread) as unread_notifications, ",
+        crate::db::directory::versions_sql!(),
+        "
+         from sessions se
+         join users u on u.id = se.user_id and u.active
+         where se.id = $1 and se.expires_at > $2 and se.last_seen_at > $3",
+    ))
     .bind(id)
     .bind(now)
     .bind(idle_since)

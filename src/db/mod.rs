@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod directory;
 pub mod email_outbox;
 pub mod files;
 pub mod job_runs;

@@ -3,7 +3,7 @@
 //! transaction; the caller writes the audit entry in the same one.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 
 use crate::domain::access::TaskParties;
@@ -289,37 +289,24 @@ pub async fn set_deadline(
 }
 
 /// An officer who may follow a task of a unit.
-#[derive(Debug, Clone, FromRow, Deserialize)]
+#[derive(Debug, Clone, FromRow)]
 pub struct Officer {
     pub id: UserId,
     pub full_name: String,
     pub title: String,
 }
 
-/// The people a task led by `$unit` (an SQL expression) can be assigned to: the unit's active
-/// officers and head, as `id, full_name, title, role`; one definition for every statement that
-/// lists them.
-macro_rules! assignable_officers {
-    ($unit:literal) => {
-        concat!(
-            "select id, full_name, title, role from users
-             where unit_id = ",
-            $unit,
-            " and active and role in ('officer', 'unit_head')"
-        )
-    };
-}
-pub(crate) use assignable_officers;
-
-/// The active officers and heads of `unit`, the head first.
+/// The active officers and heads of `unit`, the head first, then by name (the order of
+/// `Directory::users().assignable`, which the task page lists from).
 pub async fn assignable(
     executor: impl PgExecutor<'_>,
     unit: UnitId,
 ) -> Result<Vec<Officer>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        assignable_officers!("$1"),
-        " order by role desc, full_name"
-    ))
+    sqlx::query_as(
+        "select id, full_name, title from users
+         where unit_id = $1 and active and role in ('officer', 'unit_head')
+         order by role <> 'unit_head', full_name, id",
+    )
     .bind(unit)
     .fetch_all(executor)
     .await

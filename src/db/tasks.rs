@@ -1,11 +1,10 @@
 //! Queries about tasks and their history.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserialize;
 use sqlx::{FromRow, PgConnection, PgExecutor, Postgres, QueryBuilder};
 
+use crate::db::directory::{Directory, Names};
 use crate::db::files::FileRow;
-use crate::db::task_work::Officer;
 
 use crate::domain::{
     FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId,
@@ -18,8 +17,11 @@ pub struct TaskListRow {
     pub code: String,
     pub title: String,
     pub shortcoming_id: ShortcomingId,
+    /// From the directory, like the lead unit's short name.
+    #[sqlx(skip)]
     pub shortcoming_code: String,
     pub lead_unit_id: UnitId,
+    #[sqlx(skip)]
     pub lead_unit_name: String,
     pub deadline: Option<NaiveDate>,
     pub status: TaskStatus,
@@ -286,14 +288,14 @@ pub const SEARCH_COUNT_CAP: i64 = 200;
 /// at most `SEARCH_COUNT_CAP + 1`).
 pub async fn list(
     conn: &mut PgConnection,
+    names: Names<'_>,
     filter: &TaskFilter,
     as_of: AsOf,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<TaskListRow>, i64), sqlx::Error> {
     let mut query = QueryBuilder::<Postgres>::new(
-        "select t.id, t.code, t.title, t.shortcoming_id, s.code as shortcoming_code,
-                t.lead_unit_id, u.short_name as lead_unit_name, t.deadline, t.status,
+        "select t.id, t.code, t.title, t.shortcoming_id, t.lead_unit_id, t.deadline, t.status,
                 t.percent_complete, task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, ",
     );
     query
@@ -304,8 +306,8 @@ pub async fn list(
             ") as timeliness, t.stale, t.marked_for_briefing
              from (select t.id from tasks t",
         );
-    // The page's ids first, then their rows and names: a deep page skips its thousands of
-    // earlier rows in the index alone (often without reading the table), not through the joins.
+    // The page's ids first, then their rows: a deep page skips its thousands of earlier rows
+    // in the index alone (often without reading the table).
     push_conditions(&mut query, filter, as_of);
     query
         .push(" order by ")
@@ -317,19 +319,30 @@ pub async fn list(
         .push(
             ") page
              join tasks t on t.id = page.id
-             join shortcomings s on s.id = t.shortcoming_id
-             join units u on u.id = t.lead_unit_id
              order by ",
         )
         .push(filter.sort.order_by());
     // A search's plan depends on its words (how many tasks hold "dat"?): planned afresh for
     // them, not from a cached plan that assumes some average word.
     let searching = filter.text.is_some();
-    let rows = query
+    let mut rows: Vec<TaskListRow> = query
         .build_query_as()
         .persistent(!searching)
         .fetch_all(&mut *conn)
         .await?;
+    let known = |d: &Directory| {
+        rows.iter()
+            .all(|r| d.unit(r.lead_unit_id).is_some() && d.shortcoming(r.shortcoming_id).is_some())
+    };
+    let directory = names.covering(&mut *conn, known).await?;
+    for row in &mut rows {
+        if let Some(unit) = directory.unit(row.lead_unit_id) {
+            row.lead_unit_name = unit.short_name.clone();
+        }
+        if let Some(shortcoming) = directory.shortcoming(row.shortcoming_id) {
+            row.shortcoming_code = shortcoming.code.clone();
+        }
+    }
 
     let total = match crate::db::dashboard::list_total(&mut *conn, filter, as_of).await? {
         Some(total) => total,
@@ -377,12 +390,18 @@ pub struct TaskDetail {
     pub description: String,
     pub expected_result: String,
     pub shortcoming_id: ShortcomingId,
+    /// The names from here to the lead unit's come from the directory ([`FoundTask::named`]).
+    #[sqlx(skip)]
     pub shortcoming_code: String,
+    #[sqlx(skip)]
     pub shortcoming_title: String,
     pub plan_id: Option<PlanId>,
+    #[sqlx(skip)]
     pub plan_doc_number: Option<String>,
+    #[sqlx(skip)]
     pub plan_title: Option<String>,
     pub lead_unit_id: UnitId,
+    #[sqlx(skip)]
     pub lead_unit_name: String,
     pub leader_in_charge: String,
     pub original_deadline: Option<NaiveDate>,
@@ -414,34 +433,100 @@ impl TaskDetail {
     }
 }
 
-/// The task page's reading of a task, in one statement: the task, its coordinating units, the
-/// officers following it and, when asked, the officers it may be assigned to.
+/// The task page's reading of a task, in one statement: the task with the ids of its
+/// coordinating units and of the officers following it (their names are the directory's).
 #[derive(Debug, Clone, FromRow)]
 pub struct FoundTask {
     #[sqlx(flatten)]
     pub task: TaskDetail,
-    #[sqlx(json)]
-    pub coordinators: Vec<CoordinatorRow>,
-    #[sqlx(json)]
-    pub assignees: Vec<AssigneeRow>,
-    /// Empty unless asked for.
-    #[sqlx(json)]
-    pub officers: Vec<Officer>,
+    coordinator_ids: Vec<i64>,
+    /// Each coordinating unit's role, in the order of `coordinator_ids`.
+    coordinator_roles: Vec<String>,
+    assignee_ids: Vec<i64>,
 }
 
-/// The task `id` with who is responsible for it; `with_officers` also reads the lead unit's
-/// officers (for a viewer who may assign them: the caller decides, per task).
+impl FoundTask {
+    /// True when `directory` knows every unit, person, shortcoming and plan the task names.
+    pub fn names_known(&self, directory: &Directory) -> bool {
+        let task = &self.task;
+        directory.unit(task.lead_unit_id).is_some()
+            && directory.shortcoming(task.shortcoming_id).is_some()
+            && task.plan_id.is_none_or(|p| directory.plan(p).is_some())
+            && self
+                .coordinator_ids
+                .iter()
+                .all(|u| directory.unit(UnitId(*u)).is_some())
+            && self
+                .assignee_ids
+                .iter()
+                .all(|u| directory.user(UserId(*u)).is_some())
+    }
+
+    /// The task with its names, its coordinating units (in the order lists show units) and
+    /// the officers following it (by name).
+    pub fn named(
+        self,
+        directory: &Directory,
+    ) -> (TaskDetail, Vec<CoordinatorRow>, Vec<AssigneeRow>) {
+        let mut task = self.task;
+        if let Some(s) = directory.shortcoming(task.shortcoming_id) {
+            task.shortcoming_code = s.code.clone();
+            task.shortcoming_title = s.title.clone();
+        }
+        if let Some(p) = task.plan_id.and_then(|p| directory.plan(p)) {
+            task.plan_doc_number = p.doc_number.clone();
+            task.plan_title = Some(p.title.clone());
+        }
+        if let Some(u) = directory.unit(task.lead_unit_id) {
+            task.lead_unit_name = u.name.clone();
+        }
+        let mut coordinators: Vec<(i32, CoordinatorRow)> = self
+            .coordinator_ids
+            .into_iter()
+            .zip(self.coordinator_roles)
+            .map(|(id, role_text)| {
+                let unit = directory.unit(UnitId(id));
+                let row = CoordinatorRow {
+                    unit_id: UnitId(id),
+                    unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                    role_text,
+                };
+                (unit.map_or(i32::MAX, |u| u.sort_order), row)
+            })
+            .collect();
+        coordinators.sort_by(|(a_order, a), (b_order, b)| {
+            (a_order, &a.unit_name).cmp(&(b_order, &b.unit_name))
+        });
+        let mut assignees: Vec<AssigneeRow> = self
+            .assignee_ids
+            .into_iter()
+            .map(|id| {
+                let user = directory.user(UserId(id));
+                AssigneeRow {
+                    user_id: UserId(id),
+                    full_name: user.map(|u| u.full_name.clone()).unwrap_or_default(),
+                    title: user.map(|u| u.title.clone()).unwrap_or_default(),
+                }
+            })
+            .collect();
+        assignees.sort_by(|a, b| (&a.full_name, a.user_id).cmp(&(&b.full_name, b.user_id)));
+        (
+            task,
+            coordinators.into_iter().map(|(_, row)| row).collect(),
+            assignees,
+        )
+    }
+}
+
+/// The task `id` with the ids of who is responsible for it.
 pub async fn find(
     executor: impl PgExecutor<'_>,
     id: TaskId,
     as_of: AsOf,
-    with_officers: bool,
 ) -> Result<Option<FoundTask>, sqlx::Error> {
-    sqlx::query_as(concat!(
+    sqlx::query_as(
         "select t.id, t.code, t.title, t.description, t.expected_result, t.shortcoming_id,
-                s.code as shortcoming_code, s.title as shortcoming_title, t.plan_id,
-                p.doc_number as plan_doc_number, p.title as plan_title, t.lead_unit_id,
-                u.name as lead_unit_name, t.leader_in_charge, t.original_deadline, t.deadline,
+                t.plan_id, t.lead_unit_id, t.leader_in_charge, t.original_deadline, t.deadline,
                 t.status, t.percent_complete, t.completed_on, t.overdue_since, t.stale,
                 t.marked_for_briefing, t.reminder_count, t.last_update_at, t.created_at,
                 task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, $2, $3) as timeliness,
@@ -450,40 +535,25 @@ pub async fn find(
                         where x.task_id = t.id and x.status = 'pending') as has_pending_extension,
                 exists (select 1 from escalations x
                         where x.task_id = t.id and x.status = 'open') as has_open_escalation,
-                (select coalesce(json_agg(json_build_object(
-                            'unit_id', cu.id, 'unit_name', cu.name, 'role_text', c.role_text)
-                            order by cu.sort_order, cu.name), '[]')
-                 from task_coordinators c join units cu on cu.id = c.unit_id
-                 where c.task_id = t.id) as coordinators,
-                (select coalesce(json_agg(json_build_object(
-                            'user_id', au.id, 'full_name', au.full_name, 'title', au.title)
-                            order by au.full_name), '[]')
-                 from task_assignees a join users au on au.id = a.user_id
-                 where a.task_id = t.id) as assignees,
-                case when $4 then
-                    (select coalesce(json_agg(json_build_object(
-                                'id', o.id, 'full_name', o.full_name, 'title', o.title)
-                                order by o.role desc, o.full_name), '[]')
-                     from (",
-        crate::db::task_work::assignable_officers!("t.lead_unit_id"),
-        ") o)
-                else '[]' end as officers
+                c.coordinator_ids, c.coordinator_roles,
+                array(select a.user_id from task_assignees a where a.task_id = t.id) as assignee_ids
          from tasks t
-         join shortcomings s on s.id = t.shortcoming_id
-         join units u on u.id = t.lead_unit_id
-         left join plans p on p.id = t.plan_id
+         -- One pass over the task's coordinating units fills both arrays, in the same order.
+         cross join lateral (
+             select coalesce(array_agg(unit_id), '{}') as coordinator_ids,
+                    coalesce(array_agg(role_text), '{}') as coordinator_roles
+             from task_coordinators where task_id = t.id) c
          where t.id = $1",
-    ))
+    )
     .bind(id)
     .bind(as_of.today)
     .bind(as_of.due_soon_days)
-    .bind(with_officers)
     .fetch_optional(executor)
     .await
 }
 
 /// A coordinating unit of a task.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CoordinatorRow {
     pub unit_id: UnitId,
     pub unit_name: String,
@@ -491,7 +561,7 @@ pub struct CoordinatorRow {
 }
 
 /// An officer following a task.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AssigneeRow {
     pub user_id: UserId,
     pub full_name: String,
@@ -549,14 +619,22 @@ impl HistoryEvent {
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub event: HistoryEvent,
+    pub actor_id: Option<UserId>,
+    /// The unit the entry was made for, when it was recorded (else the actor's).
+    pub entry_unit_id: Option<UnitId>,
+    /// The names from here to the reminder's unit come from the directory ([`Self::name`]).
+    #[sqlx(skip)]
     pub actor_name: Option<String>,
+    #[sqlx(skip)]
     pub unit_name: Option<String>,
     pub status_after: Option<TaskStatus>,
     pub percent: Option<i16>,
     pub note: String,
     pub date_value: Option<NaiveDate>,
     pub doc_number: Option<String>,
+    pub target_unit_id: Option<UnitId>,
     /// The unit a reminder was sent to.
+    #[sqlx(skip)]
     pub target_unit: Option<String>,
     /// The history row or extension request the entry comes from (for its files).
     pub update_id: Option<i64>,
@@ -567,6 +645,31 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
+    /// True when `directory` knows the entry's actor and units.
+    pub fn names_known(&self, directory: &Directory) -> bool {
+        self.actor_id.is_none_or(|u| directory.user(u).is_some())
+            && self
+                .entry_unit_id
+                .is_none_or(|u| directory.unit(u).is_some())
+            && self
+                .target_unit_id
+                .is_none_or(|u| directory.unit(u).is_some())
+    }
+
+    /// Fills in the names of the actor and the units.
+    pub fn name(&mut self, directory: &Directory) {
+        let actor = self.actor_id.and_then(|u| directory.user(u));
+        self.actor_name = actor.map(|u| u.full_name.clone());
+        let unit = self.entry_unit_id.or(actor.map(|u| u.unit_id));
+        self.unit_name = unit
+            .and_then(|u| directory.unit(u))
+            .map(|u| u.short_name.clone());
+        self.target_unit = self
+            .target_unit_id
+            .and_then(|u| directory.unit(u))
+            .map(|u| u.short_name.clone());
+    }
+
     /// For an edit by the City, the catalog keys of what changed (the note holds their codes).
     pub fn changed_fields(&self) -> Vec<&'static str> {
         if self.event != HistoryEvent::Edited {
@@ -617,18 +720,15 @@ pub const EDITABLE_FIELDS: [(&str, &str); 10] = [
 
 /// The task's timeline, newest first (only entries after `since`, when given): updates,
 /// extension requests and decisions, escalations, reminders; each with its files, in one
-/// statement.
+/// statement (the names are the directory's: [`HistoryEntry::name`]).
 pub async fn history(
     executor: impl PgExecutor<'_>,
     id: TaskId,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     sqlx::query_as(
-        "select h.at, h.event, us.full_name as actor_name,
-                (select short_name from units where id = coalesce(h.unit_id, us.unit_id))
-                    as unit_name,
-                h.status_after, h.percent, h.note, h.date_value, h.doc_number,
-                (select short_name from units where id = h.target_unit_id) as target_unit,
+        "select h.at, h.event, h.actor_id, h.unit_id as entry_unit_id, h.status_after,
+                h.percent, h.note, h.date_value, h.doc_number, h.target_unit_id,
                 h.update_id, h.extension_id,
                 (select coalesce(json_agg(json_build_object(
                             'id', a.id, 'file_name', a.file_name, 'content_type', a.content_type,
@@ -661,9 +761,6 @@ pub async fn history(
                     doc_number, unit_id, null, null
              from reminders where task_id = $1
          ) h
-         -- Names one row at a time: a handful of rows, each found by its key.
-         left join lateral (select full_name, unit_id from users where id = h.actor_id
-                            offset 0) us on true
          where $2::timestamptz is null or h.at > $2
          order by h.at desc, h.event",
     )

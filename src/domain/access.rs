@@ -96,12 +96,6 @@ impl Actor {
         self.manages_tasks() || self.is_head_of_lead(task)
     }
 
-    /// May choose the officers of some task (true whenever `may_assign` is, for a task read
-    /// before it is known whether this user may assign on it).
-    pub fn may_assign_some(&self) -> bool {
-        self.manages_tasks() || self.role == Role::UnitHead
-    }
-
     /// May ask for a new deadline or for the City's direction: the lead unit's head, an admin.
     pub fn may_request_for_unit(&self, task: &TaskParties) -> bool {
         self.is_admin() || self.is_head_of_lead(task)
@@ -196,26 +190,6 @@ mod tests {
 
         let admin = actor(Role::Admin, &[1]);
         assert!(admin.may_report_progress(&elsewhere) && admin.may_request_for_unit(&elsewhere));
-    }
-
-    #[test]
-    fn whoever_may_assign_on_a_task_may_assign_on_some() {
-        let tasks = [
-            task(10, &[20], &[]),
-            task(20, &[10], &[]),
-            task(30, &[], &[1]),
-        ];
-        for role in Role::ALL {
-            let someone = actor(role, &[10]);
-            for t in &tasks {
-                assert!(
-                    !someone.may_assign(t) || someone.may_assign_some(),
-                    "{role:?}"
-                );
-            }
-        }
-        assert!(!actor(Role::Officer, &[10]).may_assign_some());
-        assert!(!actor(Role::Viewer, &[1]).may_assign_some());
     }
 
     #[test]

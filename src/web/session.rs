@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{
@@ -23,6 +24,7 @@ use super::ctx::cookie;
 use super::error::AppError;
 use super::state::AppState;
 use crate::db::auth as queries;
+use crate::db::directory::{Directory, Names, Versions};
 use crate::domain::access::Actor;
 use crate::domain::{Role, UnitId, UserId};
 
@@ -55,6 +57,18 @@ pub struct Session {
     pub flash: Option<Flash>,
     /// Unread notifications, for the bell in the header (counted up to a cap).
     pub unread_notifications: i64,
+    /// The names of units, people, shortcomings and plans, as committed when the request came.
+    pub directory: Arc<Directory>,
+}
+
+impl Session {
+    /// Where the request's pages take the names of units, people, shortcomings and plans.
+    pub fn names<'a>(&'a self, state: &'a AppState) -> Names<'a> {
+        Names {
+            cache: &state.directory,
+            directory: &self.directory,
+        }
+    }
 }
 
 /// A one-time message: a catalog key and an optional value for its `{n}`.
@@ -129,47 +143,17 @@ pub async fn load_session(
         let id = session_id(&token);
         let now = state.clock.now();
         let idle_since = now - Duration::from_std(state.config.session_idle).unwrap_or_default();
-        match queries::load_session(&state.pool, &id, now, idle_since).await {
-            Ok(Some(row)) => {
-                // Refresh the idle clock at most once a minute, not on every request.
-                if now - row.last_seen_at > Duration::seconds(60)
-                    && let Err(e) = queries::touch_session(&state.pool, &id, now).await
-                {
-                    tracing::warn!(error = %e, "touching the session");
-                }
-                // A one-time message is shown by the next page, then forgotten.
-                let flash = match (&row.flash, request.method() == Method::GET) {
-                    (Some(value), true) => {
-                        if let Err(e) = queries::clear_flash(&state.pool, &id).await {
-                            tracing::warn!(error = %e, "clearing the flash message");
-                        }
-                        serde_json::from_value::<Flash>(value.clone()).ok()
-                    }
-                    _ => None,
-                };
-                let actor = Actor {
-                    id: row.user_id,
-                    role: row.role,
-                    unit_id: row.unit_id,
-                    // The query walks the tree below the unit for unit heads only.
-                    units: row.unit_tree.iter().map(|u| UnitId(*u)).collect(),
-                };
-                request.extensions_mut().insert(Session {
-                    id,
-                    csrf_token: row.csrf_token,
-                    user: SessionUser {
-                        id: row.user_id,
-                        username: row.username,
-                        full_name: row.full_name,
-                        role: row.role,
-                        unit_id: row.unit_id,
-                        unit_name: row.unit_name,
-                        must_change_password: row.must_change_password,
-                        actor,
-                    },
-                    flash,
-                    unread_notifications: row.unread_notifications,
-                });
+        match signed_in(
+            &state,
+            &id,
+            now,
+            idle_since,
+            request.method() == Method::GET,
+        )
+        .await
+        {
+            Ok(Some(session)) => {
+                request.extensions_mut().insert(session);
             }
             Ok(None) => {}
             // Not "signed out": the database is unreachable, and the page says so.
@@ -183,6 +167,73 @@ pub async fn load_session(
         response.extensions_mut().insert(session);
     }
     response
+}
+
+/// The live session `id` with its user, their units and the directory; a GET shows (and
+/// forgets) the session's one-time message.
+async fn signed_in(
+    state: &AppState,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    idle_since: chrono::DateTime<chrono::Utc>,
+    shows_flash: bool,
+) -> Result<Option<Session>, sqlx::Error> {
+    let Some(row) = queries::load_session(&state.pool, id, now, idle_since).await? else {
+        return Ok(None);
+    };
+    // Refresh the idle clock at most once a minute, not on every request.
+    if now - row.last_seen_at > Duration::seconds(60)
+        && let Err(e) = queries::touch_session(&state.pool, id, now).await
+    {
+        tracing::warn!(error = %e, "touching the session");
+    }
+    // A one-time message is shown by the next page, then forgotten.
+    let flash = match (&row.flash, shows_flash) {
+        (Some(value), true) => {
+            if let Err(e) = queries::clear_flash(&state.pool, id).await {
+                tracing::warn!(error = %e, "clearing the flash message");
+            }
+            serde_json::from_value::<Flash>(value.clone()).ok()
+        }
+        _ => None,
+    };
+    let directory = state
+        .directory
+        .at_least(&state.pool, Versions::from_column(&row.directory_versions))
+        .await?;
+    // A unit head works on the units below theirs too; others on their own only.
+    let units = match row.role {
+        Role::UnitHead => directory.units().subtree(row.unit_id),
+        _ => vec![row.unit_id],
+    };
+    // The user's unit was committed with the versions just read, so the directory has it.
+    let unit_name = directory
+        .unit(row.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let actor = Actor {
+        id: row.user_id,
+        role: row.role,
+        unit_id: row.unit_id,
+        units,
+    };
+    Ok(Some(Session {
+        id: id.to_owned(),
+        csrf_token: row.csrf_token,
+        user: SessionUser {
+            id: row.user_id,
+            username: row.username,
+            full_name: row.full_name,
+            role: row.role,
+            unit_id: row.unit_id,
+            unit_name,
+            must_change_password: row.must_change_password,
+            actor,
+        },
+        flash,
+        unread_notifications: row.unread_notifications,
+        directory,
+    }))
 }
 
 impl FromRequestParts<AppState> for Session {

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::db::directory::DirectoryCache;
 use crate::db::tasks::AsOf;
 use crate::domain::clock::Clock;
 use crate::domain::dates::city_today;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    /// The names pages show, kept in memory (`db::directory`).
+    pub directory: Arc<DirectoryCache>,
     /// Cancelled when the server starts shutting down (`/readyz` then answers 503).
     pub shutdown: CancellationToken,
 }
@@ -28,6 +31,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             clock,
+            directory: Arc::default(),
             shutdown: CancellationToken::new(),
         }
     }

@@ -1475,3 +1475,63 @@ async fn bulk_actions_change_all_ticked_tasks_or_none() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text("#bulk-error"), "Chưa chọn nhiệm vụ nào.");
 }
+
+#[tokio::test]
+async fn the_task_page_names_what_was_committed_before_it_was_asked_for() {
+    let app = TestApp::with_demo().await;
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    let task = create_task(&app, &reviewer, &in_days(&app, 90)).await;
+    let path = format!("/tasks/{task}");
+    // Read once: the server's directory now holds the names.
+    let before = app.get_as(&reviewer, &path).await;
+    assert!(
+        before.text("#coordinators").contains("Sở Xây dựng"),
+        "{}",
+        before.body
+    );
+
+    // Renamed, added and retired behind the server's back (another instance, a script):
+    // the next page shows it all, since each change raised its kind's version.
+    sqlx::query("update units set name = 'Sở Xây dựng Thành phố Hà Nội' where code = 'SXD'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let lead = unit(&app, "BADINH").await;
+    sqlx::query(
+        "insert into users (username, full_name, title, unit_id, role, password_hash)
+         values ('badinh.moi', 'Lương Thị Mới', 'Chuyên viên', $1, 'officer', 'x')",
+    )
+    .bind(lead)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update users set active = false where username = 'badinh.cb1'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update shortcomings set code = 'TT-05A' where code = 'TT-05'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let after = app.get_as(&reviewer, &path).await;
+    assert!(
+        after
+            .text("#coordinators")
+            .contains("Sở Xây dựng Thành phố Hà Nội"),
+        "{}",
+        after.body
+    );
+    let officers = after.text("#assign-form");
+    assert!(officers.contains("Lương Thị Mới"), "{officers}");
+    let retired: String = scalar(
+        &app,
+        "select full_name from users where username = 'badinh.cb1'",
+    )
+    .await;
+    assert!(!officers.contains(&retired), "{officers}");
+    assert!(after.body.contains("TT-05A"), "{}", after.body);
+    // The list's rows too.
+    let list = app.get_as(&reviewer, "/tasks?q=cham+trien+khai").await;
+    assert!(list.body.contains("TT-05A"), "{}", list.body);
+}

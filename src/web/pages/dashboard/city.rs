@@ -10,10 +10,11 @@ use super::{
     Tile, class_chart, done_link, list_link, month_label, overdue_link, tiles, trend_chart,
     trend_months,
 };
-use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
+use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::dashboard::{
     self as queries, Counts, Figures, Group, MonthPoint, PlanCounts, Scope,
 };
+use crate::db::directory::FieldEntry;
 use crate::domain::{FieldId, ShortcomingId, UnitGroup, UnitId};
 use crate::web::charts::{self, Row, Segment, Series, Svg};
 use crate::web::ctx::PageCtx;
@@ -226,7 +227,7 @@ pub struct CityPage {
     /// The chosen period's code, as the choices spell it.
     period_code: String,
     period_label: Option<String>,
-    fields: Vec<FieldRow>,
+    fields: Vec<FieldEntry>,
     groups: [UnitGroup; 2],
     units: Vec<UnitOption>,
     unit_name: Option<String>,
@@ -389,19 +390,16 @@ pub async fn page(
     let mut trend = trend_months(scope.period, ctx.today);
     queries::trend(&state.pool, &scope, &mut trend, state.config.time_zone).await?;
     let plans = queries::plan_counts(&state.pool, &scope, ctx.today).await?;
-    let fields = admin_queries::fields(&state.pool).await?;
+    let directory = &session.directory;
+    let fields = directory.fields().to_vec();
     // Past UNIT_CHOICES_MAX units there is no drop-down: the ranking is the way to pick one.
-    let units = admin_queries::unit_choices(&state.pool, scope.unit).await?;
-    let unit_name = match scope.unit {
-        Some(id) => match units.iter().find(|u| u.id == id) {
-            Some(unit) => Some(unit.name.clone()),
-            None => admin_queries::unit_names(&state.pool, &[id.0])
-                .await?
-                .pop()
-                .map(|u| u.name),
-        },
-        None => None,
-    };
+    let units = directory
+        .units()
+        .choices(scope.unit, admin_queries::UNIT_CHOICES_MAX);
+    let unit_name = scope
+        .unit
+        .and_then(|id| directory.unit(id))
+        .map(|u| u.name.clone());
 
     let (rank_by, rank_reversed) = RankBy::parse(&query.sort);
     // The ranking is shown from its own, ordered copy; the page needs no other.

@@ -296,6 +296,7 @@ pub async fn task_block(
     let filter = query.filter(session, state.config.time_zone);
     let (tasks, total) = crate::db::tasks::list(
         &mut *state.pool.acquire().await?,
+        session.names(state),
         &filter,
         state.as_of(),
         BLOCK_ROWS,

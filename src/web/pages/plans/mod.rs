@@ -181,6 +181,7 @@ async fn show_page(
     };
     let (tasks, _) = task_queries::list(
         &mut *state.pool.acquire().await?,
+        session.names(state),
         &filter,
         state.as_of(),
         TASKS_SHOWN,

@@ -111,6 +111,7 @@ pub async fn show(
     };
     let (tasks, _) = task_queries::list(
         &mut *state.pool.acquire().await?,
+        session.names(&state),
         &filter,
         state.as_of(),
         TASKS_SHOWN,

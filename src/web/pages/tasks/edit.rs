@@ -565,7 +565,7 @@ pub async fn update(
     let choices = form_choices(&state, Some(task.lead_unit_id)).await?;
     if !task.is_version(&form.version) {
         drop(tx);
-        let conflict = changes_since(&state, id, &form.seen).await?;
+        let conflict = changes_since(&state, &session, id, &form.seen).await?;
         let saved = form_of(&before, task.row_version);
         let mut typed = form;
         typed.version = task.row_version.to_string();

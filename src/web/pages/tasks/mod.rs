@@ -17,7 +17,8 @@ use axum::response::Html;
 use super::{PAGE_SIZE, Pagination, render};
 use serde::Deserialize;
 
-use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
+use crate::db::admin::{self as admin_queries, UNIT_CHOICES_MAX, UnitOption};
+use crate::db::directory::FieldEntry;
 use crate::db::tasks::{self as queries, OverdueOn, TaskFilter, TaskListRow, TaskSort};
 use crate::domain::dates::{city_day_start, parse_date};
 use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId};
@@ -169,7 +170,7 @@ impl ListQuery {
 /// Choices for the filter form.
 pub struct Choices {
     pub units: Vec<UnitOption>,
-    pub fields: Vec<FieldRow>,
+    pub fields: Vec<FieldEntry>,
     pub shortcomings: Vec<crate::db::shortcomings::ShortcomingOption>,
     /// Officers to filter by (of the chosen lead unit, or the user's unit).
     pub assignees: Vec<crate::db::task_work::Officer>,
@@ -340,6 +341,7 @@ async fn list_page(
     let (tasks, total) = if unit_picks.is_empty() {
         queries::list(
             &mut conn,
+            session.names(state),
             &filter,
             state.as_of(),
             PAGE_SIZE,
@@ -362,34 +364,28 @@ async fn list_page(
     let assignee_unit = filter
         .lead_unit
         .or_else(|| (!session.user.actor.sees_all_units()).then_some(session.user.unit_id));
+    let directory = &session.directory;
     let assignees = match assignee_unit {
-        Some(unit) => crate::db::task_work::assignable(&mut *conn, unit).await?,
+        Some(unit) => directory.users().assignable(unit),
         None => Vec::new(),
     };
-    let units = admin_queries::unit_choices(&mut *conn, None).await?;
+    let units = directory.units().choices(None, UNIT_CHOICES_MAX);
     // Without a drop-down, the chosen units are named in the text boxes.
     let mut unit_texts = (query.lead_name.clone(), query.coordinating_name.clone());
     if units.is_empty() {
-        let ids: Vec<i64> = [filter.lead_unit, filter.coordinating_unit]
-            .into_iter()
-            .flatten()
-            .map(|u| u.0)
-            .collect();
-        if !ids.is_empty() {
-            for unit in admin_queries::unit_names(&mut *conn, &ids).await? {
-                if filter.lead_unit == Some(unit.id) {
-                    unit_texts.0 = unit.name.clone();
-                }
-                if filter.coordinating_unit == Some(unit.id) {
-                    unit_texts.1 = unit.name;
-                }
-            }
+        let name =
+            |unit: Option<UnitId>| unit.and_then(|u| directory.unit(u)).map(|u| u.name.clone());
+        if let Some(lead) = name(filter.lead_unit) {
+            unit_texts.0 = lead;
+        }
+        if let Some(coordinating) = name(filter.coordinating_unit) {
+            unit_texts.1 = coordinating;
         }
     }
     let choices = Choices {
         units,
-        fields: admin_queries::fields(&mut *conn).await?,
-        shortcomings: crate::db::shortcomings::options(&mut *conn).await?,
+        fields: directory.fields().to_vec(),
+        shortcomings: directory.shortcoming_options(),
         assignees,
     };
     drop(conn);

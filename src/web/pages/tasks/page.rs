@@ -182,11 +182,18 @@ pub async fn task_page(
     // each time it goes back to the pool.
     let mut conn = state.pool.acquire().await?;
     let actor = &session.user.actor;
-    // Whether the viewer may assign depends on the task; who might is known before reading it.
-    let found = queries::find(&mut *conn, id, state.as_of(), actor.may_assign_some())
+    let found = queries::find(&mut *conn, id, state.as_of())
         .await?
         .ok_or(AppError::NotFound)?;
-    let (task, coordinators, assignees) = (found.task, found.coordinators, found.assignees);
+    let mut history = queries::history(&mut *conn, id, None).await?;
+    let directory = session
+        .names(state)
+        .covering(&mut conn, |d| {
+            found.names_known(d) && history.iter().all(|h| h.names_known(d))
+        })
+        .await?;
+    history.iter_mut().for_each(|h| h.name(&directory));
+    let (task, coordinators, assignees) = found.named(&directory);
     let parties = TaskParties {
         lead: task.lead_unit_id,
         coordinators: coordinators.iter().map(|c| c.unit_id).collect(),
@@ -207,7 +214,6 @@ pub async fn task_page(
         edit: actor.manages_tasks(),
         read_audit: actor.reads_audit(),
     };
-    let history = queries::history(&mut *conn, id, None).await?;
     // Most tasks have neither: the task's own row says so, sparing two statements.
     let pending_extension = match task.has_pending_extension {
         true => work::pending_extension(&mut *conn, id).await?,
@@ -218,10 +224,9 @@ pub async fn task_page(
         false => None,
     };
     drop(conn);
-    let officers = if can.assign {
-        found.officers
-    } else {
-        Vec::new()
+    let officers = match can.assign {
+        true => directory.users().assignable(task.lead_unit_id),
+        false => Vec::new(),
     };
     let mut reminder_targets = Vec::new();
     if actor.manages_tasks() {
@@ -281,14 +286,21 @@ pub fn progress_statuses(
 /// What changed on the task after `seen` (an instant the form carried), for a refused save.
 pub async fn changes_since(
     state: &AppState,
+    session: &Session,
     id: TaskId,
     seen: &str,
 ) -> Result<Vec<HistoryEntry>, AppError> {
     let since = DateTime::parse_from_rfc3339(seen.trim())
         .ok()
         .map(|t| t.with_timezone(&Utc));
-    let mut changes = queries::history(&state.pool, id, since).await?;
+    let mut conn = state.pool.acquire().await?;
+    let mut changes = queries::history(&mut *conn, id, since).await?;
     // Without a readable instant, the latest entries say enough.
     changes.truncate(10);
+    let directory = session
+        .names(state)
+        .covering(&mut conn, |d| changes.iter().all(|h| h.names_known(d)))
+        .await?;
+    changes.iter_mut().for_each(|h| h.name(&directory));
     Ok(changes)
 }

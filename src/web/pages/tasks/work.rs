@@ -164,7 +164,7 @@ pub async fn refuse_conflict(
     forms: TaskForms,
     seen: Option<&String>,
 ) -> Result<Response, AppError> {
-    let changes = changes_since(state, id, seen.map(String::as_str).unwrap_or("")).await?;
+    let changes = changes_since(state, session, id, seen.map(String::as_str).unwrap_or("")).await?;
     let extra = PageState {
         forms,
         errors: FieldErrors::default(),
