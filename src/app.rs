@@ -350,8 +350,9 @@ fn watch_database(
     })
 }
 
-/// Runs the jobs the pages depend on (`jobs::BEFORE_SERVING`) once, now; the first failure is
-/// an error. The scheduler runs the others as soon as the server listens.
+/// Runs the jobs the pages depend on (`jobs::BEFORE_SERVING`) once, now, and compacts the
+/// counts' change log they folded; the first failure is an error. The scheduler runs the
+/// others as soon as the server listens.
 pub async fn run_jobs_once(
     config: &Config,
     pool: &PgPool,
@@ -370,6 +371,9 @@ pub async fn run_jobs_once(
     for (job, run) in runs.await {
         run.with_context(|| format!("running {}", job.name()))?;
     }
+    db::dashboard::compact_change_log(pool)
+        .await
+        .context("vacuuming the counts' change log")?;
     Ok(())
 }
 

@@ -387,6 +387,53 @@ async fn a_report_coming_due_and_then_late_is_told_once_each() {
     assert_eq!(kinds().await, ["report_due", "report_late"]);
 }
 
+/// After a burst of changes the counts' change log holds a few rows in many emptied pages, the
+/// newest at its end; the jobs run before serving fold them and give every page back.
+#[tokio::test]
+async fn the_start_up_jobs_leave_the_change_log_without_empty_pages() {
+    let app = TestApp::with_demo().await;
+    let pages = || async {
+        scalar::<i64>(
+            &app,
+            "select pg_relation_size('task_stat_changes') / current_setting('block_size')::bigint",
+        )
+        .await
+    };
+    // A burst of changes (rows that move no count, as many as loading thousands of tasks
+    // writes), folded, then one real change written after them.
+    sqlx::query(
+        "insert into task_stat_changes (lead_unit_id, shortcoming_id)
+         select t.lead_unit_id, t.shortcoming_id from tasks t, generate_series(1, 2000)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    remediation_portal::db::dashboard::fold(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update tasks set status = 'in_progress'
+         where id = (select min(id) from tasks where status = 'not_started')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from task_stat_changes").await,
+        1
+    );
+    assert!(pages().await > 100, "{} pages", pages().await);
+
+    remediation_portal::app::run_jobs_once(&app.state.config, &app.pool, app.clock.as_ref(), "t")
+        .await
+        .unwrap();
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from task_stat_changes").await,
+        0
+    );
+    assert_eq!(pages().await, 0);
+}
+
 #[tokio::test]
 async fn a_job_runs_once_per_tick_and_never_twice_at_once() {
     let app = TestApp::with_demo().await;
