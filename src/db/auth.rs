@@ -56,11 +56,15 @@ pub async fn record_failure(
 pub async fn record_success(
     executor: impl PgExecutor<'_>,
     user: UserId,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update users set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1")
-        .bind(user)
-        .execute(executor)
-        .await?;
+    sqlx::query(
+        "update users set failed_logins = 0, locked_until = null, last_login_at = $2 where id = $1",
+    )
+    .bind(user)
+    .bind(now)
+    .execute(executor)
+    .await?;
     Ok(())
 }
 
@@ -70,15 +74,17 @@ pub async fn set_password(
     user: UserId,
     hash: &str,
     must_change: bool,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update users set password_hash = $2, must_change_password = $3, password_changed_at = now(),
+        "update users set password_hash = $2, must_change_password = $3, password_changed_at = $4,
                           failed_logins = 0, locked_until = null
          where id = $1",
     )
     .bind(user)
     .bind(hash)
     .bind(must_change)
+    .bind(now)
     .execute(executor)
     .await?;
     Ok(())
@@ -100,11 +106,15 @@ pub async fn record_attempt(
     ip: Option<std::net::IpAddr>,
     username: &str,
     success: bool,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into login_attempts (ip, username, success) values ($1::inet, $2, $3)")
-        .bind(ip.map(|ip| ip.to_string()))
-        .bind(username)
-        .bind(success)
+    sqlx::query(
+        "insert into login_attempts (ip, username, success, created_at) values ($1::inet, $2, $3, $4)",
+    )
+    .bind(ip.map(|ip| ip.to_string()))
+    .bind(username)
+    .bind(success)
+    .bind(now)
         .execute(executor)
         .await?;
     Ok(())
@@ -164,25 +174,33 @@ pub struct SessionRow {
 /// The bell counts unread notifications up to here and shows "99+" beyond.
 pub const UNREAD_CAP: i64 = 100;
 
+/// A session about to be saved: who, from where, from when (the portal's clock) until when.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub user: UserId,
+    pub csrf_token: &'a str,
+    pub ip: Option<std::net::IpAddr>,
+    pub user_agent: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 pub async fn create_session(
     executor: impl PgExecutor<'_>,
-    id: &str,
-    user: UserId,
-    csrf_token: &str,
-    ip: Option<std::net::IpAddr>,
-    user_agent: Option<&str>,
-    expires_at: DateTime<Utc>,
+    session: &NewSession<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into sessions (id, user_id, csrf_token, ip, user_agent, expires_at)
-         values ($1, $2, $3, $4::inet, $5, $6)",
+        "insert into sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at,
+                               expires_at)
+         values ($1, $2, $3, $4::inet, $5, $6, $6, $7)",
     )
-    .bind(id)
-    .bind(user)
-    .bind(csrf_token)
-    .bind(ip.map(|ip| ip.to_string()))
-    .bind(user_agent)
-    .bind(expires_at)
+    .bind(session.id)
+    .bind(session.user)
+    .bind(session.csrf_token)
+    .bind(session.ip.map(|ip| ip.to_string()))
+    .bind(session.user_agent)
+    .bind(session.now)
+    .bind(session.expires_at)
     .execute(executor)
     .await?;
     Ok(())

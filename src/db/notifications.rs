@@ -34,32 +34,37 @@ pub async fn notify_task_people(
     conn: &mut sqlx::PgConnection,
     task: TaskId,
     notice: &Notice,
+    at: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let people = task_people(&mut *conn, task).await?;
-    notify(&mut *conn, &people, notice).await
+    notify(&mut *conn, &people, notice, at).await
 }
 
 /// Notifies each of `users` once (duplicates and the empty list are fine). Those who want
 /// this kind by email get their outbox row in the same statement, from the
-/// `notifications_enqueue_email` trigger; the mail goes out after the commit.
+/// `notifications_enqueue_email` trigger; the mail goes out after the commit. `at` is the
+/// portal's clock, not the database's: the outbox and the daily digest count from it.
 pub async fn notify(
     executor: impl PgExecutor<'_>,
     users: &[UserId],
     notice: &Notice,
+    at: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     if users.is_empty() {
         return Ok(0);
     }
     let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
     let done = sqlx::query(
-        "insert into notifications (user_id, kind, task_id, extension_request_id, params)
-         select distinct u, $2, $3, $4, $5 from unnest($1::bigint[]) as u",
+        "insert into notifications (user_id, kind, task_id, extension_request_id, params,
+                                    created_at)
+         select distinct u, $2, $3, $4, $5, $6 from unnest($1::bigint[]) as u",
     )
     .bind(ids)
     .bind(notice.kind)
     .bind(notice.task)
     .bind(notice.extension_request)
     .bind(&notice.params)
+    .bind(at)
     .execute(executor)
     .await?;
     Ok(done.rows_affected())

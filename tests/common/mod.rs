@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod build;
 pub mod server;
 
 use std::path::PathBuf;
@@ -55,6 +56,35 @@ impl Cluster {
     pub fn url(&self, database: &str) -> String {
         self.url_pattern.replace("{db}", database)
     }
+}
+
+/// "Now" for this test run: the real clock's, or the day `TEST_TODAY` names, so that the suite
+/// can be run as of any date (`TEST_TODAY=2028-02-29 cargo test`). A date means 10:00 in Hanoi
+/// that day; an RFC 3339 instant (`2027-12-31T23:59:00+07:00`) is taken as it is. Read once:
+/// the demo data, every test app's clock and the tests' own dates agree for the whole run. The
+/// portal itself never reads it (child processes run on the real clock).
+pub fn test_now() -> DateTime<Utc> {
+    static NOW: OnceLock<DateTime<Utc>> = OnceLock::new();
+    *NOW.get_or_init(|| match std::env::var("TEST_TODAY") {
+        Ok(value) if !value.trim().is_empty() => {
+            parse_test_today(value.trim()).unwrap_or_else(|| {
+                panic!("TEST_TODAY={value}: expected a date (2028-02-29) or an RFC 3339 instant")
+            })
+        }
+        _ => Utc::now(),
+    })
+}
+
+fn parse_test_today(value: &str) -> Option<DateTime<Utc>> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(value) {
+        return Some(instant.with_timezone(&Utc));
+    }
+    let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    let morning = day.and_hms_opt(10, 0, 0)?;
+    morning
+        .and_local_timezone(chrono_tz::Asia::Ho_Chi_Minh)
+        .single()
+        .map(|at| at.with_timezone(&Utc))
 }
 
 /// The embedded server and its directory, stopped and removed at process exit.
@@ -119,7 +149,7 @@ fn start_cluster() -> Cluster {
             (options, pattern)
         }
     };
-    let demo_now = Utc::now();
+    let demo_now = test_now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -262,7 +292,7 @@ impl TestApp {
     /// An empty, migrated database.
     pub async fn empty() -> TestApp {
         let (database, pool) = fresh_database(false).await;
-        TestApp::build(database, pool, Utc::now())
+        TestApp::build(database, pool, test_now())
     }
 
     /// With the demo data and a configuration changed by `change`.

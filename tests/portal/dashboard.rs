@@ -9,6 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use scraper::Selector;
 
 use remediation_portal::db::dashboard;
+use remediation_portal::domain::clock::Clock;
 
 use crate::common::{TestApp, TestResponse, TestSession, scalar, unit_id};
 
@@ -160,7 +161,7 @@ async fn hand_built(app: &TestApp, today: NaiveDate) -> (i64, i64, i64) {
         .bind(overdue)
         .bind(stale)
         .bind(briefing)
-        .bind(chrono::Utc::now() - chrono::Duration::days(400))
+        .bind(app.clock.now() - chrono::Duration::days(400))
         .execute(&app.pool)
         .await
         .unwrap();

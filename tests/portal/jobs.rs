@@ -10,7 +10,7 @@ use remediation_portal::domain::dates::city_today;
 use remediation_portal::jobs::{self, Job, JobClock, JobSettings, RunResult, flags, notices};
 
 use crate::common::server::Server;
-use crate::common::{TestApp, fresh_database, scalar, unit_id};
+use crate::common::{TestApp, build, fresh_database, scalar, unit_id};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -20,32 +20,36 @@ fn instant(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
+/// The few units and people the date-pinned job tests need, on an empty database: the City
+/// office with a reviewer, Ba Đình (its head and an officer), Hoàn Kiếm and the Home Affairs
+/// department (their heads), and shortcoming TT-01 led by Ba Đình. Nothing else is there, so
+/// every count a scan returns is a count of what the test made, whatever the date.
+async fn small_city() -> TestApp {
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VP", "city_office").await;
+    build::user(&app, "vp.chuyenvien", office, "city_reviewer").await;
+    let badinh = build::unit(&app, "BADINH", "district").await;
+    build::user(&app, "badinh.lanhdao", badinh, "unit_head").await;
+    build::user(&app, "badinh.cb1", badinh, "officer").await;
+    let hoankiem = build::unit(&app, "HOANKIEM", "district").await;
+    build::user(&app, "hoankiem.lanhdao", hoankiem, "unit_head").await;
+    let snv = build::unit(&app, "SNV", "department").await;
+    build::user(&app, "snv.lanhdao", snv, "unit_head").await;
+    build::shortcoming(&app, "TT-01", badinh).await;
+    app
+}
+
 /// A task of Ba Đình due on `deadline`, followed by its first officer; its id.
 async fn task_due(app: &TestApp, deadline: &str) -> i64 {
-    let lead = unit_id(app, "BADINH").await;
-    let task: i64 = sqlx::query_scalar(
-        "insert into tasks (code, shortcoming_id, title, lead_unit_id, original_deadline, deadline,
-                            status, last_update_at)
-         select 'JOB-' || (select count(*) from tasks), id, 'Nhiệm vụ kiểm tra công việc nền', $1,
-                $2, $2, 'in_progress', $3
-         from shortcomings where code = 'TT-01'
-         returning id",
+    let shortcoming: i64 = scalar(app, "select id from shortcomings where code = 'TT-01'").await;
+    build::task(
+        app,
+        shortcoming,
+        Some(date(deadline)),
+        "in_progress",
+        &["badinh.cb1"],
     )
-    .bind(lead)
-    .bind(date(deadline))
-    .bind(Utc::now())
-    .fetch_one(&app.pool)
     .await
-    .unwrap();
-    sqlx::query(
-        "insert into task_assignees (task_id, user_id)
-         select $1, id from users where username = 'badinh.cb1'",
-    )
-    .bind(task)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    task
 }
 
 async fn overdue(app: &TestApp, task: i64) -> (bool, Option<NaiveDate>) {
@@ -71,7 +75,7 @@ async fn told(app: &TestApp, kind: &str, task: i64) -> Vec<String> {
 
 #[tokio::test]
 async fn a_task_due_on_31_march_is_overdue_from_midnight_hanoi_time() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let task = task_due(&app, "2027-03-31").await;
     // 23:59 on 31/03 in Hanoi is 16:59 UTC: still on time.
     let before = city_today(instant("2027-03-31T16:59:00Z"), Ho_Chi_Minh);
@@ -94,7 +98,7 @@ async fn a_task_due_on_31_march_is_overdue_from_midnight_hanoi_time() {
         &format!("select params from notifications where task_id = {task} limit 1"),
     )
     .await;
-    assert!(params["code"].as_str().unwrap().starts_with("JOB-"));
+    assert!(params["code"].as_str().unwrap().starts_with("TT-01."));
     assert_eq!(params["deadline"], "2027-03-31");
     // The audit log has the flag, by no one (the job).
     let entries: i64 = scalar(
@@ -193,7 +197,7 @@ async fn more_tasks_fall_overdue_at_once_than_one_batch_holds() {
 
 #[tokio::test]
 async fn the_flag_clears_when_the_deadline_moves_or_the_task_is_done() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let today = date("2027-05-10");
     let moved = task_due(&app, "2027-05-01").await;
     let finished = task_due(&app, "2027-05-02").await;
@@ -227,7 +231,7 @@ async fn the_flag_clears_when_the_deadline_moves_or_the_task_is_done() {
 
 #[tokio::test]
 async fn a_plan_not_issued_by_its_deadline_is_overdue_until_issued() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let unit = unit_id(&app, "HOANKIEM").await;
     let plan: i64 = sqlx::query_scalar(
         "insert into plans (unit_id, title, issue_deadline) values ($1, 'Kế hoạch thử', '2027-03-31')
@@ -274,7 +278,7 @@ async fn a_plan_not_issued_by_its_deadline_is_overdue_until_issued() {
 
 #[tokio::test]
 async fn due_soon_notices_go_out_once_per_threshold() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let task = task_due(&app, "2027-06-20").await;
     let run = |day: &'static str| {
         let pool = app.pool.clone();
@@ -316,7 +320,7 @@ async fn due_soon_notices_go_out_once_per_threshold() {
 
 #[tokio::test]
 async fn a_task_without_updates_for_a_month_is_stale_and_its_unit_is_told() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let task = task_due(&app, "2027-12-31").await;
     let now = instant("2027-05-01T03:00:00Z");
     sqlx::query("update tasks set last_update_at = $2 where id = $1")
@@ -348,7 +352,7 @@ async fn a_task_without_updates_for_a_month_is_stale_and_its_unit_is_told() {
 
 #[tokio::test]
 async fn a_report_coming_due_and_then_late_is_told_once_each() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let unit = unit_id(&app, "SNV").await;
     let report: i64 = sqlx::query_scalar(
         "insert into reports (unit_id, period, period_year, period_number, cutoff_start, cutoff_end, due_on)
@@ -613,7 +617,7 @@ async fn administrators_see_the_last_runs_and_which_job_is_failing() {
 
 #[tokio::test]
 async fn a_notice_on_the_deadline_day_alone_is_given_too() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let task = task_due(&app, "2027-06-20").await;
     notices::due_soon(&app.pool, date("2027-06-19"), &[0])
         .await
@@ -627,7 +631,7 @@ async fn a_notice_on_the_deadline_day_alone_is_given_too() {
 
 #[tokio::test]
 async fn an_overdue_task_given_another_past_deadline_is_overdue_since_the_new_one() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let task = task_due(&app, "2027-05-01").await;
     flags::flag_overdue(&app.pool, date("2027-05-10"))
         .await

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use remediation_portal::config::{SmtpConfig, SmtpTls};
+use remediation_portal::domain::clock::Clock;
 use remediation_portal::notify::{self, Mailer, SendCounts};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -772,7 +773,7 @@ async fn emails_go_out_in_each_recipients_language() {
     assert_eq!(queued, 2);
     assert!(smtp.received().is_empty());
 
-    let counts = notify::send_due(&app.pool, &mailer, Utc::now())
+    let counts = notify::send_due(&app.pool, &mailer, app.clock.now())
         .await
         .unwrap();
     assert_eq!(
@@ -840,7 +841,7 @@ async fn emails_go_out_in_each_recipients_language() {
     .unwrap();
     assert_eq!((sent, attempts), (2, 1));
     assert!(subject.starts_with('['));
-    let again = notify::send_due(&app.pool, &mailer, Utc::now())
+    let again = notify::send_due(&app.pool, &mailer, app.clock.now())
         .await
         .unwrap();
     assert_eq!(again, SendCounts::default());
@@ -858,7 +859,7 @@ async fn a_failing_mail_server_fails_nothing_and_the_mail_is_retried() {
 
     // The action itself succeeds whatever the mail server does.
     remind(&app, &reviewer, task, "125/UBND-KT").await;
-    let now = Utc::now();
+    let now = app.clock.now();
     let counts = notify::send_due(&app.pool, &mailer, now).await.unwrap();
     assert_eq!(
         counts,
@@ -935,7 +936,7 @@ async fn a_mail_that_keeps_failing_is_given_up_and_stays_on_record() {
     let reviewer = app.session_for(REVIEWER).await;
     remind(&app, &reviewer, task, "125/UBND-KT").await;
 
-    let mut now = Utc::now();
+    let mut now = app.clock.now();
     for attempt in 1..=notify::email::MAX_ATTEMPTS {
         let counts = notify::send_due(&app.pool, &mailer, now).await.unwrap();
         let last = attempt == notify::email::MAX_ATTEMPTS;
@@ -971,7 +972,7 @@ type OutboxState = (
 /// `time` on the City day `days` after today, as an instant.
 fn hanoi(days: i64, time: &str) -> DateTime<Utc> {
     let tz = chrono_tz::Asia::Ho_Chi_Minh;
-    let day = Utc::now().with_timezone(&tz).date_naive() + Duration::days(days);
+    let day = crate::common::test_now().with_timezone(&tz).date_naive() + Duration::days(days);
     let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
     tz.from_local_datetime(&day.and_time(time))
         .single()
@@ -1014,7 +1015,7 @@ async fn the_daily_digest_comes_once_a_day() {
     let received = smtp.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, [address(&app, HEAD).await]);
-    let day = (Utc::now().with_timezone(&tz).date_naive() + Duration::days(1))
+    let day = (crate::common::test_now().with_timezone(&tz).date_naive() + Duration::days(1))
         .format("%d/%m/%Y")
         .to_string();
     assert_eq!(
@@ -1079,7 +1080,7 @@ async fn mail_written_while_email_was_off_is_not_sent_days_late() {
     let (task, _) = stnmt_task(&app).await;
     let reviewer = app.session_for(REVIEWER).await;
     remind(&app, &reviewer, task, "125/UBND-KT").await;
-    let now = Utc::now();
+    let now = app.clock.now();
     let counts = notify::send_due(&app.pool, &mailer, now + Duration::days(4))
         .await
         .unwrap();

@@ -121,7 +121,7 @@ pub async fn signin(
         .and_then(|u| u.locked_until)
         .filter(|t| *t > now)
     {
-        queries::record_attempt(&state.pool, ip, &username, false).await?;
+        queries::record_attempt(&state.pool, ip, &username, false, now).await?;
         let minutes = ((locked_until - now).num_seconds() + 59) / 60;
         let text = ctx.tf("signin.locked", minutes.max(1));
         return again(
@@ -154,7 +154,7 @@ pub async fn signin(
                 )
                 .await?;
             }
-            queries::record_attempt(&mut *tx, ip, &username, false).await?;
+            queries::record_attempt(&mut *tx, ip, &username, false, now).await?;
             audit::record(
                 &mut *tx,
                 AuditEntry {
@@ -188,16 +188,19 @@ pub async fn signin(
     }
     queries::create_session(
         &mut *tx,
-        &id,
-        user.id,
-        &random_token(),
-        ip,
-        user_agent,
-        expires,
+        &queries::NewSession {
+            id: &id,
+            user: user.id,
+            csrf_token: &random_token(),
+            ip,
+            user_agent,
+            now,
+            expires_at: expires,
+        },
     )
     .await?;
-    queries::record_success(&mut *tx, user.id).await?;
-    queries::record_attempt(&mut *tx, ip, &user.username, true).await?;
+    queries::record_success(&mut *tx, user.id, now).await?;
+    queries::record_attempt(&mut *tx, ip, &user.username, true, now).await?;
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -339,7 +342,7 @@ pub async fn change_password(
     let hash = password::hash_blocking(form.new.clone()).await?;
     let request_id = request_id(&headers);
     let mut tx = state.pool.begin().await?;
-    queries::set_password(&mut *tx, user.id, &hash, false).await?;
+    queries::set_password(&mut *tx, user.id, &hash, false, state.clock.now()).await?;
     let ended = queries::delete_user_sessions(&mut *tx, user.id, Some(&session.id)).await?;
     audit::record(
         &mut *tx,

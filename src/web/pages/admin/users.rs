@@ -433,7 +433,7 @@ pub async fn reset_password(
     let temporary = password::temporary();
     let password_hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = state.pool.begin().await?;
-    auth_queries::set_password(&mut *tx, id, &password_hash, true).await?;
+    auth_queries::set_password(&mut *tx, id, &password_hash, true, state.clock.now()).await?;
     let ended = auth_queries::delete_user_sessions(&mut *tx, id, None).await?;
     finish(
         &state,

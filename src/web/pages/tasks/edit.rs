@@ -427,6 +427,7 @@ pub async fn create(
             id,
             json!({ "code": code, "by": session.user.full_name }),
         ),
+        state.clock.now(),
     )
     .await?;
     let task = work::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -635,7 +636,14 @@ pub async fn update(
         work::set_deadline(&mut *tx, id, deadline).await?;
     }
     if values.lead_unit != task.lead_unit_id {
-        change_lead_unit(&mut tx, &[&task], values.lead_unit, &session).await?;
+        change_lead_unit(
+            &mut tx,
+            &[&task],
+            values.lead_unit,
+            &session,
+            state.clock.now(),
+        )
+        .await?;
     }
     flags::update_task_flags(&mut tx, state.today(), Some(&[id])).await?;
     work::insert_update(
@@ -671,6 +679,7 @@ async fn change_lead_unit(
     tasks: &[&TaskState],
     new_lead: UnitId,
     session: &Session,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     let ids: Vec<TaskId> = tasks.iter().map(|t| t.id).collect();
     sqlx::query(
@@ -691,6 +700,7 @@ async fn change_lead_unit(
                 task.id,
                 json!({ "code": task.code, "by": session.user.full_name }),
             ),
+            at,
         )
         .await?;
     }
@@ -855,7 +865,7 @@ pub async fn bulk(
                     form.message.trim(),
                 )
                 .await?;
-                notifications::notify_task_people(&mut tx, task.id, &Notice::task(NotificationKind::Reminder, task.id, json!({ "code": task.code, "doc_number": doc, "by": session.user.full_name }))).await?;
+                notifications::notify_task_people(&mut tx, task.id, &Notice::task(NotificationKind::Reminder, task.id, json!({ "code": task.code, "doc_number": doc, "by": session.user.full_name })), state.clock.now()).await?;
                 (
                     json!({ "reminder_count": task.reminder_count }),
                     json!({ "reminder_count": task.reminder_count + 1, "doc_number": doc, "to_unit": task.lead_unit_id }),
@@ -882,7 +892,7 @@ pub async fn bulk(
     if let BulkAction::Lead(unit) = action
         && !moved.is_empty()
     {
-        change_lead_unit(&mut tx, &moved, unit, &session).await?;
+        change_lead_unit(&mut tx, &moved, unit, &session, state.clock.now()).await?;
     }
     // New deadlines and reminders may change flags: once, for all the tasks changed.
     flags::update_task_flags(&mut tx, today, Some(&changed)).await?;

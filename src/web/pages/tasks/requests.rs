@@ -211,6 +211,7 @@ pub async fn decide_extension(
                 "deadline": extension.proposed_deadline,
             }),
         },
+        state.clock.now(),
     )
     .await?;
     finish_task(
@@ -312,6 +313,7 @@ pub async fn answer_escalation(
             id,
             json!({ "code": task.code }),
         ),
+        state.clock.now(),
     )
     .await?;
     finish_task(
@@ -420,6 +422,7 @@ pub async fn remind(
             id,
             json!({ "code": task.code, "doc_number": doc_number, "by": session.user.full_name }),
         ),
+        state.clock.now(),
     )
     .await?;
     finish_task(

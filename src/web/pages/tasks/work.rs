@@ -471,6 +471,7 @@ pub async fn confirm(
             id,
             json!({ "code": task.code, "by": session.user.full_name }),
         ),
+        state.clock.now(),
     )
     .await?;
     finish_task(
@@ -554,6 +555,7 @@ pub async fn return_for_rework(
             id,
             json!({ "code": task.code, "reason": reason }),
         ),
+        state.clock.now(),
     )
     .await?;
     finish_task(
@@ -652,6 +654,7 @@ pub async fn assign(
             id,
             json!({ "code": task.code, "by": session.user.full_name }),
         ),
+        state.clock.now(),
     )
     .await?;
     finish_task(
