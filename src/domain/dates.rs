@@ -33,12 +33,32 @@ pub fn city_day_start(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
-/// Parses `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd`, as people type dates.
+/// The years a date typed into the portal may fall in: deadlines, document dates and filter
+/// bounds alike. Wider than any real use, narrow enough that no typing slip (`31/12/27`,
+/// `0001-01-01`, `+200000-01-01`) is saved or reaches the database, whose calendar ends earlier
+/// than chrono's.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Parses a date as people type it, `dd/mm/yyyy` (also `d/m/yyyy`) or ISO `yyyy-mm-dd` (what a
+/// date picker sends), with a four-digit year in [`YEARS`]. The one way a typed date enters the
+/// portal; `None` is answered everywhere with the message `form.date_format`.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
     let s = input.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
+    let digits = |part: &str, min: usize, max: usize| {
+        (min..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let slashed: Vec<&str> = s.split('/').collect();
+    let dashed: Vec<&str> = s.split('-').collect();
+    let (year, month, day) = match (&slashed[..], &dashed[..]) {
+        (&[d, m, y], _) if digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 4, 4) => (y, m, d),
+        (_, &[y, m, d]) if digits(y, 4, 4) && digits(m, 2, 2) && digits(d, 2, 2) => (y, m, d),
+        _ => return None,
+    };
+    let year: i32 = year.parse().ok()?;
+    if !YEARS.contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month.parse().ok()?, day.parse().ok()?)
 }
 
 #[cfg(test)]
@@ -97,5 +117,35 @@ mod tests {
         assert_eq!(parse_date("2019-03-31"), Some(d));
         assert_eq!(parse_date("31/02/2019"), None);
         assert_eq!(parse_date("tomorrow"), None);
+        assert_eq!(
+            parse_date("29/02/2028"),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        assert_eq!(parse_date("29/02/2027"), None);
+    }
+
+    #[test]
+    fn refuses_years_outside_the_portals_calendar() {
+        for typed in [
+            "31/12/27",
+            "31/12/0027",
+            "0000-01-01",
+            "0001-01-01",
+            "1999-12-31",
+            "2101-01-01",
+            "9999-12-31",
+            "+200000-01-01",
+            "-5000-01-01",
+            "01/01/-5000",
+            "-4713-11-24",
+            "2019-3-31",
+            "31/03/2019 ",
+        ] {
+            let expected =
+                (typed == "31/03/2019 ").then(|| NaiveDate::from_ymd_opt(2019, 3, 31).unwrap());
+            assert_eq!(parse_date(typed), expected, "{typed}");
+        }
+        assert!(parse_date("01/01/2000").is_some());
+        assert!(parse_date("2100-12-31").is_some());
     }
 }

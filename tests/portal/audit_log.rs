@@ -459,8 +459,17 @@ async fn bad_filter_values_are_ignored_with_a_message() {
     assert_eq!(bad.status, StatusCode::OK);
     assert_eq!(
         bad.text(".filter-message"),
-        "Ngày “31/02/2026” không hợp lệ (nhập theo dạng dd/mm/yyyy); điều kiện này được bỏ qua."
+        "Ngày “31/02/2026” không hợp lệ (nhập theo dạng dd/mm/yyyy, năm từ 2000 đến 2100); điều kiện này được bỏ qua."
     );
+    // A year the database's calendar does not have is refused the same way, not a 500.
+    for typed in ["-4713-11-24", "%2B200000-01-01", "0000-01-01"] {
+        let far = app
+            .get_as(&me, &format!("/audit?from={typed}&to={typed}"))
+            .await;
+        assert_eq!(far.status, StatusCode::OK, "{typed}");
+        assert_eq!(far.count(".filter-message"), 2, "{typed}");
+        assert_eq!(ids(&far), newest);
+    }
     assert_eq!(ids(&bad), newest);
     assert_eq!(
         bad.count("#from[value='31/02/2026']"),

@@ -17,6 +17,7 @@ mod migrations;
 mod notifications;
 mod pages;
 mod plans;
+mod robustness;
 mod shortcoming_edit;
 mod task_list;
 mod task_work;

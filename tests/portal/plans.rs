@@ -262,13 +262,14 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
                 ("unit_id", &stnmt),
                 ("title", "Kế hoạch"),
                 ("issue_deadline", "31/02/2030"),
-                ("issued_on", "hôm qua"),
+                ("issued_on", "-5000-01-01"),
                 ("shortcoming", &tt01),
             ],
         )
         .await;
     assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let date_message = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/03/2019.";
+    let date_message =
+        "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.";
     assert_eq!(typed.text("#issue_deadline-error"), date_message);
     assert_eq!(typed.text("#issued_on-error"), date_message);
     assert_eq!(

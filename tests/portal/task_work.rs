@@ -1176,7 +1176,32 @@ async fn every_bad_task_form_gets_its_message_and_nothing_is_saved() {
         (
             vec![("deadline", "32/13/2026".into())],
             "deadline",
-            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/03/2019.",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
+        ),
+        (
+            vec![("deadline", "-5000-01-01".into())],
+            "deadline",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
+        ),
+        (
+            vec![("deadline", "01/01/-5000".into())],
+            "deadline",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
+        ),
+        (
+            vec![("deadline", "31/12/27".into())],
+            "deadline",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
+        ),
+        (
+            vec![("deadline", "9999-12-31".into())],
+            "deadline",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
+        ),
+        (
+            vec![("deadline", "+200000-01-01".into())],
+            "deadline",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, năm từ 2000 đến 2100, ví dụ 31/03/2019.",
         ),
         (
             vec![("lead_unit", "999999".into())],

@@ -56,7 +56,7 @@ pub fn parse_period(code: &str) -> Option<(NaiveDate, NaiveDate)> {
         Some((y, r)) => (y.parse::<i32>().ok()?, Some(r.to_string())),
         None => (code.parse::<i32>().ok()?, None),
     };
-    if !(2000..=2100).contains(&year) {
+    if !crate::domain::dates::YEARS.contains(&year) {
         return None;
     }
     let (first_month, months) = match rest.as_deref() {

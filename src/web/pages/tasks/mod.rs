@@ -219,6 +219,12 @@ impl IndexPage {
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
+    /// Whether a filter date was typed that is not one the portal accepts (it is then left out,
+    /// and the field says why).
+    pub fn bad_date(&self, raw: &str) -> bool {
+        !raw.trim().is_empty() && parse_date(raw).is_none()
+    }
+
     /// The rows ticked in a refused bulk action.
     pub fn ticked_ids(&self) -> Vec<crate::domain::TaskId> {
         self.bulk
