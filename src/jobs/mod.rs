@@ -148,7 +148,7 @@ pub async fn run_job(
         return Ok(RunResult::Skipped);
     }
     let run_id: Option<i64> = sqlx::query_scalar(
-        "insert into job_runs (job, instance, as_of, slot) values ($1, $2, $3, $4)
+        "insert into job_runs (job, instance, as_of, slot, started_at) values ($1, $2, $3, $4, $3)
          on conflict (job, slot) where slot is not null do nothing
          returning id",
     )
@@ -166,6 +166,9 @@ pub async fn run_job(
         return Ok(RunResult::Skipped);
     };
 
+    // Start and end on the portal's clock (what the administrators' page compares them with),
+    // the run's length measured.
+    let started = std::time::Instant::now();
     let result = match job {
         Job::OverdueScan => flags::flag_overdue(pool, clock.today).await,
         Job::DueSoon => notices::due_soon(pool, clock.today, &settings.due_soon_notice_days).await,
@@ -182,7 +185,7 @@ pub async fn run_job(
         Err(e) => (JobOutcome::Failed, Value::Null, Some(e.to_string())),
     };
     let recorded = sqlx::query(
-        "update job_runs set finished_at = now(), outcome = $2,
+        "update job_runs set finished_at = $5, outcome = $2,
                 counts = coalesce($3, '{}'::jsonb), error = $4
          where id = $1",
     )
@@ -190,6 +193,7 @@ pub async fn run_job(
     .bind(outcome)
     .bind(Some(counts.clone()).filter(|c| !c.is_null()))
     .bind(error)
+    .bind(clock.now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default())
     .execute(pool)
     .await;
     lock.commit().await?;

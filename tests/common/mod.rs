@@ -58,33 +58,13 @@ impl Cluster {
     }
 }
 
-/// "Now" for this test run: the real clock's, or the day `TEST_TODAY` names, so that the suite
-/// can be run as of any date (`TEST_TODAY=2028-02-29 cargo test`). A date means 10:00 in Hanoi
-/// that day; an RFC 3339 instant (`2027-12-31T23:59:00+07:00`) is taken as it is. Read once:
-/// the demo data, every test app's clock and the tests' own dates agree for the whole run. The
-/// portal itself never reads it (child processes run on the real clock).
+/// "Now" for this test run, read once: the instant the demo data is generated around, every
+/// test app's clock, and the tests' own dates. The real clock's: to run the suite as of another
+/// day, `tests/on-dates.sh` moves the clock of the whole process tree (this harness, PostgreSQL
+/// and the portal binaries it starts) so that all three keep agreeing.
 pub fn test_now() -> DateTime<Utc> {
     static NOW: OnceLock<DateTime<Utc>> = OnceLock::new();
-    *NOW.get_or_init(|| match std::env::var("TEST_TODAY") {
-        Ok(value) if !value.trim().is_empty() => {
-            parse_test_today(value.trim()).unwrap_or_else(|| {
-                panic!("TEST_TODAY={value}: expected a date (2028-02-29) or an RFC 3339 instant")
-            })
-        }
-        _ => Utc::now(),
-    })
-}
-
-fn parse_test_today(value: &str) -> Option<DateTime<Utc>> {
-    if let Ok(instant) = DateTime::parse_from_rfc3339(value) {
-        return Some(instant.with_timezone(&Utc));
-    }
-    let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
-    let morning = day.and_hms_opt(10, 0, 0)?;
-    morning
-        .and_local_timezone(chrono_tz::Asia::Ho_Chi_Minh)
-        .single()
-        .map(|at| at.with_timezone(&Utc))
+    *NOW.get_or_init(Utc::now)
 }
 
 /// The embedded server and its directory, stopped and removed at process exit.
