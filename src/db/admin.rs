@@ -214,10 +214,8 @@ pub async fn units_named(
              where active",
     );
     for word in text.split_whitespace().take(8) {
-        query
-            .push(" and search_fold(code || ' ' || name || ' ' || short_name) like '%' || search_fold(")
-            .push_bind(crate::db::tasks::escape_like(word))
-            .push(") || '%'");
+        query.push(" and search_fold(code || ' ' || name || ' ' || short_name) like ");
+        crate::db::tasks::push_folded_contains(&mut query, word);
     }
     query
         .push(" order by exact desc, sort_order, name limit ")

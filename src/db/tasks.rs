@@ -232,10 +232,8 @@ fn push_conditions(query: &mut QueryBuilder<'_, Postgres>, filter: &TaskFilter, 
     if let Some(text) = &filter.text {
         // One trigram-indexed LIKE per word: "dat dai" finds "Đất đai".
         for word in text.split_whitespace().take(8) {
-            query
-                .push(" and t.search_text like '%' || search_fold(")
-                .push_bind(escape_like(word))
-                .push(") || '%'");
+            query.push(" and t.search_text like ");
+            push_folded_contains(query, word);
         }
     }
 }
@@ -272,6 +270,16 @@ fn push_timeliness(query: &mut QueryBuilder<'_, Postgres>, classes: &[Timeliness
         };
     }
     query.push(")");
+}
+
+/// Pushes a LIKE pattern that finds `word` anywhere in a folded text (`search_fold`). The word
+/// is folded first and its wildcards escaped after: folding turns the full-width `％` and `＿`
+/// into `%` and `_`, which escaping before would have let through as wildcards.
+pub(crate) fn push_folded_contains(query: &mut QueryBuilder<'_, Postgres>, word: &str) {
+    query
+        .push("'%' || replace(replace(replace(search_fold(")
+        .push_bind(word.to_owned())
+        .push(r"), '\', '\\'), '%', '\%'), '_', '\_') || '%'");
 }
 
 /// Escapes LIKE wildcards typed by people, so "50%" means those characters.

@@ -82,3 +82,82 @@ async fn dates_outside_the_calendar_are_refused_beside_the_field() {
         plans
     );
 }
+
+/// Eight reviewers add a task under one shortcoming at the same moment: every one is saved,
+/// each with its own number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tasks_created_at_once_under_one_shortcoming_all_get_a_number() {
+    let app = std::sync::Arc::new(TestApp::with_demo().await);
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    let shortcoming: i64 = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
+    let before: i64 = scalar(
+        &app,
+        &format!("select count(*) from tasks where shortcoming_id = {shortcoming}"),
+    )
+    .await;
+    let lead = unit_id(&app, "BADINH").await.to_string();
+    let deadline = (app.state.today() + chrono::Duration::days(60))
+        .format("%d/%m/%Y")
+        .to_string();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let mut creations = Vec::new();
+    for n in 0..8 {
+        let (app, reviewer, barrier) = (app.clone(), reviewer.clone(), barrier.clone());
+        let (lead, deadline) = (lead.clone(), deadline.clone());
+        creations.push(tokio::spawn(async move {
+            let title = format!("Nhiệm vụ tạo đồng thời số {}", n + 1);
+            let fields = [
+                ("shortcoming", shortcoming.to_string()),
+                ("title", title),
+                ("lead_unit", lead),
+                ("deadline", deadline),
+            ];
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            barrier.wait().await;
+            app.post_as(&reviewer, "/tasks", &pairs).await
+        }));
+    }
+    for creation in creations {
+        let response = creation.await.unwrap();
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    let (count, codes): (i64, i64) = sqlx::query_as(&format!(
+        "select count(*), count(distinct code) from tasks where shortcoming_id = {shortcoming}"
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((count, codes), (before + 8, before + 8));
+}
+
+/// Full-width ％ and ＿ fold to % and _: they are searched for as those characters, never as
+/// wildcards that match every task.
+#[tokio::test]
+async fn full_width_wildcards_are_searched_for_as_characters() {
+    let app = TestApp::with_demo().await;
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    let total = |page: &crate::common::TestResponse| {
+        if page.count("table.tasks") == 0 {
+            return 0;
+        }
+        let text = page.text(".page-of");
+        text.split('·')
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or_else(|| panic!("no total in {text}"))
+    };
+    for (typed, literal) in [("%EF%BC%85", "%"), ("%EF%BC%BF", "_"), ("%25", "%")] {
+        let list = app.get_as(&reviewer, &format!("/tasks?q={typed}")).await;
+        assert_eq!(list.status, StatusCode::OK);
+        let expected: i64 =
+            sqlx::query_scalar("select count(*) from tasks where strpos(search_text, $1) > 0")
+                .bind(literal)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(total(&list), expected, "{typed}");
+    }
+    let all: i64 = scalar(&app, "select count(*) from tasks").await;
+    assert!(all > 100);
+}

@@ -374,11 +374,18 @@ pub async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
-    // The shortcoming's row lock makes task numbers of one shortcoming come one at a time.
+    // The shortcoming's row lock makes task numbers of one shortcoming come one at a time. The
+    // number is read by a statement of its own, after the lock is held: a statement that waited
+    // for the lock would still read the tasks as they were when it began, without the one the
+    // holder of the lock just added, and take the same number.
+    sqlx::query("select 1 from shortcomings where id = $1 for update")
+        .bind(values.shortcoming)
+        .execute(&mut *tx)
+        .await?;
     let code: String = sqlx::query_scalar(
-        "with s as (select id, code from shortcomings where id = $1 for update)
-         select s.code || '.' || lpad((coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1)::text, 2, '0')
-         from s left join tasks t on t.shortcoming_id = s.id
+        "select s.code || '.' || lpad((coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1)::text, 2, '0')
+         from shortcomings s left join tasks t on t.shortcoming_id = s.id
+         where s.id = $1
          group by s.code",
     )
     .bind(values.shortcoming)
