@@ -53,6 +53,42 @@ pub async fn record_failure(
     .await
 }
 
+/// Until when sign-in under `username`, which has no active account, answers "locked" (as an
+/// account's lock would).
+pub async fn unknown_locked_until(
+    executor: impl PgExecutor<'_>,
+    username: &str,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar("select locked_until from unknown_sign_ins where username = lower($1)")
+        .bind(username)
+        .fetch_optional(executor)
+        .await
+        .map(Option::flatten)
+}
+
+/// [`record_failure`] for a username that has no active account: the same count and lock, so
+/// the answers never tell whether an account exists.
+pub async fn record_unknown_failure(
+    executor: impl PgExecutor<'_>,
+    username: &str,
+    max_failures: i32,
+    lock_until: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into unknown_sign_ins as u (username, failed_logins, locked_until)
+         values (lower($1), case when 1 >= $2 then 0 else 1 end, case when 1 >= $2 then $3 end)
+         on conflict (username) do update set
+             failed_logins = case when u.failed_logins + 1 >= $2 then 0 else u.failed_logins + 1 end,
+             locked_until = case when u.failed_logins + 1 >= $2 then $3 else u.locked_until end",
+    )
+    .bind(username)
+    .bind(max_failures)
+    .bind(lock_until)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 pub async fn record_success(
     executor: impl PgExecutor<'_>,
     user: UserId,
@@ -144,6 +180,13 @@ pub async fn purge_expired(
         .bind(now)
         .execute(executor)
         .await?;
+    sqlx::query(
+        "delete from unknown_sign_ins
+         where updated_at < $1 - interval '1 day' and coalesce(locked_until, $1) <= $1",
+    )
+    .bind(now)
+    .execute(executor)
+    .await?;
     sqlx::query("delete from sessions where expires_at < $1")
         .bind(now)
         .execute(executor)

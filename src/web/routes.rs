@@ -12,7 +12,6 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use super::assets;
@@ -402,7 +401,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(security_headers(state.config.https))
+        .layer(middleware::from_fn_with_state(
+            state.config.https,
+            security_headers,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
@@ -430,48 +432,60 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(sanitize_request_id))
         .with_state(state)
 }
 
-type HeaderLayer = SetResponseHeaderLayer<HeaderValue>;
-type Stack<A, B> = tower::layer::util::Stack<A, B>;
-
-/// Headers every response carries: no inline script or style, no framing, no sniffing; HSTS
-/// when the portal is served over HTTPS.
-fn security_headers(
-    https: bool,
-) -> Stack<HeaderLayer, Stack<HeaderLayer, Stack<HeaderLayer, HeaderLayer>>> {
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-               object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    let hsts = if https {
-        SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        )
-    } else {
-        // Over plain HTTP an HSTS header is ignored by browsers; send a harmless one instead.
-        SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
-        )
+/// Headers every response carries: no inline script or style, no framing, no sniffing, HSTS
+/// when the portal is served over HTTPS; and a signed-in page is never stored by a browser or
+/// a proxy (it may show a temporary password, or what one official may see and another not).
+async fn security_headers(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+                       img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                       form-action 'self'; frame-ancestors 'none'";
+    let mut response = next.run(request).await;
+    let signed_in = response.extensions().get::<session::Session>().is_some();
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
     };
-    Stack::new(
-        SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        ),
-        Stack::new(
-            SetResponseHeaderLayer::if_not_present(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            Stack::new(
-                SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("same-origin"),
-                ),
-                hsts,
-            ),
-        ),
-    )
+    set(header::CONTENT_SECURITY_POLICY, CSP);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "same-origin");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    if https {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    if signed_in {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+/// Drops a request id the client sent unless it is a short token of safe characters (it is
+/// written into the log and the audit log); the next layer then makes a new one.
+async fn sanitize_request_id(
+    mut request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let safe = request.headers().get(REQUEST_ID).is_none_or(|value| {
+        let value = value.as_bytes();
+        (1..=64).contains(&value.len())
+            && value
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if !safe {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }

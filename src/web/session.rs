@@ -321,8 +321,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         Some(site) => matches!(site, "same-origin" | "none"),
-        // Neither header: not a browser request from another site (a browser would send one).
-        None => true,
+        // Neither header: not what a browser sends with a form from the portal's own pages
+        // (every browser the portal supports sends one of them), so not taken as coming from
+        // them; this also covers the sign-in form, which has no CSRF token before a session.
+        None => false,
     }
 }
 

@@ -111,6 +111,77 @@ async fn the_secure_flag_is_set_when_served_over_https() {
     let response = app.sign_in("admin", PASSWORD).await;
     assert!(response.header("set-cookie").unwrap().contains("; Secure"));
     assert!(response.header("strict-transport-security").is_some());
+    // Every header of the plain-HTTP portal stays: HSTS is added, not put in another's place.
+    assert_eq!(response.header("x-frame-options"), Some("DENY"));
+    let lang = app.get("/lang?to=en&next=/").await;
+    assert!(
+        lang.header("set-cookie").unwrap().ends_with("; Secure"),
+        "{:?}",
+        lang.header("set-cookie")
+    );
+}
+
+#[tokio::test]
+async fn signed_in_pages_are_never_stored_by_a_browser_or_a_proxy() {
+    let app = TestApp::with_demo().await;
+    let admin = app.session_for("admin").await;
+    for path in ["/", "/tasks", "/admin/users", "/account/password"] {
+        let page = app.get_as(&admin, path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(page.header("x-frame-options"), Some("DENY"), "{path}");
+    }
+    // What a reset password shows, above all.
+    let user: i64 = count(&app, "select id from users where username = 'badinh.cb1'").await;
+    let reset = app
+        .post_as(&admin, &format!("/admin/users/{user}/reset-password"), &[])
+        .await;
+    let shown = app
+        .get_as(&admin, reset.header("location").unwrap_or("/"))
+        .await;
+    assert_eq!(shown.header("cache-control"), Some("no-store"));
+    // The sign-in page and the static files are the same for everyone and may be kept.
+    assert_eq!(app.get("/signin").await.header("cache-control"), None);
+}
+
+#[tokio::test]
+async fn a_request_id_is_taken_from_the_client_only_when_it_is_a_short_safe_token() {
+    let app = TestApp::with_demo().await;
+    let app = &app;
+    let sign_in = |id: String| async move {
+        app.post_form(
+            "/signin",
+            &[("username", "nobody.here"), ("password", "whatever123")],
+            &[("origin", "http://portal.test"), ("x-request-id", &id)],
+        )
+        .await
+    };
+    let kept = sign_in("lb-7f3a.91_c".into()).await;
+    assert_eq!(kept.header("x-request-id"), Some("lb-7f3a.91_c"));
+    for hostile in ["<script>alert(1)</script>".to_owned(), "a".repeat(2000)] {
+        let response = sign_in(hostile.clone()).await;
+        let given = response.header("x-request-id").unwrap();
+        assert_ne!(given, hostile);
+        assert!(
+            given.len() <= 64
+                && given
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        );
+    }
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "select request_id from audit_log where action = 'auth.sign_in_failed' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(recorded[0], "lb-7f3a.91_c");
+    assert!(
+        recorded
+            .iter()
+            .all(|id| id.len() <= 64 && !id.contains('<'))
+    );
 }
 
 #[tokio::test]
@@ -165,6 +236,37 @@ async fn repeated_failures_lock_the_account_for_a_while() {
     app.clock.set(app.clock.now() + Duration::minutes(16));
     let later = app.sign_in("badinh.cb1", PASSWORD).await;
     assert_eq!(later.status, StatusCode::SEE_OTHER);
+}
+
+/// The lock-out does not tell which usernames have an account: a username without one is
+/// locked after as many failures, with the same answer, for as long.
+#[tokio::test]
+async fn the_lock_out_answers_alike_whether_the_account_exists_or_not() {
+    let app = TestApp::with_demo().await;
+    let mut answers = Vec::new();
+    for username in ["badinh.cb1", "khong.ton.tai"] {
+        let mut each = Vec::new();
+        for _ in 0..6 {
+            let response = app.sign_in(username, "wrong-password-1").await;
+            each.push((response.status, response.text("#signin-error")));
+        }
+        answers.push(each);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0][5].0, StatusCode::TOO_MANY_REQUESTS);
+    // Typed in capitals, the same.
+    assert_eq!(
+        app.sign_in("KHONG.TON.TAI", "x-password-2").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    app.clock.set(app.clock.now() + Duration::minutes(16));
+    for username in ["badinh.cb1", "khong.ton.tai"] {
+        assert_eq!(
+            app.sign_in(username, "wrong-password-1").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{username}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -352,6 +454,25 @@ async fn forms_without_the_token_or_from_another_site_are_refused() {
         )
         .await;
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    // A sign-in posted with neither Origin nor Sec-Fetch-Site does not come from the portal's
+    // page (every browser sends one); the browser's same-origin post does.
+    let bare = app
+        .post_form(
+            "/signin",
+            &[("username", "admin"), ("password", PASSWORD)],
+            &[],
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::FORBIDDEN);
+    assert!(bare.session_cookie().is_none());
+    let same_origin = app
+        .post_form(
+            "/signin",
+            &[("username", "admin"), ("password", PASSWORD)],
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(same_origin.status, StatusCode::SEE_OTHER);
     // Nothing changed.
     assert_eq!(
         app.sign_in("admin", PASSWORD).await.status,

@@ -116,11 +116,13 @@ pub async fn signin(
     }
 
     let user = queries::find_for_sign_in(&state.pool, &username).await?;
-    if let Some(locked_until) = user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|t| *t > now)
-    {
+    // A username with no account is locked the same way as an account, so the answer never
+    // tells which usernames exist.
+    let locked_until = match &user {
+        Some(user) => user.locked_until,
+        None => queries::unknown_locked_until(&state.pool, &username).await?,
+    };
+    if let Some(locked_until) = locked_until.filter(|t| *t > now) {
         queries::record_attempt(&state.pool, ip, &username, false, now).await?;
         let minutes = ((locked_until - now).num_seconds() + 59) / 60;
         let text = ctx.tf("signin.locked", minutes.max(1));
@@ -143,12 +145,19 @@ pub async fn signin(
         (user, _) => {
             let mut tx = state.pool.begin().await?;
             let mut locked = None;
+            let lock_until = now + Duration::from_std(state.config.login_lock).unwrap_or_default();
             if let Some(user) = &user {
-                let lock_until =
-                    now + Duration::from_std(state.config.login_lock).unwrap_or_default();
                 locked = queries::record_failure(
                     &mut *tx,
                     user.id,
+                    state.config.login_max_failures,
+                    lock_until,
+                )
+                .await?;
+            } else {
+                queries::record_unknown_failure(
+                    &mut *tx,
+                    &username,
                     state.config.login_max_failures,
                     lock_until,
                 )

@@ -15,12 +15,16 @@ pub struct SwitchQuery {
 }
 
 /// `GET /lang?to=en&next=/tasks`: sets the language cookie and redirects (303) back.
-pub async fn switch(Query(query): Query<SwitchQuery>) -> Response {
+pub async fn switch(
+    axum::extract::State(state): axum::extract::State<crate::web::AppState>,
+    Query(query): Query<SwitchQuery>,
+) -> Response {
     let next = local_path(query.next.as_deref());
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Some(lang) = query.to.as_deref().and_then(Lang::from_code) {
+        let secure = if state.config.https { "; Secure" } else { "" };
         let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
             lang.code()
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
