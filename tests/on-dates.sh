@@ -11,7 +11,8 @@
 #   tests/on-dates.sh                                  # the list below
 #   tests/on-dates.sh 2027-05-01 2030-12-31T23:59:00+07:00
 #
-# A bare date means 10:00 in Hanoi that day.
+# A bare date means 10:00 in Hanoi that day. The doc tests are left out: they hold no dates, and
+# rustdoc hangs under a moved clock.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,7 @@ if [ ${#days[@]} -eq 0 ]; then
   )
 fi
 
-cargo test --no-run --quiet || exit 1
+cargo test --tests --no-run --quiet || exit 1
 failed=()
 for day in "${days[@]}"; do
   case "$day" in
@@ -44,7 +45,7 @@ for day in "${days[@]}"; do
   seen=$(faketime -f "+$offset" date -u +%FT%TZ)
   echo "== as of $day (the clock reads $seen)"
   log=$(mktemp)
-  if faketime -f "+$offset" cargo test --quiet >"$log" 2>&1; then
+  if faketime -f "+$offset" cargo test --tests --quiet >"$log" 2>&1; then
     grep -E '^test result' "$log" | awk '{ p += $4; f += $6 } END { print p " passed, " f " failed" }'
   else
     failed+=("$day")
