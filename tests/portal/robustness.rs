@@ -161,3 +161,251 @@ async fn full_width_wildcards_are_searched_for_as_characters() {
     let all: i64 = scalar(&app, "select count(*) from tasks").await;
     assert!(all > 100);
 }
+
+/// A small deterministic generator (xorshift), so that a failing run can be replayed from its
+/// seed.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Values people and programs send where a field expects something else.
+const ODD_VALUES: [&str; 40] = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1",
+    "2",
+    "999999999999",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1e9",
+    "NaN",
+    "abc",
+    "on",
+    "true",
+    "null",
+    "31/02/2026",
+    "-5000-01-01",
+    "+200000-01-01",
+    "0000-00-00",
+    "29/02/2028",
+    "2026-q5",
+    "2026-13",
+    "%",
+    "％",
+    "＿",
+    "_",
+    "\\",
+    "'",
+    "\"",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "Đất đai đô thị",
+    "\u{202e}fdp.exe",
+    "\u{0}",
+    "\u{fffd}\u{fffd}",
+    "😀",
+    "a,b,c",
+    "on_track,overdue,xyz",
+    "done",
+    "needs_direction",
+];
+
+/// Names the portal's forms and filters use, and a few they do not.
+const FIELD_NAMES: [&str; 36] = [
+    "q",
+    "status",
+    "timeliness",
+    "lead",
+    "kind",
+    "coordinating",
+    "field",
+    "shortcoming",
+    "from",
+    "to",
+    "done_from",
+    "done_to",
+    "overdue_on",
+    "returned",
+    "briefing",
+    "stale",
+    "mine",
+    "assignee",
+    "sort",
+    "page",
+    "period",
+    "unit",
+    "title",
+    "description",
+    "deadline",
+    "percent",
+    "note",
+    "version",
+    "seen",
+    "reason",
+    "proposed_deadline",
+    "doc_number",
+    "issued_on",
+    "issue_deadline",
+    "username",
+    "password",
+];
+
+fn encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)]).unwrap()[2..].to_owned()
+}
+
+/// A few thousand requests through the router (random routes, methods, ids, query strings,
+/// form bodies and headers, as nobody and as one user of each role): not one may answer 5xx.
+#[tokio::test]
+async fn no_request_of_anyone_gets_a_server_error() {
+    let app = TestApp::with_demo().await;
+    let mut sessions = vec![None];
+    for user in [
+        "stnmt.cb1",
+        "stnmt.lanhdao",
+        "vp.chuyenvien",
+        "giamsat",
+        "admin",
+    ] {
+        sessions.push(Some(app.session_for(user).await));
+    }
+    let routes = remediation_portal::web::route_table();
+    let ids = [
+        scalar::<i64>(&app, "select min(id) from tasks")
+            .await
+            .to_string(),
+        scalar::<i64>(&app, "select max(id) from tasks")
+            .await
+            .to_string(),
+        scalar::<i64>(&app, "select min(id) from units")
+            .await
+            .to_string(),
+        scalar::<i64>(&app, "select min(id) from plans")
+            .await
+            .to_string(),
+        scalar::<i64>(&app, "select min(id) from users")
+            .await
+            .to_string(),
+    ];
+    let id_values: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .chain([
+            "0",
+            "-1",
+            "99999999999999999999",
+            "abc",
+            "1%2F2",
+            "%F0%9F%98%80",
+            "%00",
+            "1.5",
+        ])
+        .collect();
+    let seed = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5EED_2026_u64);
+    let mut dice = Dice(seed);
+    let mut failures = Vec::new();
+    let requests_per_persona = 600;
+    for session in &sessions {
+        for _ in 0..requests_per_persona {
+            let route = routes[dice.below(routes.len())];
+            // Mostly the route's own method; now and then another one.
+            let method = if dice.below(8) == 0 {
+                dice.pick(&["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
+            } else {
+                route.method
+            };
+            let mut path = String::new();
+            for (n, part) in route.path.split('{').enumerate() {
+                if n == 0 {
+                    path.push_str(part);
+                    continue;
+                }
+                let (_, rest) = part.split_once('}').unwrap_or(("", part));
+                path.push_str(id_values[dice.below(id_values.len())]);
+                path.push_str(rest);
+            }
+            let pairs = |dice: &mut Dice| {
+                (0..dice.below(5))
+                    .map(|_| {
+                        format!(
+                            "{}={}",
+                            dice.pick(&FIELD_NAMES),
+                            encode(dice.pick(&ODD_VALUES))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let query = pairs(&mut dice).join("&");
+            if !query.is_empty() {
+                path = format!("{path}?{query}");
+            }
+            let mut body = pairs(&mut dice);
+            if let Some(session) = session
+                && dice.below(4) != 0
+            {
+                body.push(format!("_csrf={}", session.csrf));
+            }
+            let mut request = axum::http::Request::builder()
+                .method(method)
+                .uri(&path)
+                .header("host", "portal.test");
+            if dice.below(5) != 0 {
+                request = request.header("origin", "http://portal.test");
+            }
+            if let Some(session) = session {
+                request = request.header("cookie", &session.cookie);
+            }
+            request = match dice.below(6) {
+                0 => request.header("content-type", "multipart/form-data; boundary=x"),
+                1 => request.header("content-type", "application/json"),
+                2 => request,
+                _ => request.header("content-type", "application/x-www-form-urlencoded"),
+            };
+            if dice.below(4) == 0 {
+                request = request.header(
+                    "accept-language",
+                    dice.pick(&["en", "vi", "fr;q=0.1", "*", "\u{7f}"]),
+                );
+            }
+            let Ok(request) = request.body(axum::body::Body::from(body.join("&"))) else {
+                continue;
+            };
+            let response = app.send(request).await;
+            if response.status.is_server_error() {
+                failures.push(format!(
+                    "{} {method} {path} as {:?}",
+                    response.status,
+                    session.as_ref().map(|s| &s.cookie[..12])
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "seed {seed}: {} server errors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
