@@ -80,7 +80,10 @@ pub struct Flash {
 }
 
 impl Session {
-    /// Leaves a message for the next page this session shows (after a 303).
+    /// Leaves a message for the next page this session shows (after a 303). Written after the
+    /// action it reports was committed, so it cannot fail the action: if the database went
+    /// away in between, the message is lost and said in the log, and the user is still sent on
+    /// as after a success (the next page shows what was saved).
     pub async fn flash(
         &self,
         state: &AppState,
@@ -92,7 +95,9 @@ impl Session {
             value,
         })
         .map_err(|e| AppError::Internal(e.into()))?;
-        queries::set_flash(&state.pool, &self.id, &flash).await?;
+        if let Err(e) = queries::set_flash(&state.pool, &self.id, &flash).await {
+            tracing::warn!(error = %e, key, "the one-time message after a saved change was lost");
+        }
         Ok(())
     }
 }

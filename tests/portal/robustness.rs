@@ -409,3 +409,48 @@ async fn no_request_of_anyone_gets_a_server_error() {
         failures.join("\n")
     );
 }
+
+/// The one-time "saved" message is written after the commit; if writing it fails (the
+/// database went away just then), the user is still told the truth: what was committed is
+/// saved, so the answer is the usual redirect, not an error page.
+#[tokio::test]
+async fn a_committed_change_is_never_reported_as_failed() {
+    let app = TestApp::with_demo().await;
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    sqlx::raw_sql(
+        "create function refuse_flash() returns trigger language plpgsql as $$
+         begin
+             if new.flash is not null then raise exception 'the database went away'; end if;
+             return new;
+         end $$;
+         create trigger refuse_flash before update on sessions
+             for each row execute function refuse_flash();",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let task: i64 = scalar(
+        &app,
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
+    )
+    .await;
+    let lead = unit_id(&app, "STNMT").await.to_string();
+    let before: i64 = scalar(&app, "select count(*) from reminders").await;
+    let response = app
+        .post_as(
+            &reviewer,
+            &format!("/tasks/{task}/reminders"),
+            &[
+                ("to", &lead),
+                ("doc_number", "301/UBND-KT"),
+                ("message", "Đề nghị báo cáo tiến độ."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from reminders").await,
+        before + 1
+    );
+}
