@@ -23,6 +23,10 @@ use crate::seed::{self, bench};
 use crate::telemetry;
 use crate::web::{self, AppState};
 
+/// How long stopping waits for each thing still running (requests past the drain, a job, a
+/// mail, the database connections) before going on without it.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The database the embedded cluster serves the portal from.
 pub const EMBEDDED_DATABASE: &str = "portal";
 
@@ -89,7 +93,13 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Command::CreateAdmin(admin) => create_admin(&pool, admin).await,
             Command::Help | Command::Version => Ok(()),
         };
-        pool.close().await;
+        // Closing waits for connections in use; a lost server could keep them for minutes.
+        if tokio::time::timeout(STOP_GRACE, pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections did not close in time; dropping them");
+        }
         result
     });
     drop(runtime);
@@ -107,7 +117,14 @@ pub async fn open_pool(
 ) -> anyhow::Result<PgPool> {
     let options = match (embedded, &config.database_url) {
         (Some(server), _) => {
-            let admin = db::connect(server.connect_options("postgres"), 1).await?;
+            let admin = db::connect(
+                server.connect_options("postgres"),
+                db::PoolSettings {
+                    max_connections: 1,
+                    ..pool_settings(config)
+                },
+            )
+            .await?;
             db::ensure_database(&admin, EMBEDDED_DATABASE).await?;
             admin.close().await;
             server.connect_options(EMBEDDED_DATABASE)
@@ -117,7 +134,15 @@ pub async fn open_pool(
             .with_context(|| format!("DATABASE_URL {} is not usable", redact_url(url)))?,
         (None, None) => bail!("no database configured"),
     };
-    Ok(db::connect(options, config.db_max_connections).await?)
+    Ok(db::connect(options, pool_settings(config)).await?)
+}
+
+fn pool_settings(config: &Config) -> db::PoolSettings {
+    db::PoolSettings {
+        max_connections: config.db_max_connections,
+        acquire_timeout: config.db_wait,
+        connect_for: config.db_connect,
+    }
 }
 
 async fn migrate(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
@@ -298,16 +323,32 @@ async fn serve(
     let shutdown = state.shutdown.clone();
     let database_lost = embedded.map(|server| watch_database(server, shutdown.clone()));
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(wait_for_signal(shutdown.clone()))
-        .await
-        .context("serving")?;
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(wait_for_signal(shutdown.clone(), config.drain))
+        .into_future();
+    // Requests still running this long after the drain are not waited for.
+    let overdue = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(config.drain + STOP_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served.context("serving")?,
+        () = overdue => tracing::warn!(
+            grace_secs = STOP_GRACE.as_secs(),
+            "requests still running after the drain and the grace time; stopping without them"
+        ),
+    }
     tracing::info!("requests finished; stopping background jobs");
     shutdown.cancel();
-    let _ = scheduler.await;
-    // The mail being sent, if any, is finished and recorded first.
-    if let Some(sender) = email_sender {
-        let _ = sender.await;
+    // A job or a mail in progress is finished and recorded, unless the database keeps it
+    // waiting: then it is abandoned (its run is retried on the next start).
+    if tokio::time::timeout(STOP_GRACE, scheduler).await.is_err() {
+        tracing::warn!("a background job did not finish in time; stopping without it");
+    }
+    if let Some(sender) = email_sender
+        && tokio::time::timeout(STOP_GRACE, sender).await.is_err()
+    {
+        tracing::warn!("the mail being sent did not finish in time; it is sent again later");
     }
     if let Some(watcher) = database_lost
         && let Ok(Some(status)) = watcher.await
@@ -377,8 +418,10 @@ pub async fn run_jobs_once(
     Ok(())
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM, after marking the instance as shutting down.
-async fn wait_for_signal(shutdown: CancellationToken) {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM, after marking the instance as shutting down
+/// (`/readyz` answers 503 at once) and serving on for `drain`; at once when the shutdown came
+/// from inside (the embedded database stopped).
+async fn wait_for_signal(shutdown: CancellationToken, drain: std::time::Duration) {
     let ctrl_c = tokio::signal::ctrl_c();
     let mut terminate =
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -396,10 +439,20 @@ async fn wait_for_signal(shutdown: CancellationToken) {
                 None => std::future::pending::<()>().await,
             }
         } => {}
-        _ = shutdown.cancelled() => {}
+        _ = shutdown.cancelled() => {
+            tracing::info!("shutting down: no new requests, finishing those in flight");
+            return;
+        }
+    }
+    shutdown.cancel();
+    if !drain.is_zero() {
+        tracing::info!(
+            drain_secs = drain.as_secs(),
+            "shutting down: /readyz answers 503; still serving while traffic moves away"
+        );
+        tokio::time::sleep(drain).await;
     }
     tracing::info!("shutting down: no new requests, finishing those in flight");
-    shutdown.cancel();
 }
 
 async fn print_banner(

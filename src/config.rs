@@ -44,6 +44,15 @@ pub struct Config {
     pub stale_days: i32,
     /// Connections in the pool (`PORTAL_DB_MAX_CONNECTIONS`).
     pub db_max_connections: u32,
+    /// How long a request waits for a database connection before it is answered 503 "try
+    /// again shortly" (`PORTAL_DB_WAIT_SECS`).
+    pub db_wait: Duration,
+    /// How long start-up keeps trying to reach the database before giving up
+    /// (`PORTAL_DB_CONNECT_SECS`).
+    pub db_connect: Duration,
+    /// On SIGTERM, how long the portal goes on serving with `/readyz` answering 503, so a load
+    /// balancer moves traffic away before the listener closes (`PORTAL_DRAIN_SECS`).
+    pub drain: Duration,
     /// Load demo data on the first start of the embedded database (`PORTAL_DEMO_DATA`).
     pub demo_data: bool,
     /// How often the background jobs run (`PORTAL_JOB_INTERVAL_SECS`).
@@ -215,6 +224,19 @@ impl Config {
             "10",
             |v| int_in_range(v, 1, 1000).map(|n| n as u32),
         )?;
+        let seconds = |var: &'static str, default: &str, max: i32| {
+            parse_or(var, get(var), default, |v| {
+                int_in_range(v, 0, max).map(|n| Duration::from_secs(n as u64))
+            })
+        };
+        let db_wait = parse_or(
+            "PORTAL_DB_WAIT_SECS",
+            get("PORTAL_DB_WAIT_SECS"),
+            "2",
+            |v| int_in_range(v, 1, 600).map(|n| Duration::from_secs(n as u64)),
+        )?;
+        let db_connect = seconds("PORTAL_DB_CONNECT_SECS", "60", 86_400)?;
+        let drain = seconds("PORTAL_DRAIN_SECS", "5", 600)?;
         let demo_data = parse_or(
             "PORTAL_DEMO_DATA",
             get("PORTAL_DEMO_DATA"),
@@ -302,6 +324,9 @@ impl Config {
             report_notice_days,
             stale_days,
             db_max_connections,
+            db_wait,
+            db_connect,
+            drain,
             demo_data,
             job_interval,
             session_idle,

@@ -35,18 +35,47 @@ pub enum SetupError {
          part of the postgresql-NN package since PostgreSQL 10)"
     )]
     MissingExtensions(String),
-    #[error("connecting to the database: {0}")]
-    Connect(#[source] sqlx::Error),
+    #[error("cannot connect to the database at {server}")]
+    Connect {
+        server: String,
+        #[source]
+        source: sqlx::Error,
+    },
     #[error("migrating the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Sql(#[from] sqlx::Error),
 }
 
-/// Opens a pool; retries for a while, since a server that is starting refuses connections.
+/// How the pool waits and how long start-up tries to reach the server.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// A request waits this long for a connection, then is answered "try again shortly".
+    pub acquire_timeout: Duration,
+    /// Start-up keeps trying to reach the server this long.
+    pub connect_for: Duration,
+}
+
+/// Where `options` connect to, for messages: host and port (or socket) and database, never the
+/// password.
+pub fn describe(options: &PgConnectOptions) -> String {
+    let place = match options.get_socket() {
+        Some(socket) => socket.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    };
+    format!(
+        "{place}, database {}",
+        options.get_database().unwrap_or(options.get_username())
+    )
+}
+
+/// Opens the pool once the server answers. Each failed attempt is said at once, with the
+/// server and the driver's own words, and tried again every second for `connect_for`; then
+/// start-up fails with that cause.
 pub async fn connect(
     options: PgConnectOptions,
-    max_connections: u32,
+    settings: PoolSettings,
 ) -> Result<PgPool, SetupError> {
     // No JIT compilation: the portal's statements run in milliseconds, and compiling the few
     // whose estimated cost crosses the threshold took longer than running them (20 ms for a
@@ -63,27 +92,43 @@ pub async fn connect(
             ("random_page_cost", "1.1"),
             ("synchronize_seqscans", "off"),
         ]);
-    let mut attempt = 0;
+    let server = describe(&options);
+    let started = std::time::Instant::now();
+    let mut attempt = 1;
+    // One plain connection first: the pool would retry a refused connection silently until
+    // its acquire time-out and then say only that it timed out.
     loop {
-        let result = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .min_connections(1)
-            // No ping before handing out a connection: a page's ten statements each took two
-            // round trips. A connection that did break fails its statement and is dropped.
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
-            .await;
-        match result {
-            Ok(pool) => return Ok(pool),
-            Err(e) if attempt < 20 && is_transient(&e) => {
-                attempt += 1;
-                tracing::debug!(error = %e, attempt, "database not reachable yet");
-                tokio::time::sleep(Duration::from_millis(250)).await;
+        match options.connect().await {
+            Ok(connection) => {
+                drop(connection);
+                break;
             }
-            Err(e) => return Err(SetupError::Connect(e)),
+            Err(e) if is_transient(&e) && started.elapsed() < settings.connect_for => {
+                tracing::warn!(
+                    %server,
+                    error = %e,
+                    attempt,
+                    gives_up_after_secs = settings.connect_for.as_secs(),
+                    "the database does not answer; trying again in 1 s"
+                );
+                attempt += 1;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(SetupError::Connect { server, source: e }),
         }
     }
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        // No connection kept open for its own sake: a pool that must keep one retries a lost
+        // server for minutes, and holds up the shutdown meanwhile.
+        .min_connections(0)
+        // No ping before handing out a connection: a page's ten statements each took two
+        // round trips. A connection that did break fails its statement and is dropped.
+        .test_before_acquire(false)
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await
+        .map_err(|source| SetupError::Connect { server, source })
 }
 
 fn is_transient(e: &sqlx::Error) -> bool {

@@ -49,6 +49,36 @@ impl From<askama::Error> for AppError {
 pub enum ErrorKind {
     ByStatus,
     Csrf,
+    /// The database cannot be reached right now (503, try again shortly).
+    DatabaseDown,
+    /// The database cannot write: its disk is full (503, nothing typed is lost).
+    DiskFull,
+}
+
+/// Seconds a 503 asks the browser or a load balancer to wait before trying again.
+const RETRY_AFTER_SECS: &str = "5";
+
+/// Whether `e` says the database is out of reach or out of room, rather than that the request
+/// was wrong: a connection that cannot be had in time, a broken or refused one, a server
+/// shutting down or starting up (SQLSTATE class 08, 57P01-57P03), a full disk or another
+/// exhausted resource (class 53).
+pub fn unavailable(e: &sqlx::Error) -> Option<ErrorKind> {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            Some(ErrorKind::DatabaseDown)
+        }
+        sqlx::Error::Database(db) => {
+            let code = db.code()?;
+            if code.starts_with("53") {
+                Some(ErrorKind::DiskFull)
+            } else if code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03") {
+                Some(ErrorKind::DatabaseDown)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Marks a response whose body the error-page middleware must render.
@@ -66,6 +96,17 @@ impl IntoResponse for AppError {
             }
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Internal(e) => {
+                let cause = e
+                    .chain()
+                    .find_map(|c| c.downcast_ref::<sqlx::Error>())
+                    .and_then(unavailable);
+                if let Some(kind) = cause {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "request failed: database unavailable"
+                    );
+                    return error_page(StatusCode::SERVICE_UNAVAILABLE, kind);
+                }
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -92,6 +133,39 @@ struct ErrorTemplate {
     status: u16,
     title_key: &'static str,
     message_key: &'static str,
+    /// A form whose sending failed because the database was unavailable: where it went and
+    /// what was typed, to send again from this page.
+    resend: Option<(String, Vec<(String, String)>)>,
+}
+
+/// Form bodies kept for the page that offers to send them again: at most this many bytes.
+const RESEND_LIMIT: usize = 256 * 1024;
+
+/// The fields of a URL-encoded form this request carries (read, and put back for the handler).
+async fn keep_form(request: Request) -> (Request, Option<Vec<(String, String)>>) {
+    let is_form = request.method() == axum::http::Method::POST
+        && request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let small = axum::body::HttpBody::size_hint(request.body())
+        .upper()
+        .is_some_and(|n| n <= RESEND_LIMIT as u64);
+    if !is_form || !small {
+        return (request, None);
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, RESEND_LIMIT).await {
+        Ok(bytes) => {
+            let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok();
+            (
+                Request::from_parts(parts, axum::body::Body::from(bytes)),
+                fields,
+            )
+        }
+        Err(_) => (Request::from_parts(parts, axum::body::Body::empty()), None),
+    }
 }
 
 /// Renders error pages (404, 500, …) in the user's language, with the request id to quote.
@@ -104,6 +178,7 @@ pub async fn render_error_pages(
     let info = RequestInfo::from_parts(&state, request.headers(), request.uri());
     request.extensions_mut().insert(info.clone());
     let is_get = request.method() == axum::http::Method::GET;
+    let (request, form) = keep_form(request).await;
     let response = next.run(request).await;
     let user = response.extensions().get::<Session>().cloned();
     let Some(ErrorPage(status, kind)) = response.extensions().get::<ErrorPage>().copied() else {
@@ -120,18 +195,37 @@ pub async fn render_error_pages(
     }
     let (title_key, message_key) = match (status, kind) {
         (_, ErrorKind::Csrf) => ("error.csrf_title", "error.csrf_message"),
+        (_, ErrorKind::DatabaseDown) => ("error.unavailable_title", "error.unavailable_message"),
+        (_, ErrorKind::DiskFull) => ("error.unavailable_title", "error.disk_full_message"),
         (StatusCode::FORBIDDEN, _) => ("error.forbidden_title", "error.forbidden_message"),
         (StatusCode::NOT_FOUND, _) => ("error.not_found_title", "error.not_found_message"),
         (s, _) if s.is_server_error() => ("error.internal_title", "error.internal_message"),
         _ => ("error.bad_request_title", "error.bad_request_message"),
     };
+    let unavailable = matches!(kind, ErrorKind::DatabaseDown | ErrorKind::DiskFull);
+    if kind == ErrorKind::DiskFull {
+        state.disk_full_at.store(
+            chrono::Utc::now().timestamp(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+    let resend = form
+        .filter(|_| unavailable)
+        .map(|fields| (info.path.clone(), fields));
     let page = ErrorTemplate {
         ctx: PageCtx::new(&state, info, user),
         status: status.as_u16(),
         title_key,
         message_key,
+        resend,
     };
     match page.render() {
+        Ok(html) if unavailable => (
+            status,
+            [(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECS)],
+            Html(html),
+        )
+            .into_response(),
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "rendering the error page");

@@ -405,6 +405,10 @@ pub fn router(state: AppState) -> Router {
             state.config.https,
             security_headers,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            close_when_draining,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()
@@ -467,6 +471,23 @@ async fn security_headers(
     }
     if signed_in {
         set(header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+/// While the portal drains before stopping, every answer asks the client to close its
+/// connection, so a browser sends its next request on a new one (to another instance, once the
+/// load balancer has seen `/readyz` answer 503) rather than on one about to close.
+async fn close_when_draining(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if state.shutdown.is_cancelled() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
 }

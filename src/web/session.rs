@@ -426,7 +426,8 @@ mod tests {
             header::HOST,
             HeaderValue::from_static("portal.example:8080"),
         );
-        assert!(same_origin(&h));
+        // Neither Origin nor Sec-Fetch-Site: not a form from the portal's pages.
+        assert!(!same_origin(&h));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://portal.example:8080"),

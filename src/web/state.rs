@@ -23,6 +23,9 @@ pub struct AppState {
     pub directory: Arc<DirectoryCache>,
     /// Cancelled when the server starts shutting down (`/readyz` then answers 503).
     pub shutdown: CancellationToken,
+    /// When the database last refused a write for lack of room, in seconds since the epoch
+    /// (0: not since start); `/readyz` reports it.
+    pub disk_full_at: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             clock,
             directory: Arc::default(),
             shutdown: CancellationToken::new(),
+            disk_full_at: Arc::default(),
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod build;
+pub mod proxy;
 pub mod server;
 
 use std::path::PathBuf;
@@ -281,6 +282,11 @@ impl TestApp {
         let mut config = test_config();
         change(&mut config);
         TestApp::build_with(database, pool, cluster().demo_now, config)
+    }
+
+    /// With the demo data, served through `pool` (one the test made, to a proxy say).
+    pub async fn with_demo_through(pool: PgPool, database: String) -> TestApp {
+        TestApp::build(database, pool, cluster().demo_now)
     }
 
     fn build(database: String, pool: PgPool, now: DateTime<Utc>) -> TestApp {

@@ -28,7 +28,9 @@ impl Server {
         command
             .env("DATABASE_URL", super::cluster().url(database))
             .env("PORTAL_DATA_DIR", dir.path())
-            .env("PORTAL_BIND", "127.0.0.1:0");
+            .env("PORTAL_BIND", "127.0.0.1:0")
+            // Stopped at once unless a test asks for the drain.
+            .env("PORTAL_DRAIN_SECS", "0");
         for (name, value) in env {
             command.env(name, value);
         }
@@ -63,6 +65,11 @@ impl Server {
     /// Asks the portal to stop (SIGTERM) and waits for it.
     pub fn stop(mut self) -> std::process::ExitStatus {
         self.terminate()
+    }
+
+    /// The portal's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// What the portal logged (its standard error) so far.

@@ -11,6 +11,7 @@ mod bench;
 mod browser;
 mod dashboard;
 mod demo;
+mod faults;
 mod jobs;
 mod lifecycle;
 mod migrations;

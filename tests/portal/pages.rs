@@ -226,10 +226,12 @@ async fn health_and_readiness() {
         app.get_as(&me, "/healthz").await.status,
         StatusCode::SERVICE_UNAVAILABLE
     );
-    // A page that cannot reach the database: a 500 page with the request id, no details.
+    // A page that cannot reach the database: a 503 page asking to try again, with the request
+    // id, no details.
     let page = app.get_as(&me, "/").await;
-    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(page.text(".error-status"), "500");
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.text(".error-status"), "503");
+    assert_eq!(page.header("retry-after"), Some("5"));
     assert_eq!(
         page.text(".request-id code"),
         page.header("x-request-id").unwrap()
