@@ -85,6 +85,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let pool = open_pool(&config, embedded.as_ref()).await?;
+        if let Some(server) = &embedded {
+            server.report_recovery();
+        }
         let result = match command.clone() {
             Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
             Command::Migrate => migrate(&config, &pool).await,

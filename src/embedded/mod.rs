@@ -99,6 +99,8 @@ pub struct EmbeddedPostgres {
     child: Arc<Mutex<Option<Child>>>,
     freshly_initialised: bool,
     version: String,
+    /// Where this start's lines begin in `postgres.log`.
+    log_start: u64,
     _lock: Flock<File>,
 }
 
@@ -140,6 +142,8 @@ impl EmbeddedPostgres {
             .append(true)
             .open(&log_path)
             .map_err(io_err(format!("opening {}", log_path.display())))?;
+        // Where this start's lines begin, to tell of a recovery in the portal's own log.
+        let log_start = log.metadata().map(|m| m.len()).unwrap_or(0);
         let log_err = log
             .try_clone()
             .map_err(io_err("duplicating the log file"))?;
@@ -188,10 +192,19 @@ impl EmbeddedPostgres {
             child: Arc::new(Mutex::new(Some(child))),
             freshly_initialised,
             version: binaries.version,
+            log_start,
             _lock: lock,
         };
         server.wait_ready(Duration::from_secs(120))?;
         Ok(server)
+    }
+
+    /// Says in the portal's log when the database had to recover at this start (the portal,
+    /// the database or the machine had stopped abruptly), with PostgreSQL's own lines about
+    /// it, which otherwise stand only in `postgres.log`. Called once the database accepts
+    /// connections, when its recovery is over.
+    pub fn report_recovery(&self) {
+        report_recovery(&self.log_path, self.log_start);
     }
 
     /// True when this start created the cluster (the first start on this data directory).
@@ -505,6 +518,42 @@ fn socket_dir(data_dir: &Path, run_as: Option<&User>) -> Result<(PathBuf, bool),
 
 /// A postmaster still running on our cluster while we hold the lock was left by a portal that
 /// died without stopping it: stop it, so the next start is clean.
+/// See [`EmbeddedPostgres::report_recovery`]; `from` is where this start's lines begin.
+fn report_recovery(log_path: &Path, from: u64) {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut text = String::new();
+    let read = std::fs::File::open(log_path).and_then(|mut file| {
+        file.seek(SeekFrom::Start(from))?;
+        file.take(1 << 20).read_to_string(&mut text)
+    });
+    if read.is_err() || !text.contains("automatic recovery in progress") {
+        return;
+    }
+    let details: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            [
+                "was interrupted",
+                "not properly shut down",
+                "redo starts",
+                "redo done",
+            ]
+            .iter()
+            .any(|mark| line.contains(mark))
+        })
+        .map(|line| {
+            line.split_once("LOG:")
+                .map_or(line, |(_, rest)| rest)
+                .trim()
+        })
+        .collect();
+    tracing::warn!(
+        postgres_said = details.join(" | "),
+        "the embedded database had not been shut down cleanly; PostgreSQL recovered it from its \
+         write-ahead log before the portal started (see postgres.log)"
+    );
+}
+
 fn stop_orphan(pgdata: &Path) -> Result<(), EmbeddedError> {
     let Ok(text) = fs::read_to_string(pgdata.join("postmaster.pid")) else {
         return Ok(());

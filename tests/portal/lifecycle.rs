@@ -312,7 +312,13 @@ async fn embedded_database_first_start_restart_stop_and_crash() {
     let mut crashed = Portal::spawn(Portal::command(&data));
     crashed.address();
     kill(postmaster_pid(&pid_file), Signal::SIGKILL).unwrap();
+    let killed = Instant::now();
     assert!(!crashed.wait().success());
+    assert!(
+        killed.elapsed() < Duration::from_secs(15),
+        "the portal outlived its database by {:?}",
+        killed.elapsed()
+    );
     assert!(
         crashed.output().contains("stopped unexpectedly"),
         "{}",
@@ -321,6 +327,18 @@ async fn embedded_database_first_start_restart_stop_and_crash() {
     wait_until("the crashed server's children to exit", || {
         postgres_processes(&data).is_empty()
     });
+    // The next start recovers the database and says so in the portal's own log.
+    let mut after_crash = Portal::spawn(Portal::command(&data));
+    after_crash.address();
+    assert!(
+        after_crash
+            .output()
+            .contains("recovered it from its write-ahead log"),
+        "{}",
+        after_crash.output()
+    );
+    after_crash.signal(Signal::SIGINT);
+    assert!(after_crash.wait().success(), "{}", after_crash.output());
 }
 
 fn postmaster_pid(pid_file: &Path) -> Pid {
