@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod charts;
+pub mod conflict;
 pub mod ctx;
 pub mod error;
 pub mod forms;

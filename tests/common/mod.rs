@@ -436,6 +436,14 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// The version an edit form carries (`input[name=version]` of the page at `edit`), to
+    /// send with a hand-built save as the browser would.
+    pub async fn version(&self, session: &TestSession, edit: &str) -> String {
+        let page = self.get_as(session, edit).await;
+        assert_eq!(page.status, StatusCode::OK, "{edit}");
+        page.attr("input[name=version]", "value")
+    }
+
     /// Signs in through the sign-in form, as a browser would.
     pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
         self.post_form(
@@ -569,6 +577,57 @@ impl TestResponse {
             .attr(name)
             .unwrap_or_else(|| panic!("{selector} has no {name}"))
             .to_owned()
+    }
+
+    /// What a browser would send for the form `selector` as shown, unchanged: its inputs
+    /// (checkboxes and radios only when checked), selects (the selected options) and text
+    /// areas, in page order.
+    pub fn form_fields(&self, selector: &str) -> Vec<(String, String)> {
+        let html = self.html();
+        let form = Selector::parse(selector).unwrap();
+        let fields = Selector::parse("input[name], select[name], textarea[name]").unwrap();
+        let selected = Selector::parse("option[selected]").unwrap();
+        let first = Selector::parse("option").unwrap();
+        let form = html
+            .select(&form)
+            .next()
+            .unwrap_or_else(|| panic!("nothing matches {selector}"));
+        let mut sent = Vec::new();
+        for field in form.select(&fields) {
+            let element = field.value();
+            let name = element.attr("name").unwrap().to_owned();
+            match element.name() {
+                "input" => {
+                    let kind = element.attr("type").unwrap_or("text");
+                    if matches!(kind, "checkbox" | "radio") && element.attr("checked").is_none() {
+                        continue;
+                    }
+                    if matches!(kind, "file" | "submit" | "button") {
+                        continue;
+                    }
+                    let value =
+                        element
+                            .attr("value")
+                            .unwrap_or(if kind == "checkbox" { "on" } else { "" });
+                    sent.push((name, value.to_owned()));
+                }
+                "select" => {
+                    let chosen: Vec<String> = field
+                        .select(&selected)
+                        .map(|o| o.value().attr("value").unwrap_or("").to_owned())
+                        .collect();
+                    if chosen.is_empty() {
+                        if let Some(o) = field.select(&first).next() {
+                            sent.push((name, o.value().attr("value").unwrap_or("").to_owned()));
+                        }
+                    } else {
+                        sent.extend(chosen.into_iter().map(|v| (name.clone(), v)));
+                    }
+                }
+                _ => sent.push((name, field.text().collect())),
+            }
+        }
+        sent
     }
 
     /// The text of the first element matching `selector`.

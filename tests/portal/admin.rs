@@ -65,11 +65,13 @@ async fn an_admin_creates_renames_moves_and_deactivates_a_unit() {
     assert_eq!(found.count("#units tr.unit-row"), 1);
 
     // Rename and move to the top level, then deactivate.
+    let version = app.version(&me, &format!("/admin/units/{id}/edit")).await;
     let updated = app
         .post_as(
             &me,
             &format!("/admin/units/{id}"),
             &[
+                ("version", &version),
                 ("code", "CAUGIAY.TNMT"),
                 ("name", "Phòng TN&MT Cầu Giấy"),
                 ("short_name", "P. TN&MT CG"),
@@ -88,11 +90,13 @@ async fn an_admin_creates_renames_moves_and_deactivates_a_unit() {
         .await,
         1
     );
+    let version = app.version(&me, &format!("/admin/units/{id}/edit")).await;
     let deactivated = app
         .post_as(
             &me,
             &format!("/admin/units/{id}"),
             &[
+                ("version", &version),
                 ("code", "CAUGIAY.TNMT"),
                 ("name", "Phòng TN&MT Cầu Giấy"),
                 ("short_name", "P. TN&MT CG"),
@@ -374,11 +378,13 @@ async fn deactivating_or_resetting_a_user_ends_their_sessions() {
     assert_eq!(audit(&app, "user.reset_password").await.len(), 1);
 
     let again = app.session_for("badinh.cb1").await;
+    let version = app.version(&me, &format!("/admin/users/{id}/edit")).await;
     let deactivated = app
         .post_as(
             &me,
             &format!("/admin/users/{id}"),
             &[
+                ("version", &version),
                 ("full_name", "Người đã nghỉ"),
                 ("unit_id", &unit.to_string()),
                 ("role", "officer"),
@@ -398,11 +404,15 @@ async fn deactivating_or_resetting_a_user_ends_their_sessions() {
     // An administrator cannot lock themselves out.
     let admin_id = scalar(&app, "select id from users where username = 'admin'").await;
     let admin_unit = scalar(&app, "select unit_id from users where username = 'admin'").await;
+    let version = app
+        .version(&me, &format!("/admin/users/{admin_id}/edit"))
+        .await;
     let myself = app
         .post_as(
             &me,
             &format!("/admin/users/{admin_id}"),
             &[
+                ("version", &version),
                 ("full_name", "Quản trị"),
                 ("unit_id", &admin_unit.to_string()),
                 ("role", "admin"),

@@ -688,11 +688,15 @@ async fn a_real_change_appears_with_its_request_id() {
             .fetch_one(&app.pool)
             .await
             .unwrap();
+    let version = app
+        .version(&admin, &format!("/admin/fields/{id}/edit"))
+        .await;
     let saved = app
         .post_as(
             &admin,
             &format!("/admin/fields/{id}"),
             &[
+                ("version", &version),
                 ("code", &code),
                 ("name_vi", "Lĩnh vực đã đổi tên"),
                 ("name_en", &name_en),

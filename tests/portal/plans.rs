@@ -138,11 +138,13 @@ async fn a_reviewer_creates_a_plan_then_records_its_issue() {
         1
     );
     assert_eq!(edit.count("#shortcomings input[checked]"), 2);
+    let version = app.version(&me, &format!("/plans/{id}/edit")).await;
     let updated = app
         .post_as(
             &me,
             &format!("/plans/{id}"),
             &[
+                ("version", &version),
                 ("unit_id", &stnmt.to_string()),
                 ("title", "Kế hoạch bổ sung khắc phục tồn tại về đất đai"),
                 ("issue_deadline", &deadline),
@@ -333,11 +335,13 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
             .fetch_one(&app.pool)
             .await
             .unwrap();
+    let version = app.version(&me, &format!("/plans/{id}/edit")).await;
     let refused = app
         .post_as(
             &me,
             &format!("/plans/{id}"),
             &[
+                ("version", &version),
                 ("unit_id", &stnmt),
                 ("title", "Tên mới"),
                 ("issue_deadline", &format_date(deadline)),
@@ -356,11 +360,13 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
         .await,
         0
     );
+    let version = app.version(&me, &format!("/plans/{id}/edit")).await;
     let kept = app
         .post_as(
             &me,
             &format!("/plans/{id}"),
             &[
+                ("version", &version),
                 ("unit_id", &stnmt),
                 ("title", &title),
                 ("issue_deadline", &format_date(deadline)),

@@ -454,3 +454,147 @@ async fn a_committed_change_is_never_reported_as_failed() {
         before + 1
     );
 }
+
+/// Two people edit the same row from the same saved values; the first save wins, the second
+/// is refused with 409, shows what changed, keeps what was typed, and carries the new version.
+async fn second_save_is_refused(
+    app: &TestApp,
+    user: &str,
+    edit: &str,
+    form: &str,
+    (mine, my_value): (&str, &str),
+    (theirs, their_value): (&str, &str),
+) {
+    let a = app.session_for(user).await;
+    let b = app.session_for(user).await;
+    let opened_a = app.get_as(&a, edit).await;
+    let opened_b = app.get_as(&b, edit).await;
+    assert_eq!(opened_a.status, StatusCode::OK, "{edit}");
+    let action = opened_a.attr(form, "action");
+    let send = |page: &crate::common::TestResponse, field: &str, value: &str| {
+        let mut fields = page.form_fields(form);
+        fields.retain(|(k, _)| k != "_csrf" && k != field);
+        fields.push((field.to_owned(), value.to_owned()));
+        fields
+    };
+    let first = send(&opened_a, mine, my_value);
+    let first: Vec<(&str, &str)> = first
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = app.post_as(&a, &action, &first).await;
+    assert_eq!(
+        saved.status,
+        StatusCode::SEE_OTHER,
+        "{action}: {}",
+        saved.body
+    );
+
+    let second = send(&opened_b, theirs, their_value);
+    let second: Vec<(&str, &str)> = second
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = app.post_as(&b, &action, &second).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{action}");
+    // What the first person saved is shown beside what the second typed, which is kept.
+    let compare = refused.text("#compare");
+    assert!(compare.contains(my_value), "{action}: {compare}");
+    assert!(compare.contains(their_value), "{action}: {compare}");
+    let kept = refused.form_fields(form);
+    assert!(
+        kept.iter().any(|(k, v)| k == theirs && v == their_value),
+        "{action}: {kept:?}"
+    );
+    let again = app.get_as(&a, edit).await;
+    assert!(
+        again
+            .form_fields(form)
+            .iter()
+            .any(|(k, v)| k == mine && v == my_value),
+        "{action}: the first save stays"
+    );
+    // Saved again from the refused page, knowingly: it goes through.
+    let third: Vec<(String, String)> = kept.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let third: Vec<(&str, &str)> = third
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let overwritten = app.post_as(&b, &action, &third).await;
+    assert_eq!(
+        overwritten.status,
+        StatusCode::SEE_OTHER,
+        "{action}: {}",
+        overwritten.body
+    );
+}
+
+#[tokio::test]
+async fn no_edit_of_a_unit_user_field_or_source_is_silently_lost() {
+    let app = TestApp::with_demo().await;
+    let unit = unit_id(&app, "SXD").await;
+    second_save_is_refused(
+        &app,
+        "admin",
+        &format!("/admin/units/{unit}/edit"),
+        "#unit-form",
+        ("name", "Sở Xây dựng Hà Nội (sửa lần 1)"),
+        ("short_name", "SXD HN"),
+    )
+    .await;
+    let user: i64 = scalar(&app, "select id from users where username = 'badinh.cb1'").await;
+    second_save_is_refused(
+        &app,
+        "admin",
+        &format!("/admin/users/{user}/edit"),
+        "#user-form",
+        ("full_name", "Nguyễn Văn Thành"),
+        ("phone", "0243 825 1234"),
+    )
+    .await;
+    let field: i64 = scalar(&app, "select min(id) from fields").await;
+    second_save_is_refused(
+        &app,
+        "admin",
+        &format!("/admin/fields/{field}/edit"),
+        "#field-form",
+        ("name_vi", "Đất đai và tài nguyên"),
+        ("name_en", "Land and natural resources"),
+    )
+    .await;
+    let source: i64 = scalar(&app, "select min(id) from sources").await;
+    second_save_is_refused(
+        &app,
+        "admin",
+        &format!("/admin/sources/{source}/edit"),
+        "#source-form",
+        ("title", "Kết luận thanh tra (bản sửa)"),
+        ("summary", "Tóm tắt do người thứ hai nhập."),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn no_edit_of_a_shortcoming_or_plan_is_silently_lost() {
+    let app = TestApp::with_demo().await;
+    let shortcoming: i64 = scalar(&app, "select id from shortcomings where code = 'TT-01'").await;
+    second_save_is_refused(
+        &app,
+        "vp.chuyenvien",
+        &format!("/shortcomings/{shortcoming}/edit"),
+        "#shortcoming-form",
+        ("title", "Tồn tại về quản lý đất đai (sửa)"),
+        ("description", "Mô tả do người thứ hai nhập."),
+    )
+    .await;
+    let plan: i64 = scalar(&app, "select min(id) from plans").await;
+    second_save_is_refused(
+        &app,
+        "vp.chuyenvien",
+        &format!("/plans/{plan}/edit"),
+        "#plan-form",
+        ("title", "Kế hoạch khắc phục (sửa lần 1)"),
+        ("doc_number", "99/KH-UBND"),
+    )
+    .await;
+}

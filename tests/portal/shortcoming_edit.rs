@@ -161,11 +161,13 @@ async fn an_admin_edits_a_shortcoming_and_its_sources() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    let version = form.attr("input[name=version]", "value");
     let saved = app
         .post_as(
             &me,
             &format!("/shortcomings/{id}"),
             &[
+                ("version", &version),
                 ("code", "TT-05"),
                 ("title", "Tiêu đề mới của tồn tại TT-05"),
                 ("description", ""),
@@ -357,6 +359,9 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
 
     // Editing into another shortcoming's code is refused the same way, and changes nothing.
     let id = scalar(&app, "select id from shortcomings where code = 'TT-06'").await;
+    let version = app.version(&me, &format!("/shortcomings/{id}/edit")).await;
+    let mut fields = fields.to_vec();
+    fields.push(("version", &version));
     let clash = app
         .post_as(&me, &format!("/shortcomings/{id}"), &fields)
         .await;

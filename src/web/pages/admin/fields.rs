@@ -4,12 +4,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::db::admin::{self as queries, FieldRow};
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldId;
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, violated_constraint};
@@ -30,7 +31,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<S
     render(&IndexPage { ctx, fields })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct FieldForm {
     #[serde(default)]
     pub code: String,
@@ -38,6 +39,41 @@ pub struct FieldForm {
     pub name_vi: String,
     #[serde(default)]
     pub name_en: String,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
+}
+
+impl FieldForm {
+    fn from_row(row: &FieldRow) -> Self {
+        FieldForm {
+            code: row.code.clone(),
+            name_vi: row.name_vi.clone(),
+            name_en: row.name_en.clone(),
+            ..FieldForm::default()
+        }
+    }
+}
+
+impl Shown for FieldForm {
+    fn shown(&self, _: &PageCtx) -> Vec<(&'static str, String)> {
+        vec![
+            ("admin.fields.code", self.code.clone()),
+            ("admin.fields.name_vi", self.name_vi.clone()),
+            ("admin.fields.name_en", self.name_en.clone()),
+        ]
+    }
+}
+
+impl EditForm for FieldForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
+    }
 }
 
 #[derive(Template)]
@@ -157,11 +193,7 @@ pub async fn edit_form(
     let field = queries::field(&state.pool, FieldId(parse_id(&raw)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let form = FieldForm {
-        code: field.code.clone(),
-        name_vi: field.name_vi.clone(),
-        name_en: field.name_en.clone(),
-    };
+    let form = FieldForm::from_row(&field).stamped();
     form_page(
         ctx,
         Some(field),
@@ -197,6 +229,21 @@ pub async fn update(
         }
     };
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Fields, id.0).await?;
+    let saved = queries::field(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = form;
+    if FieldForm::from_row(&saved).outdates(&ctx, &mut form) {
+        tx.rollback().await?;
+        return form_page(
+            ctx,
+            Some(saved),
+            form,
+            FieldErrors::default(),
+            StatusCode::CONFLICT,
+        );
+    }
     if let Err(e) = queries::update_field(&mut *tx, id, &code, &vi, &en).await {
         if violated_constraint(&e).as_deref() == Some("fields_code_key") {
             let errors = FieldErrors::one("code", ctx.t("admin.fields.code_taken"));

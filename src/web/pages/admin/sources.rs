@@ -5,13 +5,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
 use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::{SourceId, SourceKind};
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
@@ -61,7 +62,7 @@ pub async fn index(
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct SourceForm {
     #[serde(default)]
     pub kind: String,
@@ -75,6 +76,49 @@ pub struct SourceForm {
     pub title: String,
     #[serde(default)]
     pub summary: String,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
+}
+
+impl SourceForm {
+    fn from_row(source: &SourceAdminRow) -> Self {
+        SourceForm {
+            kind: source.kind.code().to_owned(),
+            doc_number: source.doc_number.clone().unwrap_or_default(),
+            doc_date: source.doc_date.map(format_date).unwrap_or_default(),
+            issuing_body: source.issuing_body.clone(),
+            title: source.title.clone(),
+            summary: source.summary.clone(),
+            ..SourceForm::default()
+        }
+    }
+}
+
+impl Shown for SourceForm {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        let kind = SourceKind::from_code(&self.kind)
+            .map_or(self.kind.clone(), |k| ctx.t(k.label_key()).to_owned());
+        vec![
+            ("admin.sources.kind", kind),
+            ("admin.sources.doc_number", self.doc_number.clone()),
+            ("admin.sources.doc_date", self.doc_date.clone()),
+            ("admin.sources.issuing_body", self.issuing_body.clone()),
+            ("admin.sources.source_title", self.title.clone()),
+            ("admin.sources.summary", self.summary.clone()),
+        ]
+    }
+}
+
+impl EditForm for SourceForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
+    }
 }
 
 #[derive(Template)]
@@ -260,14 +304,7 @@ async fn edit_page(
     file_error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let form = SourceForm {
-        kind: source.kind.code().to_owned(),
-        doc_number: source.doc_number.clone().unwrap_or_default(),
-        doc_date: source.doc_date.map(format_date).unwrap_or_default(),
-        issuing_body: source.issuing_body.clone(),
-        title: source.title.clone(),
-        summary: source.summary.clone(),
-    };
+    let form = SourceForm::from_row(&source).stamped();
     form_page(
         state,
         ctx,
@@ -365,6 +402,23 @@ pub async fn update(
         }
     };
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Sources, id.0).await?;
+    let saved = queries::source(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = form;
+    if SourceForm::from_row(&saved).outdates(&ctx, &mut form) {
+        tx.rollback().await?;
+        return form_page(
+            &state,
+            ctx,
+            Some(saved),
+            form,
+            (FieldErrors::default(), None),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     if let Err(e) = queries::update_source(&mut *tx, id, &values).await {
         if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") {
             let errors = taken(&ctx);

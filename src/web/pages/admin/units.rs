@@ -4,11 +4,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
 use crate::db::audit::AuditEntry;
 use crate::domain::{UnitId, UnitKind};
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, NoFields, checked, optional, violated_constraint};
@@ -41,7 +42,7 @@ pub async fn index(
 }
 
 /// What was typed into the unit form.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UnitForm {
     #[serde(default)]
     pub code: String,
@@ -55,6 +56,40 @@ pub struct UnitForm {
     pub parent_id: String,
     #[serde(default)]
     pub active: Option<String>,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
+}
+
+impl Shown for UnitForm {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        let kind = UnitKind::from_code(&self.kind)
+            .map_or(self.kind.clone(), |k| ctx.t(k.label_key()).to_owned());
+        let active = if self.is_active() {
+            "admin.active"
+        } else {
+            "admin.inactive"
+        };
+        vec![
+            ("admin.units.code", self.code.clone()),
+            ("admin.units.name", self.name.clone()),
+            ("admin.units.short_name", self.short_name.clone()),
+            ("admin.units.kind", kind),
+            ("admin.units.parent", unit_name(ctx, &self.parent_id)),
+            ("admin.units.active_label", ctx.t(active).to_owned()),
+        ]
+    }
+}
+
+impl EditForm for UnitForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
+    }
 }
 
 impl UnitForm {
@@ -66,6 +101,7 @@ impl UnitForm {
             kind: row.kind.code().to_owned(),
             parent_id: row.parent_id.map(|p| p.to_string()).unwrap_or_default(),
             active: row.active.then(|| "on".to_owned()),
+            ..UnitForm::default()
         }
     }
 
@@ -278,7 +314,7 @@ pub async fn edit_form(
     let unit = queries::unit(&state.pool, UnitId(parse_id(&raw)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let form = UnitForm::from_row(&unit);
+    let form = UnitForm::from_row(&unit).stamped();
     form_page(
         &state,
         ctx,
@@ -320,6 +356,25 @@ pub async fn update(
         }
     };
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Units, id.0).await?;
+    let saved = queries::unit(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut typed = form;
+    if UnitForm::from_row(&saved).outdates(&ctx, &mut typed) {
+        tx.rollback().await?;
+        return form_page(
+            &state,
+            ctx,
+            Some(saved),
+            typed,
+            FieldErrors::default(),
+            None,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let form = typed;
     if let Err(e) = queries::update_unit(&mut *tx, id, &values).await {
         if violated_constraint(&e).as_deref() == Some("units_code_key") {
             let errors = FieldErrors::one("code", ctx.t("admin.units.code_taken"));

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::db::admin::{self as queries, UnitOption, UserRow, UserValues};
@@ -13,6 +13,7 @@ use crate::db::audit::AuditEntry;
 use crate::db::auth as auth_queries;
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{
@@ -87,7 +88,7 @@ pub async fn index(
 }
 
 /// What was typed into the user form.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UserForm {
     #[serde(default)]
     pub username: String,
@@ -105,6 +106,41 @@ pub struct UserForm {
     pub role: String,
     #[serde(default)]
     pub active: Option<String>,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
+}
+
+impl Shown for UserForm {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        let role = Role::from_code(&self.role)
+            .map_or(self.role.clone(), |r| ctx.t(r.label_key()).to_owned());
+        let active = if self.is_active() {
+            "admin.active"
+        } else {
+            "admin.inactive"
+        };
+        vec![
+            ("admin.users.full_name", self.full_name.clone()),
+            ("admin.users.job_title", self.title.clone()),
+            ("admin.users.email", self.email.clone()),
+            ("admin.users.phone", self.phone.clone()),
+            ("admin.users.unit", unit_name(ctx, &self.unit_id)),
+            ("admin.users.role", role),
+            ("admin.users.active_label", ctx.t(active).to_owned()),
+        ]
+    }
+}
+
+impl EditForm for UserForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
+    }
 }
 
 impl UserForm {
@@ -118,6 +154,7 @@ impl UserForm {
             unit_id: row.unit_id.to_string(),
             role: row.role.code().to_owned(),
             active: row.active.then(|| "on".to_owned()),
+            ..UserForm::default()
         }
     }
 
@@ -327,7 +364,7 @@ pub async fn edit_form(
     let user = queries::user(&state.pool, UserId(parse_id(&raw)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let form = UserForm::from_row(&user);
+    let form = UserForm::from_row(&user).stamped();
     form_page(
         &state,
         ctx,
@@ -382,6 +419,23 @@ pub async fn update(
         .await;
     }
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Users, id.0).await?;
+    let saved = queries::user(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = form;
+    if UserForm::from_row(&saved).outdates(&ctx, &mut form) {
+        tx.rollback().await?;
+        return form_page(
+            &state,
+            ctx,
+            Some(saved),
+            form,
+            FieldErrors::default(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     queries::update_user(&mut *tx, id, &values).await?;
     let access_changed =
         !values.active || values.role != before.role || values.unit_id != before.unit_id;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::AuditEntry;
@@ -15,6 +15,7 @@ use crate::db::plans::{self as queries, PlanRow, PlanValues};
 use crate::db::shortcomings::{self as shortcoming_queries, ShortcomingOption};
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::{PlanId, ShortcomingId, UnitId};
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, id_of, ids_of, optional, text, violated_constraint};
@@ -23,7 +24,7 @@ use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 
 /// What the form sends, as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct PlanForm {
     #[serde(default)]
     pub unit_id: String,
@@ -38,6 +39,11 @@ pub struct PlanForm {
     /// The checked shortcomings: one `shortcoming` per checked box.
     #[serde(default)]
     pub shortcoming: Vec<String>,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
 }
 
 impl PlanForm {
@@ -53,12 +59,46 @@ impl PlanForm {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            ..PlanForm::default()
         }
     }
 
     pub fn has_shortcoming(&self, id: &ShortcomingId) -> bool {
         let id = id.to_string();
         self.shortcoming.iter().any(|s| s.trim() == id)
+    }
+}
+
+impl Shown for PlanForm {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        let directory = ctx.session.as_ref().map(|s| &s.directory);
+        let mut codes: Vec<String> = self
+            .shortcoming
+            .iter()
+            .map(|raw| {
+                id_of(raw)
+                    .and_then(|id| directory?.shortcoming(ShortcomingId(id)))
+                    .map_or_else(|| raw.trim().to_owned(), |s| s.code.clone())
+            })
+            .collect();
+        codes.sort();
+        vec![
+            ("plan.unit", unit_name(ctx, &self.unit_id)),
+            ("plan.title", self.title.clone()),
+            ("plan_form.issue_deadline", self.issue_deadline.clone()),
+            ("plan_form.issued_on", self.issued_on.clone()),
+            ("plan.doc_number", self.doc_number.clone()),
+            ("plan.shortcomings", codes.join(", ")),
+        ]
+    }
+}
+
+impl EditForm for PlanForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
     }
 }
 
@@ -282,10 +322,18 @@ pub async fn create(
 /// The plan and its values as saved.
 async fn saved_plan(state: &AppState, raw: &str) -> Result<(PlanRow, PlanValues), AppError> {
     let id = PlanId(parse_id(raw)?);
-    let plan = queries::find(&state.pool, id)
+    saved_plan_in(&mut *state.pool.acquire().await?, id).await
+}
+
+/// [`saved_plan`], read on `conn` (in a transaction, after locking the plan).
+async fn saved_plan_in(
+    conn: &mut sqlx::PgConnection,
+    id: PlanId,
+) -> Result<(PlanRow, PlanValues), AppError> {
+    let plan = queries::find(&mut *conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let shortcomings = queries::shortcomings(&state.pool, id).await?;
+    let shortcomings = queries::shortcomings(&mut *conn, id).await?;
     let values = PlanValues::of(&plan, &shortcomings);
     Ok((plan, values))
 }
@@ -297,7 +345,7 @@ pub async fn edit_form(
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
     let (plan, values) = saved_plan(&state, &raw).await?;
-    let form = PlanForm::of(&plan, &values);
+    let form = PlanForm::of(&plan, &values).stamped();
     form_page(
         &state,
         ctx,
@@ -335,6 +383,21 @@ pub async fn update(
     };
     let id = plan.id;
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Plans, id.0).await?;
+    let (saved, saved_values) = saved_plan_in(&mut tx, id).await?;
+    let mut form = form;
+    if PlanForm::of(&saved, &saved_values).outdates(&ctx, &mut form) {
+        tx.rollback().await?;
+        return form_page(
+            &state,
+            ctx,
+            Some(saved),
+            form,
+            FieldErrors::default(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     if let Err(e) = queries::update(&mut *tx, id, &values).await {
         return match refused_by_constraint(&ctx, &e) {
             Some(errors) => {

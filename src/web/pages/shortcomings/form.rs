@@ -7,12 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
 use crate::db::audit::AuditEntry;
 use crate::db::shortcomings::{self as queries, ShortcomingRecord, ShortcomingValues, SourceRow};
 use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
+use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, listed, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{FieldErrors, id_of, ids_of, text, violated_constraint};
@@ -21,7 +22,7 @@ use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
 
 /// What the form sends, as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ShortcomingForm {
     #[serde(default)]
     pub code: String,
@@ -38,6 +39,11 @@ pub struct ShortcomingForm {
     /// The checked source documents: one `source` per checked box.
     #[serde(default)]
     pub source: Vec<String>,
+    /// The version of the values the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
 }
 
 impl ShortcomingForm {
@@ -50,12 +56,49 @@ impl ShortcomingForm {
             lead_unit_id: record.lead_unit_id.to_string(),
             year_identified: record.year_identified.to_string(),
             source: sources.iter().map(ToString::to_string).collect(),
+            ..ShortcomingForm::default()
         }
     }
 
     pub fn has_source(&self, id: &SourceId) -> bool {
         let id = id.to_string();
         self.source.iter().any(|s| s.trim() == id)
+    }
+}
+
+impl Shown for ShortcomingForm {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        let directory = ctx.session.as_ref().map(|s| &s.directory);
+        let field = id_of(&self.field_id)
+            .and_then(|id| {
+                let fields = directory?.fields();
+                fields
+                    .iter()
+                    .find(|f| f.id.0 == id)
+                    .map(|f| f.name_vi.clone())
+            })
+            .unwrap_or_else(|| self.field_id.clone());
+        vec![
+            ("shortcoming_form.code", self.code.clone()),
+            ("shortcoming.title", self.title.clone()),
+            ("shortcoming.description", self.description.clone()),
+            ("shortcoming.field", field),
+            ("shortcoming.lead_unit", unit_name(ctx, &self.lead_unit_id)),
+            (
+                "shortcoming_form.year_identified",
+                self.year_identified.clone(),
+            ),
+            ("shortcoming.sources", listed(ctx, &self.source)),
+        ]
+    }
+}
+
+impl EditForm for ShortcomingForm {
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+        &mut self.conflict
     }
 }
 
@@ -286,7 +329,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let sources = queries::source_ids(&state.pool, id).await?;
-    let form = ShortcomingForm::of(&record, &sources);
+    let form = ShortcomingForm::of(&record, &sources).stamped();
     form_page(
         &state,
         ctx,
@@ -327,6 +370,24 @@ pub async fn update(
         }
     };
     let mut tx = state.pool.begin().await?;
+    conflict::lock(&mut tx, Versioned::Shortcomings, id.0).await?;
+    let saved = queries::record(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let saved_sources = queries::source_ids(&mut *tx, id).await?;
+    let mut form = form;
+    if ShortcomingForm::of(&saved, &saved_sources).outdates(&ctx, &mut form) {
+        tx.rollback().await?;
+        return form_page(
+            &state,
+            ctx,
+            Some(saved),
+            form,
+            FieldErrors::default(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     if let Err(e) = queries::update(&mut *tx, id, &values).await {
         if violated_constraint(&e).as_deref() == Some("shortcomings_code_key") {
             let errors = code_taken(&ctx);

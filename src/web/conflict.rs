@@ -1,0 +1,182 @@
+//! Two people editing one row at once. An edit form carries the version of what it shows: a
+//! fingerprint of the saved values it was filled with. The save locks the row, reads it again
+//! and compares. A save over values that changed meanwhile is refused with 409: the page shows
+//! what is saved now beside what was typed, keeps what was typed, and carries the new version,
+//! so saving again is a deliberate choice. A fingerprint of the form's own fields, rather than
+//! the row's `updated_at`, so that what the form does not edit (a user's last sign-in) never
+//! refuses a save, and what it edits outside the row (a plan's shortcomings) always does.
+//! (Tasks have their own `row_version` and history.)
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+use super::ctx::PageCtx;
+
+/// The tables whose edit forms carry a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versioned {
+    Units,
+    Users,
+    Fields,
+    Sources,
+    Shortcomings,
+    Plans,
+}
+
+impl Versioned {
+    fn table(self) -> &'static str {
+        match self {
+            Versioned::Units => "units",
+            Versioned::Users => "users",
+            Versioned::Fields => "fields",
+            Versioned::Sources => "sources",
+            Versioned::Shortcomings => "shortcomings",
+            Versioned::Plans => "plans",
+        }
+    }
+}
+
+/// Locks the row `id` for the rest of the transaction, so it is read and saved with no other
+/// save in between. False when there is no such row.
+pub async fn lock(conn: &mut PgConnection, table: Versioned, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i32> = sqlx::query_scalar(&format!(
+        "select 1 from {} where id = $1 for update",
+        table.table()
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// A field whose saved value differs from what was typed, as the page shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The field's label (a message key).
+    pub label: &'static str,
+    pub saved: String,
+    pub yours: String,
+}
+
+/// A form's fields as a person reads them: (label key, value shown), in the form's order.
+pub trait Shown {
+    fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)>;
+}
+
+/// An edit form that carries the version of the values it was filled with. Its `version` and
+/// `conflict` fields are not serialised, so the fingerprint covers the edited fields alone.
+pub trait EditForm: Shown + Serialize + Sized {
+    fn version_mut(&mut self) -> &mut String;
+    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>>;
+
+    /// A fingerprint of the values (SHA-256 of their JSON, in hex).
+    fn fingerprint(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        Sha256::digest(&json)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The saved values, as an edit form shows them: with their version.
+    fn stamped(mut self) -> Self {
+        *self.version_mut() = self.fingerprint();
+        self
+    }
+
+    /// Whether `typed` was filled with other values than these, saved now. When it was, it
+    /// is made ready to show again: the differences, what was typed, the new version.
+    fn outdates(&self, ctx: &PageCtx, typed: &mut Self) -> bool {
+        let version = self.fingerprint();
+        if version == typed.version_mut().trim() {
+            return false;
+        }
+        let differences = differences(ctx, self, typed);
+        *typed.conflict_mut() = Some(differences);
+        *typed.version_mut() = version;
+        true
+    }
+}
+
+/// The fields where `saved` and `typed` read differently.
+pub fn differences<F: Shown>(ctx: &PageCtx, saved: &F, typed: &F) -> Vec<Difference> {
+    saved
+        .shown(ctx)
+        .into_iter()
+        .zip(typed.shown(ctx))
+        .filter(|((_, saved), (_, yours))| saved.trim() != yours.trim())
+        .map(|((label, saved), (_, yours))| Difference {
+            label,
+            saved,
+            yours,
+        })
+        .collect()
+}
+
+/// The name of the unit `raw` (an id as a form sends it), or what was sent.
+pub fn unit_name(ctx: &PageCtx, raw: &str) -> String {
+    let directory = ctx.session.as_ref().map(|s| &s.directory);
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| directory?.unit(crate::domain::UnitId(id)))
+        .map(|unit| unit.name.clone())
+        .unwrap_or_else(|| raw.trim().to_owned())
+}
+
+/// A list of checked ids (documents, say) as the conflict table shows it: how many.
+pub fn listed(ctx: &PageCtx, ids: &[String]) -> String {
+    let count = ids.iter().filter(|id| !id.trim().is_empty()).count();
+    ctx.tf("conflict.documents", count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, Serialize)]
+    struct Form {
+        title: String,
+        #[serde(skip)]
+        version: String,
+        #[serde(skip)]
+        conflict: Option<Vec<Difference>>,
+    }
+
+    impl Shown for Form {
+        fn shown(&self, _: &PageCtx) -> Vec<(&'static str, String)> {
+            vec![("title", self.title.clone())]
+        }
+    }
+
+    impl EditForm for Form {
+        fn version_mut(&mut self) -> &mut String {
+            &mut self.version
+        }
+        fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
+            &mut self.conflict
+        }
+    }
+
+    #[test]
+    fn the_version_follows_the_values_and_nothing_else() {
+        let a = Form {
+            title: "Kế hoạch".into(),
+            ..Form::default()
+        }
+        .stamped();
+        let b = Form {
+            title: "Kế hoạch".into(),
+            version: "anything".into(),
+            ..Form::default()
+        };
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        let c = Form {
+            title: "Kế hoạch 2".into(),
+            ..Form::default()
+        };
+        assert_ne!(a.fingerprint(), c.fingerprint());
+        assert_eq!(a.version.len(), 64);
+    }
+}
