@@ -187,6 +187,10 @@ pub async fn purge_expired(
     .bind(now)
     .execute(executor)
     .await?;
+    sqlx::query("delete from form_submissions where created_at < $1 - interval '1 day'")
+        .bind(now)
+        .execute(executor)
+        .await?;
     sqlx::query("delete from sessions where expires_at < $1")
         .bind(now)
         .execute(executor)

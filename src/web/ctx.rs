@@ -130,6 +130,16 @@ impl PageCtx {
         }
     }
 
+    /// A new one-time key for a form that adds something: its action ends with
+    /// `?{{ ctx.once() }}` (`web::once`).
+    pub fn once(&self) -> String {
+        format!(
+            "{}={}",
+            crate::web::once::PARAM,
+            crate::web::session::random_token()
+        )
+    }
+
     /// The message for `key` in the page's language.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         self.catalog.get(key)

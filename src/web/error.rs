@@ -28,6 +28,9 @@ pub enum AppError {
     /// A request the portal cannot read (a form that no page of the portal sends).
     #[error("bad request")]
     BadRequest,
+    /// The same form is being sent already (`web::once`).
+    #[error("the same form is being sent already")]
+    AlreadySent,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -53,6 +56,8 @@ pub enum ErrorKind {
     DatabaseDown,
     /// The database cannot write: its disk is full (503, nothing typed is lost).
     DiskFull,
+    /// The same form was sent twice and the first is still being handled (409).
+    AlreadySent,
 }
 
 /// Seconds a 503 asks the browser or a load balancer to wait before trying again.
@@ -95,6 +100,9 @@ impl IntoResponse for AppError {
                 return error_page(StatusCode::FORBIDDEN, ErrorKind::Csrf);
             }
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::AlreadySent => {
+                return error_page(StatusCode::CONFLICT, ErrorKind::AlreadySent);
+            }
             AppError::Internal(e) => {
                 let cause = e
                     .chain()
@@ -197,6 +205,7 @@ pub async fn render_error_pages(
         (_, ErrorKind::Csrf) => ("error.csrf_title", "error.csrf_message"),
         (_, ErrorKind::DatabaseDown) => ("error.unavailable_title", "error.unavailable_message"),
         (_, ErrorKind::DiskFull) => ("error.unavailable_title", "error.disk_full_message"),
+        (_, ErrorKind::AlreadySent) => ("error.already_sent_title", "error.already_sent_message"),
         (StatusCode::FORBIDDEN, _) => ("error.forbidden_title", "error.forbidden_message"),
         (StatusCode::NOT_FOUND, _) => ("error.not_found_title", "error.not_found_message"),
         (s, _) if s.is_server_error() => ("error.internal_title", "error.internal_message"),

@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod ctx;
 pub mod error;
 pub mod forms;
+pub mod once;
 mod pages;
 mod routes;
 pub mod session;

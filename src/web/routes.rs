@@ -386,6 +386,10 @@ pub fn router(state: AppState) -> Router {
         .merge(reviewer)
         .merge(admin)
         .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::once::guard,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             error_marker(axum::http::StatusCode::INTERNAL_SERVER_ERROR)

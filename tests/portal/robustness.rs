@@ -598,3 +598,97 @@ async fn no_edit_of_a_shortcoming_or_plan_is_silently_lost() {
     )
     .await;
 }
+
+/// A form that adds something, sent twice (a double click, a resent page): added once, and
+/// both answers lead to the same place. A refused form does not use its key up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_sent_twice_adds_once() {
+    let app = std::sync::Arc::new(TestApp::with_demo().await);
+    let reviewer = app.session_for("vp.chuyenvien").await;
+    let task: i64 = scalar(
+        &app,
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
+    )
+    .await;
+    let lead = unit_id(&app, "STNMT").await.to_string();
+    let count = |app: std::sync::Arc<TestApp>| async move {
+        scalar::<i64>(
+            &app,
+            &format!("select reminder_count::bigint from tasks where id = {task}"),
+        )
+        .await
+    };
+    let before = count(app.clone()).await;
+    let page = app.get_as(&reviewer, &format!("/tasks/{task}")).await;
+    let action = page.attr("#reminder-form", "action");
+    assert!(action.contains("?_once="), "{action}");
+    // Refused first (no unit chosen): the key stays usable for the corrected form.
+    let refused = app
+        .post_as(
+            &reviewer,
+            &action,
+            &[("to", ""), ("doc_number", "305/UBND-KT")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = [
+        ("to", lead.as_str()),
+        ("doc_number", "305/UBND-KT"),
+        ("message", "Đề nghị khẩn trương hoàn thành."),
+    ];
+    let first = app.post_as(&reviewer, &action, &fields).await;
+    let second = app.post_as(&reviewer, &action, &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    assert_eq!(first.header("location"), second.header("location"));
+    assert_eq!(count(app.clone()).await, before + 1);
+    assert_eq!(
+        scalar::<i64>(
+            &app,
+            &format!("select count(*) from reminders where task_id = {task} and doc_number = '305/UBND-KT'")
+        )
+        .await,
+        1
+    );
+
+    // A double click on a contribution with a file: both requests at once, one contribution.
+    let coordinated: i64 = scalar(
+        &app,
+        "select t.id from tasks t
+         join task_coordinators c on c.task_id = t.id
+         join units u on u.id = c.unit_id and u.code = 'STNMT'
+         where t.status not in ('done', 'pending_confirmation') order by t.id limit 1",
+    )
+    .await;
+    let officer = app.session_for("stnmt.cb1").await;
+    let page = app.get_as(&officer, &format!("/tasks/{coordinated}")).await;
+    let action = page.attr("#contribution-form", "action");
+    let contributions = format!(
+        "select count(*) from task_updates where task_id = {coordinated} and kind = 'contribution'"
+    );
+    let before: i64 = scalar(&app, &contributions).await;
+    let send = |app: std::sync::Arc<TestApp>,
+                officer: crate::common::TestSession,
+                action: String| async move {
+        app.post_multipart_as(
+            &officer,
+            &action,
+            &[("contribution", "Sở TN&MT đã gửi hồ sơ đo đạc.")],
+            &[(
+                "file",
+                "Hồ sơ.pdf",
+                b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            )],
+        )
+        .await
+    };
+    let (one, two) = tokio::join!(
+        tokio::spawn(send(app.clone(), officer.clone(), action.clone())),
+        tokio::spawn(send(app.clone(), officer.clone(), action.clone()))
+    );
+    let (one, two) = (one.unwrap(), two.unwrap());
+    assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.body);
+    assert_eq!(two.status, StatusCode::SEE_OTHER, "{}", two.body);
+    assert_eq!(scalar::<i64>(&app, &contributions).await, before + 1);
+}
