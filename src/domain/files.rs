@@ -32,6 +32,44 @@ impl FileKind {
     }
 }
 
+impl FileKind {
+    /// The extensions a file of this kind may carry, the usual one first.
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Docx => &["docx"],
+            FileKind::Xlsx => &["xlsx"],
+            FileKind::LegacyOffice => &["doc", "xls"],
+            FileKind::Png => &["png"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+        }
+    }
+}
+
+/// The name a file of `kind` is stored and sent under: the cleaned name (see [`clean_name`])
+/// with an extension that matches what the content is. A PDF sent as `setup.exe` is kept as
+/// `setup.pdf`, a JPEG as `anh.svg` as `anh.jpg`; a name without an extension (or with a part
+/// after its last dot that is no extension, `Báo cáo quý 3.2026`) gets one.
+pub fn stored_name(kind: FileKind, raw: &str) -> String {
+    let name = clean_name(raw);
+    let accepted = kind.extensions();
+    let (base, extension) = match name.rsplit_once('.') {
+        Some((base, ext))
+            if !base.trim().is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric())
+                && ext.chars().any(|c| c.is_ascii_alphabetic()) =>
+        {
+            (base.trim_end(), Some(ext))
+        }
+        _ => (name.as_str(), None),
+    };
+    match extension {
+        Some(ext) if accepted.contains(&ext.to_ascii_lowercase().as_str()) => name.clone(),
+        _ => format!("{base}.{}", accepted[0]),
+    }
+}
+
 /// Recognises an accepted file from its first bytes (and, for Office files, their parts).
 pub fn sniff(content: &[u8]) -> Option<FileKind> {
     if content.starts_with(b"%PDF-") {
@@ -62,13 +100,26 @@ pub fn sniff(content: &[u8]) -> Option<FileKind> {
     None
 }
 
-/// The name to keep: the last path component, without control characters, at most 200
-/// characters; Vietnamese letters are kept as they are.
+/// Characters that change how text around them is shown without being seen themselves: the
+/// bidirectional controls (a right-to-left override makes `hoa-don\u{202e}fdp.exe` read as
+/// `hoa-donexe.pdf`), zero-width characters and the byte order mark. No file name needs them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// The name to keep: the last path component, without control characters or invisible
+/// formatting ones, at most 200 characters; Vietnamese letters are kept as they are.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_invisible_format(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .take(200)
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').to_owned();
@@ -129,6 +180,29 @@ mod tests {
     }
 
     #[test]
+    fn the_stored_name_says_what_the_content_is() {
+        use FileKind::*;
+        assert_eq!(stored_name(Pdf, "setup.exe"), "setup.pdf");
+        assert_eq!(stored_name(Pdf, "bao-cao.bat"), "bao-cao.pdf");
+        assert_eq!(stored_name(Pdf, "bao-cao.html"), "bao-cao.pdf");
+        assert_eq!(
+            stored_name(Jpeg, "ảnh hiện trường.svg"),
+            "ảnh hiện trường.jpg"
+        );
+        assert_eq!(stored_name(Jpeg, "IMG_01.JPEG"), "IMG_01.JPEG");
+        assert_eq!(stored_name(Pdf, "invoice\u{202e}fdp.exe"), "invoicefdp.pdf");
+        assert_eq!(stored_name(Pdf, "Kết luận 1203.PDF"), "Kết luận 1203.PDF");
+        assert_eq!(
+            stored_name(Pdf, "Báo cáo quý 3.2026"),
+            "Báo cáo quý 3.2026.pdf"
+        );
+        assert_eq!(stored_name(Docx, "Biên bản"), "Biên bản.docx");
+        assert_eq!(stored_name(LegacyOffice, "Số liệu.xls"), "Số liệu.xls");
+        assert_eq!(stored_name(LegacyOffice, "Số liệu.xlsx"), "Số liệu.doc");
+        assert_eq!(stored_name(Png, ".png"), "png.png");
+    }
+
+    #[test]
     fn names_are_cleaned_and_sent_safely() {
         assert_eq!(
             clean_name("C:\\Users\\cb\\Kết luận 1203.pdf"),
@@ -136,6 +210,8 @@ mod tests {
         );
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("\u{0}..\n"), "tep-dinh-kem");
+        assert_eq!(clean_name("invoice\u{202e}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_name("a\u{200b}b\u{2066}c\u{feff}.pdf"), "abc.pdf");
         let header = content_disposition("Kết luận \"1203\".pdf");
         assert!(
             header.starts_with("attachment; filename=\"K_t lu_n _1203_.pdf\""),

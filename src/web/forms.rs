@@ -173,7 +173,13 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
                 Err(_) => return Err(AppError::BadRequest),
             };
             let name = field.name().unwrap_or("").to_owned();
-            match field.file_name().map(str::to_owned) {
+            // A file whose name is not UTF-8 is still a file: kept under a repaired name,
+            // never read as a text field and dropped.
+            let file_name = field
+                .file_name()
+                .map(str::to_owned)
+                .or_else(|| raw_file_name(field.headers()));
+            match file_name {
                 Some(file_name) => {
                     let mut field = field;
                     let mut content = Vec::new();
@@ -247,6 +253,33 @@ pub const MAX_FILES_PER_FORM: usize = 10;
 /// Checks the files sent in `field` of a multipart form: each recognised by its content as
 /// PDF, Word, Excel or an image, the request within the size limit. `Err` is the message for
 /// the form, in the user's language; `required` asks for at least one file.
+/// The file name of a part whose `filename` is not valid UTF-8 (which the multipart parser
+/// does not report), with each invalid sequence replaced by `_`.
+fn raw_file_name(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers
+        .get(axum::http::header::CONTENT_DISPOSITION)?
+        .as_bytes();
+    let at = value
+        .windows(9)
+        .enumerate()
+        .find(|(i, w)| {
+            w.eq_ignore_ascii_case(b"filename=")
+                && (*i == 0 || value[i - 1] == b';' || value[i - 1].is_ascii_whitespace())
+        })
+        .map(|(i, _)| i + 9)?;
+    let rest = &value[at..];
+    let raw = match rest.strip_prefix(b"\"") {
+        Some(quoted) => {
+            &quoted[..quoted
+                .iter()
+                .position(|b| *b == b'"')
+                .unwrap_or(quoted.len())]
+        }
+        None => &rest[..rest.iter().position(|b| *b == b';').unwrap_or(rest.len())],
+    };
+    Some(String::from_utf8_lossy(raw).replace('\u{FFFD}', "_"))
+}
+
 pub fn check_files(
     ctx: &super::ctx::PageCtx,
     form: &mut MultipartForm,
@@ -254,7 +287,7 @@ pub fn check_files(
     max_upload_bytes: usize,
     required: bool,
 ) -> Result<Vec<CheckedFile>, String> {
-    use crate::domain::files::{clean_name, sniff};
+    use crate::domain::files::{clean_name, sniff, stored_name};
     if form.too_large {
         return Err(ctx.tf(
             "files.too_large",
@@ -275,16 +308,38 @@ pub fn check_files(
     }
     uploads
         .into_iter()
-        .map(|upload| {
-            let name = clean_name(&upload.file_name);
-            match sniff(&upload.content) {
-                Some(kind) if !upload.content.is_empty() => Ok(CheckedFile {
+        .map(|upload| match sniff(&upload.content) {
+            Some(kind) if !upload.content.is_empty() => {
+                let name = stored_name(kind, &upload.file_name);
+                Ok(CheckedFile {
                     content_type: kind.content_type(&name),
                     file_name: name,
                     content: upload.content,
-                }),
-                _ => Err(ctx.tf("files.forbidden_type_named", name)),
+                })
             }
+            _ => Err(ctx.tf("files.forbidden_type_named", clean_name(&upload.file_name))),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::raw_file_name;
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    #[test]
+    fn a_name_that_is_not_utf8_is_repaired() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_bytes(b"form-data; name=\"file\"; filename=\"b\xe1o c\xe1o.pdf\"")
+                .unwrap(),
+        );
+        assert_eq!(raw_file_name(&headers).as_deref(), Some("b_o c_o.pdf"));
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("form-data; name=\"note\""),
+        );
+        assert_eq!(raw_file_name(&headers), None);
+    }
 }

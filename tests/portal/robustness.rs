@@ -692,3 +692,64 @@ async fn a_form_sent_twice_adds_once() {
     assert_eq!(two.status, StatusCode::SEE_OTHER, "{}", two.body);
     assert_eq!(scalar::<i64>(&app, &contributions).await, before + 1);
 }
+
+/// An uploaded file is kept under a name that says what its content is, without characters
+/// that disguise it; a name that is not UTF-8 is repaired, never dropped.
+#[tokio::test]
+async fn uploaded_names_say_what_the_file_is() {
+    let app = TestApp::with_demo().await;
+    let admin = app.session_for("admin").await;
+    let source: i64 = scalar(&app, "select min(id) from sources").await;
+    let path = format!("/admin/sources/{source}/files");
+    let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0];
+    let names = format!(
+        "select file_name from attachments where source_id = {source} order by id desc limit 1"
+    );
+    for (sent, content, kept) in [
+        ("setup.exe", pdf, "setup.pdf"),
+        ("bao-cao.html", pdf, "bao-cao.pdf"),
+        ("hóa đơn\u{202e}fdp.exe", pdf, "hóa đơnfdp.pdf"),
+        ("ảnh hiện trường.svg", jpeg, "ảnh hiện trường.jpg"),
+        ("Kết luận thanh tra.pdf", pdf, "Kết luận thanh tra.pdf"),
+    ] {
+        let response = app.post_file_as(&admin, &path, "file", sent, content).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "{sent}: {}",
+            response.body
+        );
+        assert_eq!(scalar::<String>(&app, &names).await, kept);
+    }
+    // A name in another encoding (Vietnamese in Windows-1258, say): saved, name repaired.
+    let before: i64 = scalar(&app, "select count(*) from attachments").await;
+    let boundary = "----rtp-raw";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"",
+        admin.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(b"b\xe1o c\xe1o.pdf");
+    body.extend_from_slice(b"\"\r\nContent-Type: application/pdf\r\n\r\n");
+    body.extend_from_slice(pdf);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(&path)
+        .header("host", "portal.test")
+        .header("origin", "http://portal.test")
+        .header("cookie", &admin.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(
+        scalar::<i64>(&app, "select count(*) from attachments").await,
+        before + 1
+    );
+    assert_eq!(scalar::<String>(&app, &names).await, "b_o c_o.pdf");
+}
