@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::{FromRow, PgExecutor};
+use sqlx::{FromRow, PgConnection, PgExecutor};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::domain::{PlanId, SourceId, UserId};
 
@@ -54,37 +55,169 @@ impl FileOwner {
     }
 }
 
-/// A file to store: its cleaned name, the type recognised from its content, the bytes.
+/// A file received and kept on disk until it is stored: a request holds a few kilobytes of
+/// it in memory at a time, however large it is. The file is deleted when this is dropped.
+#[derive(Debug)]
+pub struct Spooled {
+    path: tempfile::TempPath,
+    file: Option<tokio::fs::File>,
+    digest: Sha256,
+    size: u64,
+    sha256: Vec<u8>,
+    /// The beginning and the end of the content, where its kind shows (`domain::files::sniff`).
+    sample: Vec<u8>,
+    tail: std::collections::VecDeque<u8>,
+}
+
+/// How much of the beginning and of the end of a spooled file is kept for recognising it (an
+/// Office file names its parts at its start and again in the directory at its end).
+const SAMPLE_HEAD: usize = 256 * 1024;
+const SAMPLE_TAIL: usize = 64 * 1024;
+
+/// Pieces a spooled file is stored in.
+const CHUNK: usize = 1024 * 1024;
+
+impl Spooled {
+    /// An empty file in `dir` (created if needed), ready to receive content.
+    pub async fn create(dir: &std::path::Path) -> std::io::Result<Spooled> {
+        tokio::fs::create_dir_all(dir).await?;
+        let dir = dir.to_path_buf();
+        let (file, path) = tokio::task::spawn_blocking(move || {
+            tempfile::Builder::new().prefix("upload-").tempfile_in(dir)
+        })
+        .await
+        .map_err(std::io::Error::other)??
+        .into_parts();
+        Ok(Spooled {
+            path,
+            file: Some(tokio::fs::File::from_std(file)),
+            digest: Sha256::new(),
+            size: 0,
+            sha256: Vec::new(),
+            sample: Vec::new(),
+            tail: std::collections::VecDeque::new(),
+        })
+    }
+
+    /// Appends a piece of the content.
+    pub async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let file = self
+            .file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the file is complete"))?;
+        file.write_all(bytes).await?;
+        self.digest.update(bytes);
+        self.size += bytes.len() as u64;
+        let room = SAMPLE_HEAD.saturating_sub(self.sample.len());
+        self.sample
+            .extend_from_slice(&bytes[..room.min(bytes.len())]);
+        self.tail
+            .extend(&bytes[bytes.len().saturating_sub(SAMPLE_TAIL)..]);
+        while self.tail.len() > SAMPLE_TAIL {
+            self.tail.pop_front();
+        }
+        Ok(())
+    }
+
+    /// Ends the content: flushed to disk, its digest taken.
+    pub async fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(mut file) = self.file.take() {
+            file.flush().await?;
+            file.sync_data().await?;
+        }
+        self.sha256 = std::mem::take(&mut self.digest).finalize().to_vec();
+        if self.size as usize > self.sample.len() {
+            self.sample.extend(self.tail.drain(..));
+        }
+        Ok(())
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The beginning of the content and, for a large file, its end.
+    pub fn sample(&self) -> &[u8] {
+        &self.sample
+    }
+}
+
+/// The content of a file to store.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    /// In memory (the demo data's small files).
+    Bytes(&'a [u8]),
+    /// Received into a file on disk; stored in pieces.
+    Spooled(&'a Spooled),
+}
+
+/// A file to store: its cleaned name, the type recognised from its content, the content.
 #[derive(Debug, Clone)]
 pub struct NewFile<'a> {
     pub file_name: &'a str,
     pub content_type: &'a str,
-    pub content: &'a [u8],
+    pub content: Content<'a>,
 }
 
-/// Stores a file for `owner`; returns its id.
+/// Stores a file for `owner`; returns its id. Content received on disk is stored in pieces of
+/// a megabyte (`attachment_chunks`), read from the disk one at a time.
 pub async fn insert(
-    executor: impl PgExecutor<'_>,
+    conn: &mut PgConnection,
     owner: FileOwner,
     file: &NewFile<'_>,
     uploaded_by: UserId,
 ) -> Result<i64, sqlx::Error> {
-    let digest = Sha256::digest(file.content).to_vec();
+    let (size, digest, inline) = match file.content {
+        Content::Bytes(bytes) => (
+            bytes.len() as i64,
+            Sha256::digest(bytes).to_vec(),
+            Some(bytes),
+        ),
+        Content::Spooled(spooled) => (spooled.size as i64, spooled.sha256.clone(), None),
+    };
     let sql = format!(
         "insert into attachments (file_name, content_type, size_bytes, sha256, content, uploaded_by, {})
          values ($1, $2, $3, $4, $5, $6, $7) returning id",
         owner.column()
     );
-    sqlx::query_scalar(&sql)
+    let id: i64 = sqlx::query_scalar(&sql)
         .bind(file.file_name)
         .bind(file.content_type)
-        .bind(file.content.len() as i64)
+        .bind(size)
         .bind(digest)
-        .bind(file.content)
+        .bind(inline)
         .bind(uploaded_by)
         .bind(owner.id())
-        .fetch_one(executor)
-        .await
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Content::Spooled(spooled) = file.content {
+        let mut source = tokio::fs::File::open(&spooled.path).await?;
+        let mut piece = vec![0u8; CHUNK];
+        let mut seq = 0i32;
+        loop {
+            let mut filled = 0;
+            while filled < CHUNK {
+                let read = source.read(&mut piece[filled..]).await?;
+                if read == 0 {
+                    break;
+                }
+                filled += read;
+            }
+            if filled == 0 {
+                break;
+            }
+            sqlx::query(
+                "insert into attachment_chunks (attachment_id, seq, data) values ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(seq)
+            .bind(&piece[..filled])
+            .execute(&mut *conn)
+            .await?;
+            seq += 1;
+        }
+    }
+    Ok(id)
 }
 
 /// The files of `owner`, oldest first.
@@ -156,7 +289,8 @@ pub async fn for_shortcoming_sources(
 pub struct StoredFile {
     pub file_name: String,
     pub content_type: String,
-    pub content: Vec<u8>,
+    /// The content stored whole; `None` when it is stored in pieces.
+    pub content: Option<Vec<u8>>,
     pub source_id: Option<SourceId>,
     /// The task the file is about: evidence in its history or a document of an extension
     /// request.
@@ -181,4 +315,15 @@ pub async fn find(
     .bind(id)
     .fetch_optional(executor)
     .await
+}
+
+/// The content of a file stored in pieces, in order.
+pub async fn pieces(executor: impl PgExecutor<'_>, id: i64) -> Result<Vec<u8>, sqlx::Error> {
+    let pieces: Vec<Vec<u8>> = sqlx::query_scalar(
+        "select data from attachment_chunks where attachment_id = $1 order by seq",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await?;
+    Ok(pieces.concat())
 }

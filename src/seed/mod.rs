@@ -1000,7 +1000,7 @@ pub(crate) async fn insert_source(
         let file = crate::db::files::NewFile {
             file_name: &file_name,
             content_type: "application/pdf",
-            content: &pdf,
+            content: crate::db::files::Content::Bytes(&pdf),
         };
         crate::db::files::insert(
             &mut *conn,

@@ -127,12 +127,12 @@ mod tests {
     }
 }
 
-/// A file sent with a form.
-#[derive(Debug, Clone)]
+/// A file sent with a form, received into a file on disk.
+#[derive(Debug)]
 pub struct Upload {
     pub field: String,
     pub file_name: String,
-    pub content: Vec<u8>,
+    pub content: crate::db::files::Spooled,
 }
 
 /// A multipart form (one with files) posted by a signed-in user, CSRF token checked. A body over
@@ -144,7 +144,14 @@ pub struct MultipartForm {
     pub too_large: bool,
 }
 
-impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
+/// A multipart form not read yet: the handler checks who may send it first, so a refused
+/// upload is answered before its body is received, then reads it with [`UploadForm::read`].
+pub struct UploadForm {
+    session: super::session::Session,
+    multipart: axum::extract::Multipart,
+}
+
+impl axum::extract::FromRequest<super::state::AppState> for UploadForm {
     type Rejection = super::error::AppError;
 
     async fn from_request(
@@ -157,10 +164,28 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
             .get::<super::session::Session>()
             .cloned()
             .ok_or(AppError::Unauthenticated)?;
-        let mut multipart = axum::extract::Multipart::from_request(request, state)
+        // Reads the headers only; the body is read part by part by `read`.
+        let multipart = axum::extract::Multipart::from_request(request, state)
             .await
             .map_err(|_| AppError::BadRequest)?;
-        let limit = state.config.max_upload_bytes;
+        Ok(UploadForm { session, multipart })
+    }
+}
+
+impl UploadForm {
+    /// Receives the form: text fields in memory, files into files on disk under the data
+    /// directory, a piece at a time; then checks the CSRF token.
+    pub async fn read(
+        self,
+        state: &super::state::AppState,
+    ) -> Result<MultipartForm, super::error::AppError> {
+        use super::error::AppError;
+        let UploadForm {
+            session,
+            mut multipart,
+        } = self;
+        let limit = state.config.max_upload_bytes as u64;
+        let spool_dir = state.config.data_dir.join("uploads");
         let mut form = MultipartForm::default();
         loop {
             let field = match multipart.next_field().await {
@@ -182,15 +207,20 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
             match file_name {
                 Some(file_name) => {
                     let mut field = field;
-                    let mut content = Vec::new();
+                    let mut content = crate::db::files::Spooled::create(&spool_dir)
+                        .await
+                        .map_err(|e| AppError::Internal(e.into()))?;
                     loop {
                         match field.chunk().await {
                             Ok(Some(chunk)) => {
-                                if content.len() + chunk.len() > limit {
+                                if content.size() + chunk.len() as u64 > limit {
                                     form.too_large = true;
                                     break;
                                 }
-                                content.extend_from_slice(&chunk);
+                                content
+                                    .write(&chunk)
+                                    .await
+                                    .map_err(|e| AppError::Internal(e.into()))?;
                             }
                             Ok(None) => break,
                             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
@@ -203,7 +233,11 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
                     if form.too_large {
                         break;
                     }
-                    if !file_name.is_empty() || !content.is_empty() {
+                    content
+                        .finish()
+                        .await
+                        .map_err(|e| AppError::Internal(e.into()))?;
+                    if !file_name.is_empty() || content.size() > 0 {
                         form.files.push(Upload {
                             field: name,
                             file_name,
@@ -230,11 +264,11 @@ impl axum::extract::FromRequest<super::state::AppState> for MultipartForm {
 }
 
 /// A file that passed the checks: a kind the portal accepts (by content), within the size limit.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CheckedFile {
     pub file_name: String,
     pub content_type: &'static str,
-    pub content: Vec<u8>,
+    pub content: crate::db::files::Spooled,
 }
 
 impl CheckedFile {
@@ -242,7 +276,7 @@ impl CheckedFile {
         crate::db::files::NewFile {
             file_name: &self.file_name,
             content_type: self.content_type,
-            content: &self.content,
+            content: crate::db::files::Content::Spooled(&self.content),
         }
     }
 }
@@ -308,8 +342,8 @@ pub fn check_files(
     }
     uploads
         .into_iter()
-        .map(|upload| match sniff(&upload.content) {
-            Some(kind) if !upload.content.is_empty() => {
+        .map(|upload| match sniff(upload.content.sample()) {
+            Some(kind) if upload.content.size() > 0 => {
                 let name = stored_name(kind, &upload.file_name);
                 Ok(CheckedFile {
                     content_type: kind.content_type(&name),

@@ -251,7 +251,14 @@ pub async fn fresh_database(with_demo: bool) -> (String, PgPool) {
 
 /// The configuration tests run with (the process environment is not read).
 pub fn test_config() -> Config {
-    Config::from_lookup(|_| None).expect("defaults are valid")
+    let mut config = Config::from_lookup(|_| None).expect("defaults are valid");
+    // Uploads are received into files under the data directory: one of the test run's own.
+    static DATA_DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    config.data_dir = DATA_DIR
+        .get_or_init(|| tempfile::tempdir().expect("a temporary directory"))
+        .path()
+        .to_path_buf();
+    config
 }
 
 /// The portal's router on a fresh database, and helpers to call it.

@@ -289,3 +289,90 @@ async fn on_sigterm_the_portal_drains_then_stops() {
     assert!(status.success(), "{status:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+/// Sends `head` and the first bytes of a body announced as 20 MB, never the rest, and reads
+/// the answer: the status, and whether it came before the body was sent whole.
+fn partial_upload(address: &str, head: &str) -> u16 {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .write_all(b"------rtp\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n%PDF-1.4\n")
+        .unwrap();
+    stream.write_all(&vec![b'x'; 64 * 1024]).unwrap();
+    let mut answer = [0u8; 64];
+    let read = stream.read(&mut answer).unwrap_or(0);
+    String::from_utf8_lossy(&answer[..read])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// An upload to a task the user may not report on is refused before its body is received
+/// (the body here never ends: an answer at all means it was not waited for).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_nobody_may_send_is_refused_before_its_body_is_read() {
+    let (database, pool) = fresh_database(true).await;
+    // A task of Sở TN&MT that Ba Đình does not coordinate.
+    let task: i64 = sqlx::query_scalar(
+        "select t.id from tasks t join units u on u.id = t.lead_unit_id
+         where u.code = 'STNMT' and t.status <> 'done' and not exists (
+             select 1 from task_coordinators c join units cu on cu.id = c.unit_id
+             where c.task_id = t.id and cu.code = 'BADINH')
+         order by t.id limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let server = tokio::task::spawn_blocking(move || Server::start(&database, &[]))
+        .await
+        .unwrap();
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let status = tokio::task::spawn_blocking(move || {
+        // Signed in through the sign-in form, as a browser would.
+        let form = format!(
+            "username=badinh.cb1&password={}&next=%2F",
+            remediation_portal::seed::DEMO_PASSWORD.replace('@', "%40")
+        );
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "POST /signin HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{form}",
+            form.len()
+        )
+        .unwrap();
+        let mut text = String::new();
+        let _ = stream.read_to_string(&mut text);
+        let cookie = text
+            .lines()
+            .find_map(|l| {
+                let l = l
+                    .strip_prefix("set-cookie: ")
+                    .or_else(|| l.strip_prefix("Set-Cookie: "))?;
+                l.split(';').next().filter(|c| !c.starts_with("lang="))
+            })
+            .unwrap_or_else(|| panic!("no session cookie: {text}"))
+            .to_owned();
+        let started = Instant::now();
+        let status = partial_upload(
+            &address,
+            &format!(
+                "POST /tasks/{task}/progress HTTP/1.1\r\nHost: {address}\r\n\
+                 Origin: http://{address}\r\nCookie: {cookie}\r\n\
+                 Content-Type: multipart/form-data; boundary=----rtp\r\n\
+                 Content-Length: 20971520\r\n\r\n"
+            ),
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        (status, server)
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.0, 403);
+}

@@ -22,7 +22,8 @@ pub async fn download(
     session: Session,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let file = files::find(&state.pool, parse_id(&raw)?)
+    let id = parse_id(&raw)?;
+    let file = files::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(task) = file.task_id {
@@ -35,7 +36,11 @@ pub async fn download(
         // Files of other kinds (reports, plans…) get their own rules when their pages come.
         return Err(AppError::Forbidden);
     }
-    let mut response = (StatusCode::OK, file.content).into_response();
+    let content = match file.content {
+        Some(content) => content,
+        None => files::pieces(&state.pool, id).await?,
+    };
+    let mut response = (StatusCode::OK, content).into_response();
     let headers = response.headers_mut();
     let content_type = HeaderValue::from_str(&file.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));

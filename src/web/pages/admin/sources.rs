@@ -15,7 +15,7 @@ use crate::domain::{SourceId, SourceKind};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, MultipartForm, optional, violated_constraint};
+use crate::web::forms::{FieldErrors, UploadForm, optional, violated_constraint};
 use crate::web::pages::files::accepted_upload;
 use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::{CsrfForm, Session};
@@ -324,12 +324,13 @@ pub async fn upload(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    mut form: MultipartForm,
+    upload: UploadForm,
 ) -> Result<Response, AppError> {
     let id = SourceId(parse_id(&raw)?);
     let source = queries::source(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut form = upload.read(&state).await?;
     let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &mut form) {
         Ok(accepted) => accepted,
         Err(problem) => {
@@ -345,7 +346,7 @@ pub async fn upload(
     };
     let mut tx = state.pool.begin().await?;
     let file = files::insert(
-        &mut *tx,
+        &mut tx,
         files::FileOwner::Source(id),
         &upload.as_new(),
         session.user.id,
@@ -364,7 +365,7 @@ pub async fn upload(
                 "file_id": file,
                 "file_name": upload.file_name,
                 "content_type": upload.content_type,
-                "size_bytes": upload.content.len(),
+                "size_bytes": upload.content.size(),
             })),
             ..Default::default()
         },

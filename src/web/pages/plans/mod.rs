@@ -19,7 +19,7 @@ use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
 use crate::domain::{PlanId, PlanStatus, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{MultipartForm, id_of, optional};
+use crate::web::forms::{UploadForm, id_of, optional};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -219,9 +219,10 @@ pub async fn upload(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    mut form: MultipartForm,
+    upload: UploadForm,
 ) -> Result<Response, AppError> {
     let plan = visible_plan(&state, &session, &raw).await?;
+    let mut form = upload.read(&state).await?;
     let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &mut form) {
         Ok(accepted) => accepted,
         Err(problem) => {
@@ -238,7 +239,7 @@ pub async fn upload(
     };
     let mut tx = state.pool.begin().await?;
     let file = files::insert(
-        &mut *tx,
+        &mut tx,
         files::FileOwner::Plan(plan.id),
         &upload.as_new(),
         session.user.id,
@@ -258,7 +259,7 @@ pub async fn upload(
                 "file_id": file,
                 "file_name": upload.file_name,
                 "content_type": upload.content_type,
-                "size_bytes": upload.content.len(),
+                "size_bytes": upload.content.size(),
             })),
             ..Default::default()
         },

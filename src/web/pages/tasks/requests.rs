@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::page::{ExtensionForm, ReminderForm, TaskForms};
 use super::work::{MAX_TEXT, refuse_unprocessable, store_files};
-use super::{finish_task, lock_visible};
+use super::{finish_task, lock_visible, visible};
 use crate::db::files::FileOwner;
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewExtension, NewUpdate};
@@ -18,7 +18,7 @@ use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId
 use crate::jobs::flags;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, MultipartForm, check_files, optional, violated_constraint};
+use crate::web::forms::{FieldErrors, UploadForm, check_files, optional, violated_constraint};
 use crate::web::pages::parse_id;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
@@ -34,9 +34,15 @@ pub async fn request_extension(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    mut form: MultipartForm,
+    upload: UploadForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
+    // Refused before the body is received; checked again on the locked row below.
+    let parties = visible(&state, &session, id).await?;
+    if !session.user.actor.may_request_for_unit(&parties) {
+        return Err(AppError::Forbidden);
+    }
+    let mut form = upload.read(&state).await?;
     let mut tx = state.pool.begin().await?;
     let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     if !session.user.actor.may_request_for_unit(&parties) {

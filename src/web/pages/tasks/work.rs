@@ -10,14 +10,14 @@ use serde_json::json;
 use super::page::{
     PageState, ProgressForm, TaskForms, changes_since, progress_statuses, task_page,
 };
-use super::{finish_task, lock_visible};
+use super::{finish_task, lock_visible, visible};
 use crate::db::files::{self, FileOwner};
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
 use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId, UserId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{CheckedFile, FieldErrors, MultipartForm, check_files};
+use crate::web::forms::{CheckedFile, FieldErrors, MultipartForm, UploadForm, check_files};
 use crate::web::pages::parse_id;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::state::AppState;
@@ -123,7 +123,7 @@ pub async fn store_files(
     for file in files {
         let id = files::insert(&mut *conn, owner, &file.as_new(), by).await?;
         stored.push(
-            json!({ "file_id": id, "file_name": file.file_name, "size_bytes": file.content.len() }),
+            json!({ "file_id": id, "file_name": file.file_name, "size_bytes": file.content.size() }),
         );
     }
     Ok(stored)
@@ -185,9 +185,15 @@ pub async fn report_progress(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    mut form: MultipartForm,
+    upload: UploadForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
+    // Refused before the body is received; checked again on the locked row below.
+    let parties = visible(&state, &session, id).await?;
+    if !session.user.actor.may_report_progress(&parties) {
+        return Err(AppError::Forbidden);
+    }
+    let mut form = upload.read(&state).await?;
     let mut tx = state.pool.begin().await?;
     let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     let actor = &session.user.actor;
@@ -304,9 +310,15 @@ pub async fn contribute(
     session: Session,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    mut form: MultipartForm,
+    upload: UploadForm,
 ) -> Result<Response, AppError> {
     let id = TaskId(parse_id(&raw)?);
+    // Refused before the body is received; checked again on the locked row below.
+    let parties = visible(&state, &session, id).await?;
+    if !session.user.actor.may_contribute(&parties) {
+        return Err(AppError::Forbidden);
+    }
+    let mut form = upload.read(&state).await?;
     let mut tx = state.pool.begin().await?;
     let (task, parties) = lock_visible(&mut tx, &session, id).await?;
     let actor = &session.user.actor;
