@@ -42,10 +42,12 @@ for day in "${days[@]}"; do
     *) target=$(date -d "$day 10:00 +07:00" +%s) ;;
   esac || { echo "not a date: $day" >&2; exit 2; }
   offset=$((target - $(date +%s)))
-  seen=$(faketime -f "+$offset" date -u +%FT%TZ)
+  # libfaketime's relative form: "+N" or "-N" seconds (a day already past is fine too).
+  if [ "$offset" -ge 0 ]; then shift_by="+$offset"; else shift_by="$offset"; fi
+  seen=$(faketime -f "$shift_by" date -u +%FT%TZ)
   echo "== as of $day (the clock reads $seen)"
   log=$(mktemp)
-  if faketime -f "+$offset" cargo test --tests --quiet >"$log" 2>&1; then
+  if faketime -f "$shift_by" cargo test --tests --quiet >"$log" 2>&1; then
     grep -E '^test result' "$log" | awk '{ p += $4; f += $6 } END { print p " passed, " f " failed" }'
   else
     failed+=("$day")
