@@ -434,19 +434,20 @@ async fn wait_for_signal(shutdown: CancellationToken, drain: std::time::Duration
                 None
             }
         };
-    tokio::select! {
-        _ = ctrl_c => {}
+    // A person pressing Ctrl-C wants it stopped; a service manager's SIGTERM gets the drain.
+    let drain = tokio::select! {
+        _ = ctrl_c => std::time::Duration::ZERO,
         _ = async {
             match terminate.as_mut() {
                 Some(signal) => { signal.recv().await; }
                 None => std::future::pending::<()>().await,
             }
-        } => {}
+        } => drain,
         _ = shutdown.cancelled() => {
             tracing::info!("shutting down: no new requests, finishing those in flight");
             return;
         }
-    }
+    };
     shutdown.cancel();
     if !drain.is_zero() {
         tracing::info!(
