@@ -99,6 +99,21 @@ pub trait EditForm: Shown + Serialize + Sized {
     }
 }
 
+/// Implements [`EditForm`] for a form with the fields `version` and `conflict`.
+#[macro_export]
+macro_rules! edit_form {
+    ($form:ty) => {
+        impl $crate::web::conflict::EditForm for $form {
+            fn version_mut(&mut self) -> &mut String {
+                &mut self.version
+            }
+            fn conflict_mut(&mut self) -> &mut Option<Vec<$crate::web::conflict::Difference>> {
+                &mut self.conflict
+            }
+        }
+    };
+}
+
 /// The fields where `saved` and `typed` read differently.
 pub fn differences<F: Shown>(ctx: &PageCtx, saved: &F, typed: &F) -> Vec<Difference> {
     saved

@@ -646,6 +646,53 @@ impl TestResponse {
     }
 }
 
+/// The total a list page reports ("Trang 1/3 · 120 kết quả"); 0 for an empty list.
+pub fn list_total(page: &TestResponse) -> i64 {
+    if page.count(".page-of") == 0 {
+        return 0;
+    }
+    let text = page.text(".page-of");
+    text.split('·')
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.replace(['.', ','], "").parse().ok())
+        .unwrap_or_else(|| panic!("no total in {text}"))
+}
+
+/// The first open task (by id) that the unit `code` leads, in the demo data.
+pub async fn open_task_of(app: &TestApp, code: &str) -> i64 {
+    scalar(
+        app,
+        &format!(
+            "select t.id from tasks t join units u on u.id = t.lead_unit_id
+             where u.code = '{code}' and t.status <> 'done' order by t.id limit 1"
+        ),
+    )
+    .await
+}
+
+/// Posts a reminder about `task` to its lead unit `lead` (the reminder form), to `path` when
+/// given (a form's own action), else to the task's reminders.
+pub async fn remind(
+    app: &TestApp,
+    session: &TestSession,
+    task: i64,
+    lead: &str,
+    (doc_number, message): (&str, &str),
+) -> TestResponse {
+    let lead = unit_id(app, lead).await.to_string();
+    app.post_as(
+        session,
+        &format!("/tasks/{task}/reminders"),
+        &[
+            ("to", &lead),
+            ("doc_number", doc_number),
+            ("message", message),
+        ],
+    )
+    .await
+}
+
 /// The one value `sql` selects (the tests' shorthand for looking at the database).
 pub async fn scalar<T>(app: &TestApp, sql: &str) -> T
 where

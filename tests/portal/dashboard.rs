@@ -11,20 +11,7 @@ use scraper::Selector;
 use remediation_portal::db::dashboard;
 use remediation_portal::domain::clock::Clock;
 
-use crate::common::{TestApp, TestResponse, TestSession, scalar, unit_id};
-
-/// The total a list page reports ("Trang 1/3 · 120 kết quả"); 0 for an empty list.
-fn list_total(page: &TestResponse) -> i64 {
-    if page.count(".page-of") == 0 {
-        return 0;
-    }
-    let text = page.text(".page-of");
-    text.split('·')
-        .nth(1)
-        .and_then(|t| t.split_whitespace().next())
-        .and_then(|n| n.replace(['.', ','], "").parse().ok())
-        .unwrap_or_else(|| panic!("no total in {text}"))
-}
+use crate::common::{TestApp, TestResponse, TestSession, list_total, scalar, unit_id};
 
 /// Every linked number on a page: (link, count).
 fn linked_counts(page: &TestResponse) -> Vec<(String, i64)> {

@@ -11,7 +11,7 @@ use remediation_portal::db::{self, PoolSettings};
 
 use crate::common::proxy::DbProxy;
 use crate::common::server::Server;
-use crate::common::{TestApp, fresh_database, scalar, unit_id};
+use crate::common::{TestApp, fresh_database, open_task_of, remind, scalar, unit_id};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_remediation-portal");
 
@@ -103,12 +103,7 @@ async fn a_database_outage_is_a_quick_503_and_needs_no_restart() {
     .unwrap();
     let app = TestApp::with_demo_through(pool, database).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task: i64 = scalar(
-        &app,
-        "select t.id from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
-    )
-    .await;
+    let task = open_task_of(&app, "STNMT").await;
     let lead = unit_id(&app, "STNMT").await.to_string();
     assert_eq!(app.get_as(&reviewer, "/tasks").await.status, StatusCode::OK);
 
@@ -186,27 +181,11 @@ async fn a_full_disk_is_said_and_keeps_what_was_typed() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let task: i64 = scalar(
-        &app,
-        "select t.id from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
-    )
-    .await;
-    let lead = unit_id(&app, "STNMT").await.to_string();
+    let task = open_task_of(&app, "STNMT").await;
     let reminders = format!("select reminder_count::bigint from tasks where id = {task}");
     let count: i64 = scalar(&app, &reminders).await;
     let typed = "Đề nghị báo cáo trước ngày 15.";
-    let response = app
-        .post_as(
-            &reviewer,
-            &format!("/tasks/{task}/reminders"),
-            &[
-                ("to", &lead),
-                ("doc_number", "78/UBND-KT"),
-                ("message", typed),
-            ],
-        )
-        .await;
+    let response = remind(&app, &reviewer, task, "STNMT", ("78/UBND-KT", typed)).await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         response.text("main").contains("hết dung lượng lưu trữ"),

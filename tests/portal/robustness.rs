@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use crate::common::{TestApp, scalar, unit_id};
+use crate::common::{TestApp, list_total, open_task_of, remind, scalar, unit_id};
 
 /// Dates the database cannot hold, or that are typing slips, as filters and as saved fields.
 #[tokio::test]
@@ -136,17 +136,6 @@ async fn tasks_created_at_once_under_one_shortcoming_all_get_a_number() {
 async fn full_width_wildcards_are_searched_for_as_characters() {
     let app = TestApp::with_demo().await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let total = |page: &crate::common::TestResponse| {
-        if page.count("table.tasks") == 0 {
-            return 0;
-        }
-        let text = page.text(".page-of");
-        text.split('·')
-            .nth(1)
-            .and_then(|t| t.split_whitespace().next())
-            .and_then(|n| n.parse::<i64>().ok())
-            .unwrap_or_else(|| panic!("no total in {text}"))
-    };
     for (typed, literal) in [("%EF%BC%85", "%"), ("%EF%BC%BF", "_"), ("%25", "%")] {
         let list = app.get_as(&reviewer, &format!("/tasks?q={typed}")).await;
         assert_eq!(list.status, StatusCode::OK);
@@ -156,7 +145,7 @@ async fn full_width_wildcards_are_searched_for_as_characters() {
                 .fetch_one(&app.pool)
                 .await
                 .unwrap();
-        assert_eq!(total(&list), expected, "{typed}");
+        assert_eq!(list_total(&list), expected, "{typed}");
     }
     let all: i64 = scalar(&app, "select count(*) from tasks").await;
     assert!(all > 100);
@@ -429,25 +418,16 @@ async fn a_committed_change_is_never_reported_as_failed() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let task: i64 = scalar(
+    let task = open_task_of(&app, "STNMT").await;
+    let before: i64 = scalar(&app, "select count(*) from reminders").await;
+    let response = remind(
         &app,
-        "select t.id from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
+        &reviewer,
+        task,
+        "STNMT",
+        ("301/UBND-KT", "Đề nghị báo cáo tiến độ."),
     )
     .await;
-    let lead = unit_id(&app, "STNMT").await.to_string();
-    let before: i64 = scalar(&app, "select count(*) from reminders").await;
-    let response = app
-        .post_as(
-            &reviewer,
-            &format!("/tasks/{task}/reminders"),
-            &[
-                ("to", &lead),
-                ("doc_number", "301/UBND-KT"),
-                ("message", "Đề nghị báo cáo tiến độ."),
-            ],
-        )
-        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_eq!(
         scalar::<i64>(&app, "select count(*) from reminders").await,
@@ -605,12 +585,7 @@ async fn no_edit_of_a_shortcoming_or_plan_is_silently_lost() {
 async fn a_form_sent_twice_adds_once() {
     let app = std::sync::Arc::new(TestApp::with_demo().await);
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task: i64 = scalar(
-        &app,
-        "select t.id from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status <> 'done' order by t.id limit 1",
-    )
-    .await;
+    let task = open_task_of(&app, "STNMT").await;
     let lead = unit_id(&app, "STNMT").await.to_string();
     let count = |app: std::sync::Arc<TestApp>| async move {
         scalar::<i64>(

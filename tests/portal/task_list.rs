@@ -2,23 +2,10 @@
 
 use axum::http::StatusCode;
 
-use crate::common::{TestApp, TestResponse};
+use crate::common::{TestApp, list_total as total};
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
-}
-
-/// The total the page reports ("Trang 1/3 · 120 kết quả").
-fn total(page: &TestResponse) -> i64 {
-    if page.count("table.tasks") == 0 {
-        return 0;
-    }
-    let text = page.text(".page-of");
-    text.split('·')
-        .nth(1)
-        .and_then(|t| t.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no total in {text}"))
 }
 
 #[tokio::test]

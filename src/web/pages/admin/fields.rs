@@ -67,14 +67,7 @@ impl Shown for FieldForm {
     }
 }
 
-impl EditForm for FieldForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(FieldForm);
 
 #[derive(Template)]
 #[template(path = "admin/fields/form.html")]

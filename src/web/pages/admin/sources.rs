@@ -112,14 +112,7 @@ impl Shown for SourceForm {
     }
 }
 
-impl EditForm for SourceForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(SourceForm);
 
 #[derive(Template)]
 #[template(path = "admin/sources/form.html")]

@@ -83,14 +83,7 @@ impl Shown for UnitForm {
     }
 }
 
-impl EditForm for UnitForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(UnitForm);
 
 impl UnitForm {
     fn from_row(row: &UnitRow) -> Self {

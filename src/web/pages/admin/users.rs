@@ -134,14 +134,7 @@ impl Shown for UserForm {
     }
 }
 
-impl EditForm for UserForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(UserForm);
 
 impl UserForm {
     fn from_row(row: &UserRow) -> Self {

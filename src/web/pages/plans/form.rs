@@ -93,14 +93,7 @@ impl Shown for PlanForm {
     }
 }
 
-impl EditForm for PlanForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(PlanForm);
 
 #[derive(Template)]
 #[template(path = "plans/form.html")]

@@ -93,14 +93,7 @@ impl Shown for ShortcomingForm {
     }
 }
 
-impl EditForm for ShortcomingForm {
-    fn version_mut(&mut self) -> &mut String {
-        &mut self.version
-    }
-    fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>> {
-        &mut self.conflict
-    }
-}
+crate::edit_form!(ShortcomingForm);
 
 #[derive(Template)]
 #[template(path = "shortcomings/form.html")]
