@@ -47,12 +47,20 @@ for day in "${days[@]}"; do
   seen=$(faketime -f "$shift_by" date -u +%FT%TZ)
   echo "== as of $day (the clock reads $seen)"
   log=$(mktemp)
-  if faketime -f "$shift_by" cargo test --tests --quiet >"$log" 2>&1; then
-    grep -E '^test result' "$log" | awk '{ p += $4; f += $6 } END { print p " passed, " f " failed" }'
-  else
-    failed+=("$day")
+  # A day that fails is run again once: a date bug fails both times; a test that lost a race
+  # on a loaded machine is reported, with what failed, but does not fail the day.
+  for attempt in 1 2; do
+    if faketime -f "$shift_by" cargo test --tests --quiet >"$log" 2>&1; then
+      grep -E '^test result' "$log" | awk '{ p += $4; f += $6 } END { print p " passed, " f " failed" }'
+      break
+    fi
     grep -E '^test .* FAILED$|panicked at|^error' "$log"
-  fi
+    if [ "$attempt" = 2 ]; then
+      failed+=("$day")
+    else
+      echo "failed on the first run; running this day again"
+    fi
+  done
   rm -f "$log"
 done
 if [ ${#failed[@]} -gt 0 ]; then
