@@ -146,7 +146,7 @@ Commands:
   help        show this help
   version     show the version
 
-Configuration comes from environment variables (see README.md). Without DATABASE_URL the
+Configuration comes from environment variables (see docs/configuration.md). Without DATABASE_URL the
 portal runs its own PostgreSQL in PORTAL_DATA_DIR (default ./data).";
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Configuration from environment variables. Every variable has a default that suits a developer
-//! machine; a bad value stops the program with one line naming the variable (see README).
+//! machine; a bad value stops the program with one line naming the variable (docs/configuration.md).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
