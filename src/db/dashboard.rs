@@ -1,6 +1,6 @@
-//! The dashboards' figures (DESIGN.md §7). Every figure is a count of tasks the task list can
-//! show with the same conditions: the pages link each number to that list, and the tests hold
-//! the two to each other.
+//! The dashboards' figures (docs/design.md: Pages). Every figure is a count of tasks the task
+//! list can show with the same conditions: the pages link each number to that list, and the
+//! tests hold the two to each other.
 //!
 //! Without a period the counts come from `task_stats` (per lead unit and shortcoming, kept by a
 //! trigger on `tasks`, see its migration) plus a live count of the tasks due soon; with a period

@@ -1,5 +1,5 @@
-//! Who may see and do what (DESIGN.md §5). Every check is made on the server, per request, on
-//! the object's unit; hidden buttons are only a courtesy.
+//! Who may see and do what (docs/design.md: Roles). Every check is made on the server, per
+//! request, on the object's unit; hidden buttons are only a courtesy.
 
 use super::{Role, UnitId, UserId};
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Progress status, set by people (DESIGN.md §4).
+/// Progress status, set by people (docs/design.md: Status and timeliness).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
 #[sqlx(type_name = "task_status", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
@@ -156,7 +156,7 @@ impl UnitGroup {
     }
 }
 
-/// A user's role (DESIGN.md §5).
+/// A user's role (docs/design.md: Roles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
 #[sqlx(type_name = "user_role", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
@@ -346,7 +346,7 @@ mod tests {
     }
 }
 
-/// What a notification is about (DESIGN.md §3, issue of the notifications).
+/// What a notification is about (docs/design.md: Domain, issue of the notifications).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
 #[sqlx(type_name = "notification_kind", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]

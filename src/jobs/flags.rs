@@ -1,5 +1,6 @@
-//! The overdue and stale flags on tasks and plans (DESIGN.md §4, §6). Idempotent: a second
-//! run right after the first changes nothing and tells no one. Every change is written to the
+//! The overdue and stale flags on tasks and plans (docs/design.md: Status and timeliness,
+//! Background work). Idempotent: a second run right after the first changes nothing and tells
+//! no one. Every change is written to the
 //! audit log, and the people concerned are notified, in the same statement, so a flag never
 //! changes without its entry and its notifications.
 

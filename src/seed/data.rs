@@ -1,7 +1,7 @@
-//! The facts behind the demo data: Hanoi's city bodies and districts of 2019 (DOMAIN.md §2),
-//! the fields of state management (§1.3), source documents (§7) and the 33 shortcomings,
-//! written for this portal. Document numbers are the real ones DOMAIN.md cites, except the
-//! City's 2019 plan itself, whose number is fictional.
+//! The facts behind the demo data: Hanoi's city bodies and districts of 2019, the fields of
+//! state management, source documents and the 33 shortcomings, written for this portal.
+//! Document numbers are real ones, except the City's 2019 plan itself, whose number is
+//! fictional (docs/decisions.md, "Demo data").
 
 use crate::domain::{SourceKind, UnitKind};
 

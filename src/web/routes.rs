@@ -97,7 +97,7 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
-        // Work on a task: each handler checks the user's part in the task (DESIGN.md §5).
+        // Work on a task: each handler checks the user's part in the task (docs/design.md: Roles).
         r(
             "POST",
             "/tasks/{id}/progress",

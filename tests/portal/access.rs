@@ -1,5 +1,6 @@
 //! The role × route matrix: every route of the router, for every role (and for nobody signed
-//! in), with objects inside and outside the user's unit, answers exactly as DESIGN.md §5 says.
+//! in), with objects inside and outside the user's unit, answers exactly as the Roles table of
+//! docs/design.md says.
 //! The expectations are listed here route by route, so a route added to the router without a
 //! rule here makes this test fail.
 

@@ -305,7 +305,7 @@ pub async fn index(
         (from, to) = (None, None);
     }
     let filter = AuditFilter {
-        // Admins and the City read every entry; a unit head their units' (DESIGN.md §5).
+        // Admins and the City read every entry; a unit head their units' (docs/design.md: Roles).
         units: actor.unit_scope(),
         entity: cleaned(&query.entity),
         entity_id: cleaned(&query.id),

@@ -1,4 +1,4 @@
-//! The home page depends on the role (DESIGN.md §7): the City's dashboard for reviewers,
+//! The home page depends on the role (docs/design.md: Pages): the City's dashboard for reviewers,
 //! viewers and administrators; the unit's dashboard for unit heads; "my tasks" for officers.
 
 use axum::extract::State;

@@ -1,5 +1,5 @@
-//! The dashboards (DESIGN.md §7): the City's overview, a unit's, and an officer's own tasks.
-//! Every number on them links to the task list filtered to exactly the tasks it counts.
+//! The dashboards (docs/design.md: Pages): the City's overview, a unit's, and an officer's own
+//! tasks. Every number on them links to the task list filtered to exactly the tasks it counts.
 
 mod city;
 mod mine;
