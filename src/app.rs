@@ -293,6 +293,7 @@ async fn serve(
     // The overdue flags and the counts are brought up to date before the first page is served.
     let instance = format!("pid-{}", std::process::id());
     run_jobs_once(config, &pool, clock.as_ref(), &instance).await?;
+    db::files::remove_abandoned_spools(&config.data_dir.join("uploads")).await;
 
     let state = AppState::new(pool.clone(), config.clone(), clock.clone());
     let listener = TcpListener::bind(config.bind)

@@ -142,6 +142,35 @@ impl Spooled {
     }
 }
 
+/// Files an upload left behind when the portal stopped in the middle of receiving it (a file is
+/// otherwise deleted when its request ends). Only files over an hour old: another portal on
+/// the same directory may be receiving one now. Problems are logged, never fatal.
+pub async fn remove_abandoned_spools(dir: &std::path::Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let mut removed = 0;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name();
+        let abandoned = name.to_string_lossy().starts_with("upload-")
+            && entry
+                .metadata()
+                .await
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at < hour_ago);
+        if abandoned && tokio::fs::remove_file(entry.path()).await.is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            removed,
+            "removed files of uploads cut off by an earlier stop"
+        );
+    }
+}
+
 /// The content of a file to store.
 #[derive(Debug, Clone, Copy)]
 pub enum Content<'a> {
@@ -326,4 +355,61 @@ pub async fn pieces(executor: impl PgExecutor<'_>, id: i64) -> Result<Vec<u8>, s
     .fetch_all(executor)
     .await?;
     Ok(pieces.concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_old_abandoned_uploads_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("upload-old");
+        let fresh = dir.path().join("upload-fresh");
+        let other = dir.path().join("notes.txt");
+        for path in [&old, &fresh, &other] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for path in [&old, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(two_hours_ago)
+                .unwrap();
+        }
+        remove_abandoned_spools(dir.path()).await;
+        assert!(!old.exists());
+        assert!(fresh.exists() && other.exists());
+    }
+
+    #[tokio::test]
+    async fn a_spooled_file_keeps_its_start_and_end_for_recognising_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spooled = Spooled::create(dir.path()).await.unwrap();
+        let (head, tail) = (
+            &b"PK\x03\x04[Content_Types].xml"[..],
+            &b"word/document.xml"[..],
+        );
+        spooled.write(head).await.unwrap();
+        spooled.write(&vec![0u8; 600 * 1024]).await.unwrap();
+        spooled.write(tail).await.unwrap();
+        spooled.finish().await.unwrap();
+        assert_eq!(
+            spooled.size() as usize,
+            head.len() + 600 * 1024 + tail.len()
+        );
+        let sample = spooled.sample();
+        assert!(sample.starts_with(b"PK\x03\x04"));
+        assert!(sample.ends_with(b"word/document.xml"));
+        assert_eq!(
+            crate::domain::files::sniff(sample),
+            Some(crate::domain::files::FileKind::Docx)
+        );
+        let path = spooled.path.to_path_buf();
+        assert!(path.exists());
+        drop(spooled);
+        assert!(!path.exists(), "deleted with the upload");
+    }
 }
