@@ -370,13 +370,19 @@ mod tests {
         for path in [&old, &fresh, &other] {
             std::fs::write(path, b"x").unwrap();
         }
-        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
-        for path in [&old, &other] {
+        // Times set from the same clock the removal reads (not the file system's own).
+        let now = std::time::SystemTime::now();
+        let two_hours_ago = now - std::time::Duration::from_secs(7200);
+        for (path, at) in [
+            (&old, two_hours_ago),
+            (&other, two_hours_ago),
+            (&fresh, now),
+        ] {
             std::fs::File::options()
                 .write(true)
                 .open(path)
                 .unwrap()
-                .set_modified(two_hours_ago)
+                .set_modified(at)
                 .unwrap();
         }
         remove_abandoned_spools(dir.path()).await;
