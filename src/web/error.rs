@@ -149,8 +149,9 @@ struct ErrorTemplate {
 /// Form bodies kept for the page that offers to send them again: at most this many bytes.
 const RESEND_LIMIT: usize = 256 * 1024;
 
-/// The fields of a URL-encoded form this request carries (read, and put back for the handler).
-async fn keep_form(request: Request) -> (Request, Option<Vec<(String, String)>>) {
+/// The body of a small URL-encoded form (read, and put back for the handler): a shared buffer,
+/// read as fields only when the answer is a 503 that offers to send them again.
+async fn keep_form(request: Request) -> (Request, Option<axum::body::Bytes>) {
     let is_form = request.method() == axum::http::Method::POST
         && request
             .headers()
@@ -165,13 +166,10 @@ async fn keep_form(request: Request) -> (Request, Option<Vec<(String, String)>>)
     }
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, RESEND_LIMIT).await {
-        Ok(bytes) => {
-            let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok();
-            (
-                Request::from_parts(parts, axum::body::Body::from(bytes)),
-                fields,
-            )
-        }
+        Ok(bytes) => (
+            Request::from_parts(parts, axum::body::Body::from(bytes.clone())),
+            Some(bytes),
+        ),
         Err(_) => (Request::from_parts(parts, axum::body::Body::empty()), None),
     }
 }
@@ -220,6 +218,7 @@ pub async fn render_error_pages(
     }
     let resend = form
         .filter(|_| unavailable)
+        .and_then(|bytes| serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).ok())
         .map(|fields| (info.path.clone(), fields));
     let page = ErrorTemplate {
         ctx: PageCtx::new(&state, info, user),

@@ -59,15 +59,6 @@ impl Cluster {
     }
 }
 
-/// "Now" for this test run, read once: the instant the demo data is generated around, every
-/// test app's clock, and the tests' own dates. The real clock's: to run the suite as of another
-/// day, `tests/on-dates.sh` moves the clock of the whole process tree (this harness, PostgreSQL
-/// and the portal binaries it starts) so that all three keep agreeing.
-pub fn test_now() -> DateTime<Utc> {
-    static NOW: OnceLock<DateTime<Utc>> = OnceLock::new();
-    *NOW.get_or_init(Utc::now)
-}
-
 /// The embedded server and its directory, stopped and removed at process exit.
 static EMBEDDED: Mutex<Option<(EmbeddedPostgres, tempfile::TempDir)>> = Mutex::new(None);
 
@@ -130,7 +121,7 @@ fn start_cluster() -> Cluster {
             (options, pattern)
         }
     };
-    let demo_now = test_now();
+    let demo_now = Utc::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -280,7 +271,7 @@ impl TestApp {
     /// An empty, migrated database.
     pub async fn empty() -> TestApp {
         let (database, pool) = fresh_database(false).await;
-        TestApp::build(database, pool, test_now())
+        TestApp::build(database, pool, Utc::now())
     }
 
     /// With the demo data and a configuration changed by `change`.

@@ -972,7 +972,11 @@ type OutboxState = (
 /// `time` on the City day `days` after today, as an instant.
 fn hanoi(days: i64, time: &str) -> DateTime<Utc> {
     let tz = chrono_tz::Asia::Ho_Chi_Minh;
-    let day = crate::common::test_now().with_timezone(&tz).date_naive() + Duration::days(days);
+    let day = crate::common::cluster()
+        .demo_now
+        .with_timezone(&tz)
+        .date_naive()
+        + Duration::days(days);
     let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
     tz.from_local_datetime(&day.and_time(time))
         .single()
@@ -1015,9 +1019,13 @@ async fn the_daily_digest_comes_once_a_day() {
     let received = smtp.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, [address(&app, HEAD).await]);
-    let day = (crate::common::test_now().with_timezone(&tz).date_naive() + Duration::days(1))
-        .format("%d/%m/%Y")
-        .to_string();
+    let day = (crate::common::cluster()
+        .demo_now
+        .with_timezone(&tz)
+        .date_naive()
+        + Duration::days(1))
+    .format("%d/%m/%Y")
+    .to_string();
     assert_eq!(
         received[0].subject(),
         format!("[Theo dõi khắc phục] Tổng hợp thông báo ngày {day}: 2 thông báo chưa đọc")
