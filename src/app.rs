@@ -300,6 +300,9 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {} (PORTAL_BIND)", config.bind))?;
     let address = listener.local_addr()?;
+    // Listening for signals before the address is printed: a Ctrl-C the moment it appears
+    // stops the portal cleanly rather than killing it.
+    let signals = Signals::listen();
     print_banner(address, embedded, &pool).await?;
 
     let scheduler = jobs::scheduler::spawn(
@@ -328,7 +331,7 @@ async fn serve(
     let database_lost = embedded.map(|server| watch_database(server, shutdown.clone()));
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app)
-        .with_graceful_shutdown(wait_for_signal(shutdown.clone(), config.drain))
+        .with_graceful_shutdown(wait_for_signal(signals, shutdown.clone(), config.drain))
         .into_future();
     // Requests still running this long after the drain are not waited for.
     let overdue = async {
@@ -422,28 +425,51 @@ pub async fn run_jobs_once(
     Ok(())
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM, after marking the instance as shutting down
-/// (`/readyz` answers 503 at once) and serving on for `drain`; at once when the shutdown came
-/// from inside (the embedded database stopped).
-async fn wait_for_signal(shutdown: CancellationToken, drain: std::time::Duration) {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut terminate =
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+/// SIGINT (Ctrl-C) and SIGTERM, listened for from the moment this is made.
+struct Signals {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn listen() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listen = |kind: SignalKind, name: &str| match signal(kind) {
             Ok(signal) => Some(signal),
             Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                tracing::warn!(error = %e, "cannot listen for {name}");
                 None
             }
         };
+        Signals {
+            interrupt: listen(SignalKind::interrupt(), "SIGINT"),
+            terminate: listen(SignalKind::terminate(), "SIGTERM"),
+        }
+    }
+}
+
+/// The next signal of `signal`, or never when it could not be listened for.
+async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+    match signal.as_mut() {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM, after marking the instance as shutting down
+/// (`/readyz` answers 503 at once) and serving on for `drain`; at once when the shutdown came
+/// from inside (the embedded database stopped).
+async fn wait_for_signal(
+    mut signals: Signals,
+    shutdown: CancellationToken,
+    drain: std::time::Duration,
+) {
     // A person pressing Ctrl-C wants it stopped; a service manager's SIGTERM gets the drain.
     let drain = tokio::select! {
-        _ = ctrl_c => std::time::Duration::ZERO,
-        _ = async {
-            match terminate.as_mut() {
-                Some(signal) => { signal.recv().await; }
-                None => std::future::pending::<()>().await,
-            }
-        } => drain,
+        () = next(&mut signals.interrupt) => std::time::Duration::ZERO,
+        () = next(&mut signals.terminate) => drain,
         _ = shutdown.cancelled() => {
             tracing::info!("shutting down: no new requests, finishing those in flight");
             return;
