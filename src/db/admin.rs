@@ -215,7 +215,7 @@ pub async fn units_named(
     );
     for word in text.split_whitespace().take(8) {
         query.push(" and search_fold(code || ' ' || name || ' ' || short_name) like ");
-        crate::db::tasks::push_folded_contains(&mut query, word);
+        crate::db::sql::push_folded_contains(&mut query, word);
     }
     query
         .push(" order by exact desc, sort_order, name limit ")

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
-use super::tasks::escape_like;
+use crate::db::sql::escape_like;
 use crate::domain::{UnitId, UserId};
 
 /// One entry to record.

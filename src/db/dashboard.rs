@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::db::tasks::{AsOf, TaskFilter};
+use crate::domain::filter::{AsOf, TaskFilter};
 use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId};
 
 /// Which tasks a dashboard counts. The task list's links carry the same conditions.

@@ -12,6 +12,7 @@ pub mod job_runs;
 pub mod notifications;
 pub mod plans;
 pub mod shortcomings;
+pub mod sql;
 pub mod task_work;
 pub mod tasks;
 

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 
-use crate::domain::{PlanId, PlanStatus, ShortcomingId, UnitGroup, UnitId};
+use crate::domain::filter::PlanFilter;
+use crate::domain::{PlanId, PlanStatus, ShortcomingId, UnitId};
 
 /// A plan as lists and its page show it.
 #[derive(Debug, Clone, FromRow)]
@@ -30,20 +31,6 @@ impl PlanRow {
 const PLAN_COLUMNS: &str = "p.id, p.unit_id, u.name as unit_name, u.short_name as unit_short_name,
                             p.doc_number, p.title, p.issue_deadline, p.issued_on, p.overdue,
                             p.overdue_since";
-
-/// Which plans a list shows. Every field narrows the list; `None` means "any".
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlanFilter {
-    /// Only plans of these units (the user's scope; `None`: every plan).
-    pub units: Option<Vec<i64>>,
-    pub unit: Option<UnitId>,
-    /// Plans of units in this group.
-    pub group: Option<UnitGroup>,
-    pub status: Option<PlanStatus>,
-    pub shortcoming: Option<ShortcomingId>,
-    /// Words that must all appear in the number, title or unit name, diacritics ignored.
-    pub text: Option<String>,
-}
 
 /// Appends the conditions of `filter` (every value bound, never spliced into the SQL). The
 /// status conditions are `PlanStatus::of` written in SQL; a test holds them to each other.

@@ -5,10 +5,10 @@ use sqlx::{FromRow, PgConnection, PgExecutor, Postgres, QueryBuilder};
 
 use crate::db::directory::{Directory, Names};
 use crate::db::files::FileRow;
+use crate::db::sql::push_folded_contains;
+use crate::domain::filter::{AsOf, TaskFilter, TaskSort};
 
-use crate::domain::{
-    FieldId, PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitGroup, UnitId, UserId,
-};
+use crate::domain::{PlanId, ShortcomingId, TaskId, TaskStatus, Timeliness, UnitId, UserId};
 
 /// What the task list shows of a task.
 #[derive(Debug, Clone, FromRow)]
@@ -29,113 +29,6 @@ pub struct TaskListRow {
     pub timeliness: Timeliness,
     pub stale: bool,
     pub marked_for_briefing: bool,
-}
-
-/// Which tasks a list shows. Every field narrows the list; `None` means "any".
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TaskFilter {
-    pub shortcoming: Option<ShortcomingId>,
-    pub plan: Option<PlanId>,
-    /// Only tasks these units lead or coordinate (the user's scope; `None`: every task).
-    pub units: Option<Vec<i64>>,
-    pub status: Option<TaskStatus>,
-    /// Any of these classes (empty: any class).
-    pub timeliness: Vec<Timeliness>,
-    pub lead_unit: Option<UnitId>,
-    /// Led by a unit of this group.
-    pub unit_group: Option<UnitGroup>,
-    pub coordinating_unit: Option<UnitId>,
-    pub field: Option<FieldId>,
-    pub assignee: Option<UserId>,
-    pub deadline_from: Option<NaiveDate>,
-    pub deadline_to: Option<NaiveDate>,
-    pub completed_from: Option<NaiveDate>,
-    pub completed_to: Option<NaiveDate>,
-    /// Overdue at the end of that day, judged by the current deadline (an approved extension
-    /// replaces the old deadline for the counts, as the regulations have it).
-    pub overdue_on: Option<OverdueOn>,
-    /// Returned for rework and not reported again since.
-    pub returned: bool,
-    pub briefing: bool,
-    pub stale: bool,
-    /// Words that must all appear in the code, title or description, diacritics ignored.
-    pub text: Option<String>,
-    pub sort: TaskSort,
-}
-
-/// A day on which tasks are checked for being overdue, and when that day ends in the City's
-/// time zone (a task created later did not exist yet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OverdueOn {
-    pub date: NaiveDate,
-    pub day_end: DateTime<Utc>,
-}
-
-/// How a task list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum TaskSort {
-    /// Soonest deadline first, ongoing tasks last.
-    #[default]
-    Deadline,
-    /// Latest deadline first.
-    DeadlineDesc,
-    Code,
-    /// Least recently updated first (who has gone quiet).
-    LastUpdate,
-    /// Least advanced first.
-    Percent,
-}
-
-impl TaskSort {
-    pub const ALL: [TaskSort; 5] = [
-        TaskSort::Deadline,
-        TaskSort::DeadlineDesc,
-        TaskSort::Code,
-        TaskSort::LastUpdate,
-        TaskSort::Percent,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TaskSort::Deadline => "deadline",
-            TaskSort::DeadlineDesc => "deadline_desc",
-            TaskSort::Code => "code",
-            TaskSort::LastUpdate => "updated",
-            TaskSort::Percent => "percent",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<TaskSort> {
-        TaskSort::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            TaskSort::Deadline => "sort.deadline",
-            TaskSort::DeadlineDesc => "sort.deadline_desc",
-            TaskSort::Code => "sort.code",
-            TaskSort::LastUpdate => "sort.updated",
-            TaskSort::Percent => "sort.percent",
-        }
-    }
-
-    /// Always ends with the id, so pages never overlap or skip rows.
-    fn order_by(self) -> &'static str {
-        match self {
-            TaskSort::Deadline => "t.deadline nulls last, t.id",
-            TaskSort::DeadlineDesc => "t.deadline desc nulls last, t.id desc",
-            TaskSort::Code => "t.code, t.id",
-            TaskSort::LastUpdate => "t.last_update_at, t.id",
-            TaskSort::Percent => "t.percent_complete, t.deadline nulls last, t.id",
-        }
-    }
-}
-
-/// Evaluation date and thresholds that timeliness depends on.
-#[derive(Debug, Clone, Copy)]
-pub struct AsOf {
-    pub today: NaiveDate,
-    pub due_soon_days: i32,
 }
 
 /// Appends the conditions of `filter` (every value bound, never spliced into the SQL).
@@ -272,21 +165,16 @@ fn push_timeliness(query: &mut QueryBuilder<'_, Postgres>, classes: &[Timeliness
     query.push(")");
 }
 
-/// Pushes a LIKE pattern that finds `word` anywhere in a folded text (`search_fold`). The word
-/// is folded first and its wildcards escaped after: folding turns the full-width `％` and `＿`
-/// into `%` and `_`, which escaping before would have let through as wildcards.
-pub(crate) fn push_folded_contains(query: &mut QueryBuilder<'_, Postgres>, word: &str) {
-    query
-        .push("'%' || replace(replace(replace(search_fold(")
-        .push_bind(word.to_owned())
-        .push(r"), '\', '\\'), '%', '\%'), '_', '\_') || '%'");
-}
-
-/// Escapes LIKE wildcards typed by people, so "50%" means those characters.
-pub(crate) fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// The `order by` of a list in `sort`'s order. Always ends with the id, so pages never overlap
+/// or skip rows.
+fn order_by(sort: TaskSort) -> &'static str {
+    match sort {
+        TaskSort::Deadline => "t.deadline nulls last, t.id",
+        TaskSort::DeadlineDesc => "t.deadline desc nulls last, t.id desc",
+        TaskSort::Code => "t.code, t.id",
+        TaskSort::LastUpdate => "t.last_update_at, t.id",
+        TaskSort::Percent => "t.percent_complete, t.deadline nulls last, t.id",
+    }
 }
 
 /// How far a text search counts its matches (a total past it means "more than this").
@@ -319,7 +207,7 @@ pub async fn list(
     push_conditions(&mut query, filter, as_of);
     query
         .push(" order by ")
-        .push(filter.sort.order_by())
+        .push(order_by(filter.sort))
         .push(" limit ")
         .push_bind(limit)
         .push(" offset ")
@@ -329,7 +217,7 @@ pub async fn list(
              join tasks t on t.id = page.id
              order by ",
         )
-        .push(filter.sort.order_by());
+        .push(order_by(filter.sort));
     // A search's plan depends on its words (how many tasks hold "dat"?): planned afresh for
     // them, not from a cached plan that assumes some average word.
     let searching = filter.text.is_some();

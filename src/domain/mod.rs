@@ -4,6 +4,7 @@ pub mod access;
 pub mod clock;
 pub mod dates;
 pub mod files;
+pub mod filter;
 pub mod ids;
 pub mod password;
 pub mod plan;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::EmbeddedError;
+use super::error::EmbeddedError;
 
 /// The two server programs the portal runs, and their major version.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::assets;
+use super::http::{cookie, percent_encode, random_token, request_id};
 use super::session::{Session, SessionUser};
 use super::state::AppState;
 use crate::db::auth::UNREAD_CAP;
@@ -51,23 +52,6 @@ impl RequestInfo {
             path,
         }
     }
-}
-
-/// The id the request-id layer gave this request (for logs, audit entries and error pages).
-pub fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
-}
-
-/// The value of cookie `name`, if the request carries it.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"').to_owned())
 }
 
 /// A small `Copy` value, or any number of references to one: templates pass fields by
@@ -133,11 +117,7 @@ impl PageCtx {
     /// A new one-time key for a form that adds something: its action ends with
     /// `?{{ ctx.once() }}` (`web::once`).
     pub fn once(&self) -> String {
-        format!(
-            "{}={}",
-            crate::web::once::PARAM,
-            crate::web::session::random_token()
-        )
+        format!("{}={}", crate::web::once::PARAM, random_token())
     }
 
     /// The message for `key` in the page's language.
@@ -312,60 +292,5 @@ impl FromRequestParts<AppState> for PageCtx {
         };
         let session = parts.extensions.get::<Session>().cloned();
         Ok(PageCtx::new(state, info, session))
-    }
-}
-
-/// A redirect target that stays on this site: a local path (never `//host`, `https://…` or a
-/// backslash trick), with anything that cannot go in a header percent-encoded; else `/`.
-pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_graphic() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect(),
-        _ => "/".to_owned(),
-    }
-}
-
-/// Percent-encodes everything but unreserved characters (for a path carried in a query).
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn reads_cookies() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; lang=en; b=2"),
-        );
-        assert_eq!(cookie(&headers, "lang").as_deref(), Some("en"));
-        assert_eq!(cookie(&headers, "missing"), None);
-    }
-
-    #[test]
-    fn encodes_paths_for_queries() {
-        assert_eq!(
-            percent_encode("/tasks?page=2&x=đ"),
-            "/tasks%3Fpage%3D2%26x%3D%C4%91"
-        );
     }
 }

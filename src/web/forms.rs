@@ -257,8 +257,8 @@ impl UploadForm {
         }
         // The token comes first in the portal's forms, so it is read even when the file was
         // too large.
-        let sent = form.fields.get(super::session::CSRF_FIELD);
-        super::session::check_csrf(&session, sent.map(String::as_str))?;
+        let sent = form.fields.get(super::extract::CSRF_FIELD);
+        super::extract::check_csrf(&session, sent.map(String::as_str))?;
         Ok(form)
     }
 }

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
 use super::error::AppError;
-use super::session::see_other;
 use super::state::AppState;
+use crate::web::http::see_other;
 
 /// The query parameter that carries the key.
 pub const PARAM: &str = "_once";

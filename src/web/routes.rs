@@ -20,8 +20,8 @@ use super::pages::{
     admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, shortcomings,
     tasks,
 };
-use super::session;
 use super::state::AppState;
+use super::{error_page, guard, session};
 use crate::domain::access::Actor;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -373,7 +373,7 @@ pub fn router(state: AppState) -> Router {
     }
     let guard = |group: Router<AppState>, allowed: fn(&Actor) -> bool| {
         group.route_layer(middleware::from_fn(move |request, next| {
-            session::require(allowed, request, next)
+            guard::require(allowed, request, next)
         }))
     };
     let signed_in = guard(signed_in, |_| true);
@@ -394,16 +394,16 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a handler panicked");
             error_marker(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
         }))
-        .layer(middleware::from_fn(session::verify_origin))
+        .layer(middleware::from_fn(guard::verify_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::load_session,
         ))
         // Before the session is loaded: a refused request costs no query.
-        .layer(middleware::from_fn(session::refuse_nul_in_query))
+        .layer(middleware::from_fn(guard::refuse_nul_in_query))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            error::render_error_pages,
+            error_page::render_error_pages,
         ))
         .layer(middleware::from_fn_with_state(
             state.config.https,

@@ -1,27 +1,20 @@
-//! Server-side sessions, the guards that protect route groups, and CSRF protection.
+//! Server-side sessions: the cookie, the row it names, the signed-in user and their units.
 //!
 //! The cookie holds a random token; the database holds only its SHA-256, so a leaked sessions
-//! table cannot be replayed. Every state-changing request must come from this site (`Origin` /
-//! `Sec-Fetch-Site`) and, once signed in, carry the session's CSRF token in its form.
+//! table cannot be replayed. (Route guards are in `guard`, the CSRF check in `extract`.)
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{
-    ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request, State,
-};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Duration;
-use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use super::ctx::cookie;
 use super::error::AppError;
+use super::http::cookie;
 use super::state::AppState;
 use crate::db::auth as queries;
 use crate::db::directory::{Directory, Names, Versions};
@@ -30,8 +23,6 @@ use crate::domain::{Role, UnitId, UserId};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "rtp_session";
-/// Name of the form field that carries the CSRF token.
-pub const CSRF_FIELD: &str = "_csrf";
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
@@ -102,15 +93,6 @@ impl Session {
     }
 }
 
-/// A new random token (256 bits from the OS generator, via two v4 UUIDs).
-pub fn random_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
 /// The session id stored for a cookie value.
 pub fn session_id(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -125,13 +107,6 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// The client's address, when the server knows it.
-pub fn client_ip(parts_extensions: &axum::http::Extensions) -> Option<IpAddr> {
-    parts_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
 }
 
 /// Middleware (every route): finds the session the cookie names, if it is still alive, and
@@ -264,198 +239,14 @@ impl OptionalFromRequestParts<AppState> for Session {
     }
 }
 
-/// Paths a user who must change their password may still open.
-const PASSWORD_CHANGE_PATHS: [&str; 2] = ["/account/password", "/signout"];
-
-/// The guard of a route group: no session → the sign-in page; a password to change → the
-/// change-password page first, whatever the group; then the group's own rule (`allowed`) →
-/// the 403 page if it does not hold.
-pub async fn require(allowed: fn(&Actor) -> bool, request: Request, next: Next) -> Response {
-    let Some(session) = request.extensions().get::<Session>() else {
-        return AppError::Unauthenticated.into_response();
-    };
-    if session.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&request.uri().path()) {
-        return Redirect::to("/account/password").into_response();
-    }
-    if !allowed(&session.user.actor) {
-        return AppError::Forbidden.into_response();
-    }
-    next.run(request).await
-}
-
-/// Middleware (every route): a query string with a NUL character is refused before any page
-/// reads it. No person types one, and PostgreSQL refuses it in text; forms are checked the same
-/// way by their extractors ([`CsrfForm`], `MultipartForm`).
-pub async fn refuse_nul_in_query(request: Request, next: Next) -> Response {
-    if request
-        .uri()
-        .query()
-        .is_some_and(|query| has_nul(query.as_bytes()))
-    {
-        return AppError::BadRequest.into_response();
-    }
-    next.run(request).await
-}
-
-/// Middleware (every route): a state-changing request must come from a page of this site.
-/// Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a request from another site
-/// is refused before any handler runs.
-pub async fn verify_origin(request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return next.run(request).await;
-    }
-    if !same_origin(request.headers()) {
-        tracing::warn!(origin = ?request.headers().get(header::ORIGIN), "cross-site request refused");
-        return AppError::CsrfRejected.into_response();
-    }
-    next.run(request).await
-}
-
-fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"))
-            .unwrap_or("");
-        return host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
-    }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(site) => matches!(site, "same-origin" | "none"),
-        // Neither header: not what a browser sends with a form from the portal's own pages
-        // (every browser the portal supports sends one of them), so not taken as coming from
-        // them; this also covers the sign-in form, which has no CSRF token before a session.
-        None => false,
-    }
-}
-
-/// A URL-encoded form posted by a signed-in user, with its CSRF token checked.
-#[derive(Debug)]
-pub struct CsrfForm<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let session = request
-            .extensions()
-            .get::<Session>()
-            .cloned()
-            .ok_or(AppError::Unauthenticated)?;
-        let bytes = form_body(request, state).await?;
-        let fields: HashMap<String, String> =
-            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
-        check_csrf(&session, fields.get(CSRF_FIELD).map(String::as_str))?;
-        parse_form(&bytes).map(CsrfForm)
-    }
-}
-
-/// A URL-encoded form that carries no CSRF token: the sign-in form, posted before there is a
-/// session (the origin check still applies).
-#[derive(Debug)]
-pub struct PlainForm<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for PlainForm<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let bytes = form_body(request, state).await?;
-        parse_form(&bytes).map(PlainForm)
-    }
-}
-
-/// The body of a URL-encoded form. A NUL is refused: no person types one into a form, and
-/// PostgreSQL refuses it in text.
-async fn form_body(request: Request, state: &AppState) -> Result<Bytes, AppError> {
-    let bytes = Bytes::from_request(request, state)
-        .await
-        .map_err(|_| AppError::BadRequest)?;
-    if has_nul(&bytes) {
-        return Err(AppError::BadRequest);
-    }
-    Ok(bytes)
-}
-
-/// serde_html_form reads repeated names (checkboxes, multi-selects) into a `Vec`.
-fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_html_form::from_bytes(bytes).map_err(|_| AppError::BadRequest)
-}
-
-/// Checks the token a form sent against its session's, in constant time.
-pub fn check_csrf(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
-    if constant_time_eq(sent.unwrap_or("").as_bytes(), session.csrf_token.as_bytes()) {
-        Ok(())
-    } else {
-        Err(AppError::CsrfRejected)
-    }
-}
-
-/// True when URL-encoded text carries a NUL character (`%00`), which no form field may hold.
-pub fn has_nul(encoded: &[u8]) -> bool {
-    encoded
-        .windows(3)
-        .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
-        || encoded.contains(&0)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// A 303 redirect (post-redirect-get).
-pub fn see_other(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn origin_checks() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::HOST,
-            HeaderValue::from_static("portal.example:8080"),
-        );
-        // Neither Origin nor Sec-Fetch-Site: not a form from the portal's pages.
-        assert!(!same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://portal.example:8080"),
-        );
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(!same_origin(&h));
-        h.remove(header::ORIGIN);
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(!same_origin(&h));
-        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        assert!(same_origin(&h));
-    }
-
-    #[test]
-    fn tokens_are_random_and_hashed() {
-        let a = random_token();
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, random_token());
-        assert_eq!(session_id(&a).len(), 64);
-        assert_ne!(session_id(&a), a);
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
+    fn sessions_are_stored_hashed() {
+        let token = crate::web::http::random_token();
+        assert_eq!(session_id(&token).len(), 64);
+        assert_ne!(session_id(&token), token);
     }
 }

@@ -9,9 +9,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::db::directory::DirectoryCache;
-use crate::db::tasks::AsOf;
 use crate::domain::clock::Clock;
 use crate::domain::dates::city_today;
+use crate::domain::filter::AsOf;
 
 /// Shared by all requests; cheap to clone.
 #[derive(Clone)]

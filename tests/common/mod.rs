@@ -28,7 +28,7 @@ use remediation_portal::config::Config;
 use remediation_portal::db;
 use remediation_portal::domain::clock::{Clock, FixedClock};
 use remediation_portal::embedded::{EmbeddedOptions, EmbeddedPostgres};
-use remediation_portal::web::{self, AppState, session};
+use remediation_portal::web::{self, AppState, http, session};
 use scraper::{Html, Selector};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgPool};
@@ -327,8 +327,8 @@ impl TestApp {
 
     /// Signs `username` in without a password (a session row, as a real sign-in makes).
     pub async fn session_for(&self, username: &str) -> TestSession {
-        let token = session::random_token();
-        let csrf = session::random_token();
+        let token = http::random_token();
+        let csrf = http::random_token();
         let (user_id,): (i64,) = sqlx::query_as("select id from users where username = $1")
             .bind(username)
             .fetch_one(&self.pool)

@@ -292,10 +292,10 @@ async fn a_broad_search_stops_counting_at_200_and_says_so() {
 #[tokio::test]
 async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
     use remediation_portal::db::{dashboard, tasks};
+    use remediation_portal::domain::filter::TaskFilter;
     use remediation_portal::domain::{
         FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId,
     };
-    use tasks::TaskFilter;
 
     let app = TestApp::with_demo().await;
     let as_of = app.state.as_of();

@@ -13,12 +13,13 @@ use super::render;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::auth as queries;
 use crate::domain::password::{self, check_policy};
-use crate::web::ctx::{PageCtx, local_path, request_id};
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::{CsrfForm, PlainForm};
 use crate::web::forms::{FieldErrors, NoFields};
-use crate::web::session::{
-    CsrfForm, PlainForm, Session, client_ip, random_token, see_other, session_cookie, session_id,
-};
+use crate::web::http::{client_ip, random_token, see_other};
+use crate::web::http::{local_path, request_id};
+use crate::web::session::{Session, session_cookie, session_id};
 use crate::web::state::AppState;
 
 #[derive(Template)]

@@ -27,7 +27,7 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(task) = file.task_id {
-        super::tasks::visible(&state, &session, TaskId(task)).await?;
+        super::tasks::shared::visible(&state, &session, TaskId(task)).await?;
     } else if let Some(unit) = file.plan_unit_id {
         if !session.user.actor.can_see_unit(unit) {
             return Err(AppError::Forbidden);

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
-use crate::web::ctx::{LANG_COOKIE, local_path};
+use crate::web::ctx::LANG_COOKIE;
+use crate::web::http::local_path;
 
 #[derive(Debug, Deserialize)]
 pub struct SwitchQuery {
@@ -16,7 +17,7 @@ pub struct SwitchQuery {
 
 /// `GET /lang?to=en&next=/tasks`: sets the language cookie and redirects (303) back.
 pub async fn switch(
-    axum::extract::State(state): axum::extract::State<crate::web::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::web::state::AppState>,
     Query(query): Query<SwitchQuery>,
 ) -> Response {
     let next = local_path(query.next.as_deref());
@@ -36,7 +37,7 @@ pub async fn switch(
 
 #[cfg(test)]
 mod tests {
-    use crate::web::ctx::local_path as safe_next;
+    use crate::web::http::local_path as safe_next;
 
     #[test]
     fn redirects_stay_on_the_site() {

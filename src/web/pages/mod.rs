@@ -18,11 +18,12 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use sqlx::{Postgres, Transaction};
 
-use super::ctx::request_id;
 use super::error::AppError;
-use super::session::{Session, see_other};
+use super::session::Session;
 use super::state::AppState;
 use crate::db::audit::{self as audit_log, AuditEntry};
+use crate::web::http::request_id;
+use crate::web::http::see_other;
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {

@@ -16,10 +16,13 @@ use crate::db::notifications::{self as queries, EmailSettings, NotificationRow};
 use crate::domain::NotificationKind;
 use crate::i18n::Lang;
 use crate::notify::text;
-use crate::web::ctx::{PageCtx, request_id};
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::NoFields;
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::http::request_id;
+use crate::web::http::see_other;
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// One notification as the list shows it.

@@ -13,9 +13,10 @@ use crate::domain::FieldId;
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{FieldErrors, violated_constraint};
 use crate::web::pages::{finish, parse_id, render, snapshot};
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 #[derive(Template)]

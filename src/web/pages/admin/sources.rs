@@ -15,10 +15,11 @@ use crate::domain::{SourceId, SourceKind};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{FieldErrors, UploadForm, optional, violated_constraint};
 use crate::web::pages::files::accepted_upload;
 use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize)]

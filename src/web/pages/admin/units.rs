@@ -12,9 +12,10 @@ use crate::domain::{UnitId, UnitKind};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{FieldErrors, NoFields, checked, optional, violated_constraint};
 use crate::web::pages::{finish, parse_id, render, snapshot};
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize)]

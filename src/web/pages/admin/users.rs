@@ -16,11 +16,12 @@ use crate::domain::{Role, UnitId, UserId};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{
     FieldErrors, NoFields, checked, looks_like_email, optional, violated_constraint,
 };
 use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize)]

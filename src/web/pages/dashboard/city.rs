@@ -6,7 +6,7 @@ use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::{
+use super::blocks::{
     Tile, class_chart, done_link, list_link, month_label, overdue_link, tiles, trend_chart,
     trend_months,
 };
@@ -406,7 +406,8 @@ pub async fn page(
     let mut ranking = std::mem::take(&mut figures.by_unit);
     rank(&mut ranking, rank_by, rank_reversed);
     let rank_pages = ranking.len().div_ceil(RANK_PAGE).max(1) as i64;
-    let rank_page = super::super::Pagination::requested(Some(query.page.as_str())).min(rank_pages);
+    let rank_page =
+        crate::web::pages::Pagination::requested(Some(query.page.as_str())).min(rank_pages);
     let rank_offset = (rank_page as usize - 1) * RANK_PAGE;
     let ranking: Vec<_> = ranking
         .into_iter()

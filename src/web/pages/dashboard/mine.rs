@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{TaskBlock, task_block};
+use super::blocks::{TaskBlock, task_block};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::pages::render;

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use chrono::Days;
 
-use super::{TaskBlock, Tile, class_chart, list_link, task_block, tiles};
+use super::blocks::{TaskBlock, Tile, class_chart, list_link, task_block, tiles};
 use crate::db::admin::{self as admin_queries, UnitRow};
 use crate::db::dashboard::{self as queries, Scope, Workload};
 use crate::domain::dates::format_date;

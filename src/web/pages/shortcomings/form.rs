@@ -16,9 +16,10 @@ use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, listed, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{FieldErrors, id_of, ids_of, text, violated_constraint};
 use crate::web::pages::{finish, parse_id, render, snapshot};
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// What the form sends, as typed.

@@ -8,11 +8,13 @@ use axum::response::Html;
 
 use super::{parse_id, render};
 use crate::db::files::{self, FileRow};
-use crate::db::plans::{self as plan_queries, PlanFilter, PlanRow};
+use crate::db::plans::{self as plan_queries, PlanRow};
 use crate::db::shortcomings::{
     self as queries, ShortcomingDetail, ShortcomingSummary, SourceRow, UnitProgress,
 };
-use crate::db::tasks::{self as task_queries, TaskFilter, TaskListRow};
+use crate::db::tasks::{self as task_queries, TaskListRow};
+use crate::domain::filter::PlanFilter;
+use crate::domain::filter::TaskFilter;
 use crate::domain::{PlanStatus, ShortcomingId, SourceId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
 
+use super::list::{BulkForm, ListQuery, list_page};
 use super::page::changes_since;
+use super::shared::finish_task;
 use super::work::MAX_TEXT;
-use super::{ListQuery, finish_task, list_page};
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::notifications::{self, Notice};
@@ -24,11 +25,14 @@ use crate::domain::{
     NotificationKind, PlanId, ShortcomingId, TaskId, TaskStatus, TaskUpdateKind, UnitId,
 };
 use crate::jobs::flags;
-use crate::web::ctx::{PageCtx, request_id};
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::FieldErrors;
+use crate::web::http::request_id;
+use crate::web::http::see_other;
 use crate::web::pages::{parse_id, render};
-use crate::web::session::{CsrfForm, Session, see_other};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// Empty rows the form offers for more coordinating units.
@@ -712,26 +716,6 @@ async fn change_lead_unit(
         .await?;
     }
     Ok(())
-}
-
-/// The bulk form under a filtered list: the ticked tasks and what to do with them.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct BulkForm {
-    #[serde(default)]
-    pub task: Vec<String>,
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub lead_unit: String,
-    #[serde(default)]
-    pub deadline: String,
-    #[serde(default)]
-    pub doc_number: String,
-    #[serde(default)]
-    pub message: String,
-    /// The list's query string, to come back to the same list.
-    #[serde(default)]
-    pub back: String,
 }
 
 /// The bulk actions.

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::page::{ExtensionForm, ReminderForm, TaskForms};
+use super::shared::{finish_task, lock_visible, visible};
 use super::work::{MAX_TEXT, refuse_unprocessable, store_files};
-use super::{finish_task, lock_visible, visible};
 use crate::db::files::FileOwner;
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewExtension, NewUpdate};
@@ -18,9 +18,10 @@ use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId
 use crate::jobs::flags;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{FieldErrors, UploadForm, check_files, optional, violated_constraint};
 use crate::web::pages::parse_id;
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// Longest document number ("1203/KL-TTCP").

@@ -10,16 +10,17 @@ use serde_json::json;
 use super::page::{
     PageState, ProgressForm, TaskForms, changes_since, progress_statuses, task_page,
 };
-use super::{finish_task, lock_visible, visible};
+use super::shared::{finish_task, lock_visible, visible};
 use crate::db::files::{self, FileOwner};
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
 use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId, UserId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
 use crate::web::forms::{CheckedFile, FieldErrors, MultipartForm, UploadForm, check_files};
 use crate::web::pages::parse_id;
-use crate::web::session::{CsrfForm, Session};
+use crate::web::session::Session;
 use crate::web::state::AppState;
 
 /// Longest note, question or reason a form takes.
@@ -633,7 +634,7 @@ pub async fn assign(
     if sorted_after == before {
         drop(tx);
         session.flash(&state, "task.assign_unchanged", None).await?;
-        return Ok(crate::web::session::see_other(&format!("/tasks/{id}")));
+        return Ok(crate::web::http::see_other(&format!("/tasks/{id}")));
     }
     work::set_assignees(&mut tx, id, &after, session.user.id).await?;
     let names: Vec<&str> = chosen.iter().map(|c| c.full_name.as_str()).collect();
