@@ -45,12 +45,32 @@ fn collect(dir: &Path, prefix: &mut Vec<String>, found: &mut BTreeMap<String, St
     }
 }
 
-/// The source without its unit tests (a `#[cfg(test)]` module at the end of the file).
-fn without_tests(source: &str) -> &str {
-    match source.find("#[cfg(test)]\nmod ") {
-        Some(at) => &source[..at],
-        None => source,
+/// The source without its unit tests (`#[cfg(test)] mod … { … }`).
+fn without_tests(source: &str) -> String {
+    let mut kept = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("#[cfg(test)]\nmod ") {
+        kept.push_str(&rest[..at]);
+        let block = &rest[at..];
+        let mut depth = 0;
+        let mut end = block.len();
+        for (i, c) in block.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &block[end..];
     }
+    kept.push_str(rest);
+    kept
 }
 
 /// Expands a `use` tree (`a::{b, c::{d, e}}`) into its paths.
@@ -137,6 +157,7 @@ fn imports(modules: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<Stri
     let mut edges = BTreeMap::new();
     for (module, source) in modules {
         let source = without_tests(source);
+        let source = source.as_str();
         let mut paths = Vec::new();
         let mut lines = source.lines();
         while let Some(line) = lines.next() {
@@ -264,11 +285,12 @@ fn the_check_sees_a_cycle() {
     modules.insert("b".to_owned(), "fn f() { super::c::g() }".to_owned());
     modules.insert(
         "c".to_owned(),
-        "pub use crate::a;\n#[cfg(test)]\nmod tests { use crate::b; }".to_owned(),
+        "pub use crate::a;\n#[cfg(test)]\nmod tests { use crate::b; }\nfn f() { crate::d::g() }"
+            .to_owned(),
     );
-    modules.insert("d".to_owned(), "use crate::a;".to_owned());
+    modules.insert("d".to_owned(), "fn g() {}".to_owned());
     let edges = imports(&modules);
-    assert_eq!(edges["c"], BTreeSet::from(["a".to_owned()]));
+    assert_eq!(edges["c"], BTreeSet::from(["a".to_owned(), "d".to_owned()]));
     assert_eq!(
         cycles(&edges),
         vec![vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]]

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod files;
 pub mod filter;
 pub mod ids;
+pub mod input;
 pub mod password;
 pub mod plan;
 pub mod status;

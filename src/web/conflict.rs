@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
 use super::ctx::PageCtx;
+pub use super::error::Difference;
+use super::error::{AppError, Conflict};
 
 /// The tables whose edit forms carry a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +52,6 @@ pub async fn lock(conn: &mut PgConnection, table: Versioned, id: i64) -> Result<
     Ok(found.is_some())
 }
 
-/// A field whose saved value differs from what was typed, as the page shows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Difference {
-    /// The field's label (a message key).
-    pub label: &'static str,
-    pub saved: String,
-    pub yours: String,
-}
-
 /// A form's fields as a person reads them: (label key, value shown), in the form's order.
 pub trait Shown {
     fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)>;
@@ -67,6 +60,8 @@ pub trait Shown {
 /// An edit form that carries the version of the values it was filled with. Its `version` and
 /// `conflict` fields are not serialised, so the fingerprint covers the edited fields alone.
 pub trait EditForm: Shown + Serialize + Sized {
+    /// The version the form was filled with, as sent.
+    fn version(&self) -> &str;
     fn version_mut(&mut self) -> &mut String;
     fn conflict_mut(&mut self) -> &mut Option<Vec<Difference>>;
 
@@ -85,17 +80,25 @@ pub trait EditForm: Shown + Serialize + Sized {
         self
     }
 
-    /// Whether `typed` was filled with other values than these, saved now. When it was, it
-    /// is made ready to show again: the differences, what was typed, the new version.
-    fn outdates(&self, ctx: &PageCtx, typed: &mut Self) -> bool {
+    /// Refuses (409) a save of `typed` when it was filled with other values than these, saved
+    /// now: the refusal carries the differences and the new version, for the form shown again
+    /// ([`EditForm::show_conflict`]).
+    fn refuse_if_changed(&self, ctx: &PageCtx, typed: &Self) -> Result<(), AppError> {
         let version = self.fingerprint();
-        if version == typed.version_mut().trim() {
-            return false;
+        if typed.version() == version {
+            return Ok(());
         }
-        let differences = differences(ctx, self, typed);
-        *typed.conflict_mut() = Some(differences);
-        *typed.version_mut() = version;
-        true
+        Err(AppError::Conflict(Conflict {
+            differences: differences(ctx, self, typed),
+            version,
+        }))
+    }
+
+    /// Makes what was typed ready to show again after a conflict: the differences, and the
+    /// version of what is saved now, so saving again is a deliberate choice.
+    fn show_conflict(&mut self, conflict: Conflict) {
+        *self.conflict_mut() = Some(conflict.differences);
+        *self.version_mut() = conflict.version;
     }
 }
 
@@ -104,6 +107,9 @@ pub trait EditForm: Shown + Serialize + Sized {
 macro_rules! edit_form {
     ($form:ty) => {
         impl $crate::web::conflict::EditForm for $form {
+            fn version(&self) -> &str {
+                self.version.trim()
+            }
             fn version_mut(&mut self) -> &mut String {
                 &mut self.version
             }
@@ -166,6 +172,9 @@ mod tests {
     }
 
     impl EditForm for Form {
+        fn version(&self) -> &str {
+            &self.version
+        }
         fn version_mut(&mut self) -> &mut String {
             &mut self.version
         }

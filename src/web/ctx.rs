@@ -120,6 +120,11 @@ impl PageCtx {
         format!("{}={}", crate::web::once::PARAM, random_token())
     }
 
+    /// The messages in the page's language.
+    pub fn catalog(&self) -> &'static Catalog {
+        self.catalog
+    }
+
     /// The message for `key` in the page's language.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         self.catalog.get(key)

@@ -4,6 +4,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::domain::input::FieldErrors;
+
 /// What can go wrong in a handler. Internal details are logged once, never shown.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -21,11 +23,37 @@ pub enum AppError {
     /// A request the portal cannot read (a form that no page of the portal sends).
     #[error("bad request")]
     BadRequest,
+    /// What was typed cannot be saved: the form again, with the messages beside its fields
+    /// (422). Rendered by the handler's form page (`web::form_page::respond`).
+    #[error("the form has errors")]
+    Validation(FieldErrors),
+    /// What the form was filled with changed since (`web::conflict`): the form again, with
+    /// what is saved now beside what was typed (409).
+    #[error("the values changed since the form was filled")]
+    Conflict(Conflict),
     /// The same form is being sent already (`web::once`).
     #[error("the same form is being sent already")]
     AlreadySent,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// A save refused because the values it was filled with changed since (`web::conflict`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The fields whose saved value differs from what was typed.
+    pub differences: Vec<Difference>,
+    /// The version of the values saved now, for the form shown again.
+    pub version: String,
+}
+
+/// A field whose saved value differs from what was typed, as the page shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The field's label (a message key).
+    pub label: &'static str,
+    pub saved: String,
+    pub yours: String,
 }
 
 impl From<sqlx::Error> for AppError {
@@ -90,6 +118,9 @@ impl IntoResponse for AppError {
                 return error_page(StatusCode::FORBIDDEN, ErrorKind::Csrf);
             }
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            // Reached only when a handler has no form to show again.
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::AlreadySent => {
                 return error_page(StatusCode::CONFLICT, ErrorKind::AlreadySent);
             }

@@ -1,49 +1,16 @@
-//! Helpers for forms: messages beside fields, and reading typed values from what was typed.
+//! Helpers for forms: reading typed values from what was typed, the constraint violations a
+//! form can cause, and forms with files.
 
-use std::collections::BTreeMap;
-
-/// Messages beside the fields of a form that was refused, by field name.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
-
-impl FieldErrors {
-    /// One message beside one field.
-    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
-        let mut errors = FieldErrors::default();
-        errors.add(field, message);
-        errors
-    }
-
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+use crate::domain::input::{FieldErrors, Invalid, REQUIRED, clean, limits};
+use crate::web::error::AppError;
 
 /// A form with nothing in it but its CSRF token (a button that does one thing).
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
 
-/// Text as typed, trimmed (and without NUL characters, though the form extractors already
-/// refuse a request carrying one).
-pub fn text(value: &str) -> String {
-    value.replace('\0', "").trim().to_owned()
-}
-
-/// Trimmed text (see [`text`]); `None` when empty.
+/// Trimmed text (see [`clean`]); `None` when empty.
 pub fn optional(value: &str) -> Option<String> {
-    let text = text(value);
+    let text = clean(value);
     (!text.is_empty()).then_some(text)
 }
 
@@ -68,62 +35,73 @@ pub fn checked(value: &Option<String>) -> bool {
         .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// The name of the constraint a database error violated, if it was a constraint violation.
-pub fn violated_constraint(error: &sqlx::Error) -> Option<String> {
-    error
-        .as_database_error()
-        .and_then(|e| e.constraint().map(str::to_owned))
+/// The constraints a form's values can still violate once they passed its checks (another
+/// person saved the same code meanwhile, say), keyed by the names the migrations give them:
+/// the field the message goes beside, and the message.
+const REFUSALS: &[(&str, &str, Invalid)] = &[
+    (
+        "fields_code_key",
+        "code",
+        Invalid::new("admin.fields.code_taken"),
+    ),
+    (
+        "units_code_key",
+        "code",
+        Invalid::new("admin.units.code_taken"),
+    ),
+    (
+        "users_username_key",
+        "username",
+        Invalid::new("admin.users.username_taken"),
+    ),
+    (
+        "sources_doc_number_key",
+        "doc_number",
+        Invalid::new("admin.sources.number_taken"),
+    ),
+    (
+        "shortcomings_code_key",
+        "code",
+        Invalid::new("shortcoming_form.code_taken"),
+    ),
+    (
+        "plans_issued_has_number",
+        "doc_number",
+        Invalid::new("plan_form.number_required"),
+    ),
+    ("plans_title_present", "title", REQUIRED),
+    (
+        "extension_requests_one_pending",
+        "form",
+        Invalid::new("extension.already_pending"),
+    ),
+];
+
+/// The field errors for a violated constraint: one of [`REFUSALS`], or a text longer than its
+/// column takes (`<table>_<column>_length`, beside the field of the column's name).
+pub fn refusal(error: &sqlx::Error) -> Option<FieldErrors> {
+    let constraint = error.as_database_error()?.constraint()?;
+    if let Some((_, field, invalid)) = REFUSALS.iter().find(|(name, ..)| *name == constraint) {
+        return Some(FieldErrors::refused(field, invalid.clone()));
+    }
+    limits::ALL
+        .iter()
+        .find(|limit| limit.constraint() == constraint)
+        .map(|limit| FieldErrors::refused(limit.column, limit.too_long()))
 }
 
-/// A plausible email address (the mail server has the last word).
-pub fn looks_like_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.chars().any(char::is_whitespace)
-        && value.len() <= 254
+/// Turns the constraint violations a form can cause into messages beside its fields (422, the
+/// form again with what was typed); any other database error stays an error.
+pub trait OnConstraint<T> {
+    fn on_constraint(self) -> Result<T, AppError>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails() {
-        assert!(looks_like_email("cb1@hanoi.gov.vn"));
-        assert!(!looks_like_email("cb1@hanoi"));
-        assert!(!looks_like_email("cb 1@hanoi.gov.vn"));
-        assert!(!looks_like_email("hanoi.gov.vn"));
-    }
-
-    #[test]
-    fn text_drops_what_the_database_cannot_store() {
-        assert_eq!(text(" Kế\0 hoạch "), "Kế hoạch");
-        assert_eq!(optional(" \0 "), None);
-        assert_eq!(optional(" 20/KH "), Some("20/KH".to_owned()));
-    }
-
-    #[test]
-    fn ids_from_checkboxes() {
-        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(ids_of(&raw(&["3", " 1", "3"])), Some(vec![1, 3]));
-        assert_eq!(ids_of(&raw(&[])), Some(vec![]));
-        assert_eq!(ids_of(&raw(&["1", "x"])), None);
-        assert_eq!(ids_of(&raw(&["0"])), None);
-        assert_eq!(id_of("-4"), None);
-    }
-
-    #[test]
-    fn errors_keep_the_first_message() {
-        let mut e = FieldErrors::default();
-        e.add("code", "first");
-        e.add("code", "second");
-        assert_eq!(e.get("code"), Some("first"));
-        assert!(e.has("code") && !e.has("name") && !e.is_empty());
+impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
+    fn on_constraint(self) -> Result<T, AppError> {
+        self.map_err(|error| match refusal(&error) {
+            Some(errors) => AppError::Validation(errors),
+            None => error.into(),
+        })
     }
 }
 
@@ -357,8 +335,8 @@ pub fn check_files(
 }
 
 #[cfg(test)]
-mod file_name_tests {
-    use super::raw_file_name;
+mod tests {
+    use super::*;
     use axum::http::{HeaderMap, HeaderValue, header};
 
     #[test]
@@ -375,5 +353,21 @@ mod file_name_tests {
             HeaderValue::from_static("form-data; name=\"note\""),
         );
         assert_eq!(raw_file_name(&headers), None);
+    }
+
+    #[test]
+    fn text_drops_what_the_database_cannot_store() {
+        assert_eq!(optional(" \0 "), None);
+        assert_eq!(optional(" 20/KH "), Some("20/KH".to_owned()));
+    }
+
+    #[test]
+    fn ids_from_checkboxes() {
+        let raw = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids_of(&raw(&["3", " 1", "3"])), Some(vec![1, 3]));
+        assert_eq!(ids_of(&raw(&[])), Some(vec![]));
+        assert_eq!(ids_of(&raw(&["1", "x"])), None);
+        assert_eq!(ids_of(&raw(&["0"])), None);
+        assert_eq!(id_of("-4"), None);
     }
 }

@@ -7,6 +7,7 @@ pub mod ctx;
 pub mod error;
 pub mod error_page;
 pub mod extract;
+pub mod form_page;
 pub mod forms;
 pub mod guard;
 pub mod http;

@@ -164,6 +164,25 @@ async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
     assert_eq!(empty.text("#name-error"), "Vui lòng nhập thông tin này.");
     assert_eq!(empty.count("#short_name-error"), 1);
     assert_eq!(empty.count("#kind-error"), 1);
+    let long = "đ".repeat(81);
+    let too_long = app
+        .post_as(
+            &me,
+            "/admin/units",
+            &[
+                ("code", "MOI"),
+                ("name", "Sở mới"),
+                ("short_name", &long),
+                ("kind", "department"),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        too_long.text("#short_name-error"),
+        "Nội dung quá dài: tối đa 80 ký tự."
+    );
+    assert_eq!(too_long.count("#name-error"), 0);
     assert_eq!(
         scalar(&app, "select count(*) from units").await,
         before,

@@ -166,3 +166,50 @@ async fn a_coordinating_unit_cannot_be_the_lead() {
         .and_then(|e| e.constraint().map(str::to_owned));
     assert_eq!(constraint.as_deref(), Some("task_coordinators_not_lead"));
 }
+
+/// Every text length the forms hold people to (`domain::input::limits`) is the length a CHECK
+/// constraint holds the column to, and the reverse: a limit changed on one side alone fails here.
+#[tokio::test]
+async fn text_limits_are_the_database_constraints() {
+    use remediation_portal::domain::input::limits;
+
+    let app = TestApp::empty().await;
+    let stored: Vec<(String, String, String)> = sqlx::query_as(
+        r"select c.conname::text, t.relname::text, pg_get_constraintdef(c.oid)
+          from pg_constraint c join pg_class t on t.oid = c.conrelid
+          where c.contype = 'c' and c.conname like '%\_length'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut expected: Vec<(String, String, String)> = limits::ALL
+        .iter()
+        .map(|limit| {
+            (
+                limit.constraint(),
+                limit.table.to_owned(),
+                format!("CHECK ((char_length({}) <= {}))", limit.column, limit.max),
+            )
+        })
+        .collect();
+    let mut stored = stored;
+    stored.sort();
+    expected.sort();
+    assert_eq!(stored, expected);
+
+    // And the database takes the longest text and refuses one character more.
+    let insert = |length: usize| {
+        sqlx::query(
+            "insert into units (code, name, short_name, kind)
+             values ('LIMIT' || $1, 'Đơn vị', repeat('đ', $1), 'department')",
+        )
+        .bind(length as i32)
+        .execute(&app.pool)
+    };
+    insert(limits::UNIT_SHORT_NAME.max).await.unwrap();
+    let error = insert(limits::UNIT_SHORT_NAME.max + 1).await.unwrap_err();
+    assert_eq!(
+        error.as_database_error().and_then(|e| e.constraint()),
+        Some("units_short_name_length")
+    );
+}

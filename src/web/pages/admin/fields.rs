@@ -2,19 +2,20 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::db::admin::{self as queries, FieldRow};
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldId;
+use crate::domain::input::{self, FieldErrors, limits};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, violated_constraint};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::OnConstraint;
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
@@ -84,59 +85,48 @@ fn form_page(
     field: Option<FieldRow>,
     form: FieldForm,
     errors: FieldErrors,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    Ok((
-        status,
-        render(&FormPage {
-            ctx,
-            field,
-            form,
-            errors,
-        })?,
-    )
-        .into_response())
+) -> Result<Html<String>, AppError> {
+    render(&FormPage {
+        ctx,
+        field,
+        form,
+        errors,
+    })
 }
 
-fn validate(ctx: &PageCtx, form: &FieldForm) -> Result<(String, String, String), FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let code = form.code.trim().to_uppercase();
-    if code.is_empty() {
-        errors.add("code", ctx.t("form.required"));
-    } else if !(code.len() <= 16
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-'))
-    {
-        errors.add("code", ctx.t("admin.fields.code_format"));
-    }
-    for (name, value) in [("name_vi", &form.name_vi), ("name_en", &form.name_en)] {
-        if value.trim().is_empty() {
-            errors.add(name, ctx.t("form.required"));
-        } else if value.trim().chars().count() > 200 {
-            errors.add(name, ctx.t("form.too_long"));
+/// A field as saved.
+#[derive(Debug, Serialize)]
+struct FieldValues {
+    code: String,
+    name_vi: String,
+    name_en: String,
+}
+
+impl FieldValues {
+    fn parse(form: &FieldForm) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::default();
+        let code = errors.check("code", input::field_code(&form.code));
+        let name_vi = errors.check("name_vi", limits::FIELD_NAME_VI.required(&form.name_vi));
+        let name_en = errors.check("name_en", limits::FIELD_NAME_EN.required(&form.name_en));
+        match (code, name_vi, name_en) {
+            (Some(code), Some(name_vi), Some(name_en)) if errors.is_empty() => Ok(FieldValues {
+                code,
+                name_vi,
+                name_en,
+            }),
+            _ => Err(AppError::Validation(errors)),
         }
-    }
-    if errors.is_empty() {
-        Ok((
-            code,
-            form.name_vi.trim().to_owned(),
-            form.name_en.trim().to_owned(),
-        ))
-    } else {
-        Err(errors)
     }
 }
 
 /// `GET /admin/fields/new`.
 pub async fn new_form(ctx: PageCtx) -> Result<Response, AppError> {
-    form_page(
+    shown(form_page(
         ctx,
         None,
         FieldForm::default(),
         FieldErrors::default(),
-        StatusCode::OK,
-    )
+    ))
 }
 
 /// `POST /admin/fields`.
@@ -147,34 +137,33 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<FieldForm>,
 ) -> Result<Response, AppError> {
-    let (code, vi, en) = match validate(&ctx, &form) {
-        Ok(values) => values,
-        Err(errors) => return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert_field(&mut *tx, &code, &vi, &en).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e).as_deref() == Some("fields_code_key") => {
-            let errors = FieldErrors::one("code", ctx.t("admin.fields.code_taken"));
-            return form_page(ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = FieldValues::parse(&form)?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert_field(&mut *tx, &values.code, &values.name_vi, &values.name_en)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "field.create",
             entity: "field",
             entity_id: Some(id.to_string()),
-            after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
+            after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/fields",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/fields",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        form_page(ctx.clone(), None, form, errors)
+    })
     .await
 }
 
@@ -188,13 +177,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let form = FieldForm::from_row(&field).stamped();
-    form_page(
-        ctx,
-        Some(field),
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
+    shown(form_page(ctx, Some(field), form, FieldErrors::default()))
 }
 
 /// `POST /admin/fields/{id}`.
@@ -207,65 +190,41 @@ pub async fn update(
     CsrfForm(form): CsrfForm<FieldForm>,
 ) -> Result<Response, AppError> {
     let id = FieldId(parse_id(&raw)?);
-    let before = queries::field(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (code, vi, en) = match validate(&ctx, &form) {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                ctx,
-                Some(before),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Fields, id.0).await?;
-    let saved = queries::field(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut form = form;
-    if FieldForm::from_row(&saved).outdates(&ctx, &mut form) {
-        tx.rollback().await?;
-        return form_page(
-            ctx,
-            Some(saved),
-            form,
-            FieldErrors::default(),
-            StatusCode::CONFLICT,
-        );
-    }
-    if let Err(e) = queries::update_field(&mut *tx, id, &code, &vi, &en).await {
-        if violated_constraint(&e).as_deref() == Some("fields_code_key") {
-            let errors = FieldErrors::one("code", ctx.t("admin.fields.code_taken"));
-            return form_page(
-                ctx,
-                Some(before),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-        return Err(e.into());
-    }
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = FieldValues::parse(&form)?;
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Fields, id.0).await?;
+        let saved = queries::field(&mut *tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        FieldForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        queries::update_field(&mut *tx, id, &values.code, &values.name_vi, &values.name_en)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "field.update",
             entity: "field",
             entity_id: Some(id.to_string()),
-            before: snapshot(&before),
-            after: Some(json!({ "code": code, "name_vi": vi, "name_en": en })),
+            before: snapshot(&saved),
+            after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/fields",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/fields",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let field = queries::field(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        form_page(ctx.clone(), Some(field), form, errors)
+    })
     .await
 }

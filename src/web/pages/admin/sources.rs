@@ -10,13 +10,17 @@ use serde::{Deserialize, Serialize};
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
 use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
+use chrono::NaiveDate;
+
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{SourceId, SourceKind};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, UploadForm, optional, violated_constraint};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::{OnConstraint, UploadForm, optional};
 use crate::web::pages::files::accepted_upload;
 use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
@@ -135,13 +139,12 @@ async fn form_page(
     source: Option<SourceAdminRow>,
     form: SourceForm,
     (errors, file_error): (FieldErrors, Option<String>),
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let files = match &source {
         Some(source) => files::for_source(&state.pool, source.id).await?,
         None => Vec::new(),
     };
-    let page = FormPage {
+    render(&FormPage {
         ctx,
         source,
         form,
@@ -149,54 +152,55 @@ async fn form_page(
         kinds: SourceKind::ALL,
         files,
         file_error,
-    };
-    Ok((status, render(&page)?).into_response())
+    })
 }
 
-fn validate(ctx: &PageCtx, form: &SourceForm) -> Result<SourceValues, FieldErrors> {
+/// The values to save, or the messages beside the fields. A document's date is not after
+/// `today`.
+fn parse(form: &SourceForm, today: NaiveDate) -> Result<SourceValues, AppError> {
     let mut errors = FieldErrors::default();
-    let kind = SourceKind::from_code(&form.kind);
-    if kind.is_none() {
-        errors.add("kind", ctx.t("form.choose"));
-    }
-    let doc_number = optional(&form.doc_number);
-    if doc_number.as_ref().is_some_and(|n| n.chars().count() > 60) {
-        errors.add("doc_number", ctx.t("form.too_long"));
-    }
+    let kind = errors.check(
+        "kind",
+        SourceKind::from_code(&form.kind).ok_or(input::CHOOSE),
+    );
+    let doc_number = errors.check(
+        "doc_number",
+        limits::SOURCE_DOC_NUMBER.optional(&form.doc_number),
+    );
     let doc_date = match optional(&form.doc_date) {
-        None => None,
-        Some(raw) => match parse_date(&raw) {
-            Some(date) if date <= ctx.today => Some(date),
-            Some(_) => {
-                errors.add("doc_date", ctx.t("admin.sources.date_future"));
-                None
-            }
-            None => {
-                errors.add("doc_date", ctx.t("form.date_format"));
-                None
-            }
-        },
+        None => Some(None),
+        Some(raw) => {
+            let date = match parse_date(&raw) {
+                Some(date) if date <= today => Ok(Some(date)),
+                Some(_) => Err(Invalid::new("admin.sources.date_future")),
+                None => Err(Invalid::new("form.date_format")),
+            };
+            errors.check("doc_date", date)
+        }
     };
-    let issuing_body = form.issuing_body.trim().to_owned();
-    if issuing_body.is_empty() {
-        errors.add("issuing_body", ctx.t("form.required"));
-    }
-    let title = form.title.trim().to_owned();
-    if title.is_empty() {
-        errors.add("title", ctx.t("form.required"));
-    } else if title.chars().count() > 500 {
-        errors.add("title", ctx.t("form.too_long"));
-    }
-    match kind {
-        Some(kind) if errors.is_empty() => Ok(SourceValues {
+    let issuing_body = errors.check(
+        "issuing_body",
+        limits::SOURCE_ISSUING_BODY.required(&form.issuing_body),
+    );
+    let title = errors.check("title", limits::SOURCE_TITLE.required(&form.title));
+    let summary = errors.check("summary", limits::SOURCE_SUMMARY.text(&form.summary));
+    match (kind, doc_number, doc_date, issuing_body, title, summary) {
+        (
+            Some(kind),
+            Some(doc_number),
+            Some(doc_date),
+            Some(issuing_body),
+            Some(title),
+            Some(summary),
+        ) if errors.is_empty() => Ok(SourceValues {
             kind,
             doc_number,
             doc_date,
             issuing_body,
             title,
-            summary: form.summary.trim().to_owned(),
+            summary,
         }),
-        _ => Err(errors),
+        _ => Err(AppError::Validation(errors)),
     }
 }
 
@@ -206,19 +210,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         kind: "inspection".into(),
         ..SourceForm::default()
     };
-    form_page(
-        &state,
-        ctx,
-        None,
-        form,
-        (FieldErrors::default(), None),
-        StatusCode::OK,
-    )
-    .await
-}
-
-fn taken(ctx: &PageCtx) -> FieldErrors {
-    FieldErrors::one("doc_number", ctx.t("admin.sources.number_taken"))
+    shown(form_page(&state, ctx, None, form, (FieldErrors::default(), None)).await)
 }
 
 /// `POST /admin/sources`.
@@ -229,52 +221,33 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<SourceForm>,
 ) -> Result<Response, AppError> {
-    let values = match validate(&ctx, &form) {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                (errors, None),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert_source(&mut *tx, &values).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") => {
-            let errors = taken(&ctx);
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                (errors, None),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&form, ctx.today)?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert_source(&mut *tx, &values)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "source.create",
             entity: "source",
             entity_id: Some(id.to_string()),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/sources",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/sources",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| {
+        form_page(&state, ctx.clone(), None, form, (errors, None))
+    })
     .await
 }
 
@@ -287,7 +260,7 @@ pub async fn edit_form(
     let source = queries::source(&state.pool, SourceId(parse_id(&raw)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    edit_page(&state, ctx, source, None, StatusCode::OK).await
+    shown(edit_page(&state, ctx, source, None).await)
 }
 
 /// The edit page of a saved source, with its files (and why an upload was refused).
@@ -296,8 +269,7 @@ async fn edit_page(
     ctx: PageCtx,
     source: SourceAdminRow,
     file_error: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let form = SourceForm::from_row(&source).stamped();
     form_page(
         state,
@@ -305,7 +277,6 @@ async fn edit_page(
         Some(source),
         form,
         (FieldErrors::default(), file_error),
-        status,
     )
     .await
 }
@@ -328,14 +299,8 @@ pub async fn upload(
     let upload = match accepted_upload(&ctx, state.config.max_upload_bytes, &mut form) {
         Ok(accepted) => accepted,
         Err(problem) => {
-            return edit_page(
-                &state,
-                ctx,
-                source,
-                Some(problem),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let page = edit_page(&state, ctx, source, Some(problem)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     let mut tx = state.pool.begin().await?;
@@ -379,71 +344,41 @@ pub async fn update(
     CsrfForm(form): CsrfForm<SourceForm>,
 ) -> Result<Response, AppError> {
     let id = SourceId(parse_id(&raw)?);
-    let before = queries::source(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let values = match validate(&ctx, &form) {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                Some(before),
-                form,
-                (errors, None),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Sources, id.0).await?;
-    let saved = queries::source(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut form = form;
-    if SourceForm::from_row(&saved).outdates(&ctx, &mut form) {
-        tx.rollback().await?;
-        return form_page(
-            &state,
-            ctx,
-            Some(saved),
-            form,
-            (FieldErrors::default(), None),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    if let Err(e) = queries::update_source(&mut *tx, id, &values).await {
-        if violated_constraint(&e).as_deref() == Some("sources_doc_number_key") {
-            let errors = taken(&ctx);
-            return form_page(
-                &state,
-                ctx,
-                Some(before),
-                form,
-                (errors, None),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        return Err(e.into());
-    }
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&form, ctx.today)?;
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Sources, id.0).await?;
+        let saved = queries::source(&mut *tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        SourceForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        queries::update_source(&mut *tx, id, &values)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "source.update",
             entity: "source",
             entity_id: Some(id.to_string()),
-            before: snapshot(&before),
+            before: snapshot(&saved),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/sources",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/sources",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let source = queries::source(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        form_page(&state, ctx.clone(), Some(source), form, (errors, None)).await
+    })
     .await
 }

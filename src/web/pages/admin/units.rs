@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
 use crate::db::audit::AuditEntry;
+use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{UnitId, UnitKind};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, NoFields, checked, optional, violated_constraint};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
@@ -125,11 +127,10 @@ async fn form_page(
     form: UnitForm,
     errors: FieldErrors,
     problem: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let parents =
         queries::unit_options(&state.pool, unit.as_ref().and_then(|u| u.parent_id)).await?;
-    let page = FormPage {
+    render(&FormPage {
         ctx,
         unit,
         form,
@@ -137,8 +138,7 @@ async fn form_page(
         problem,
         parents,
         kinds: UnitKind::ALL,
-    };
-    Ok((status, render(&page)?).into_response())
+    })
 }
 
 /// `GET /admin/units/new`.
@@ -148,94 +148,58 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         active: Some("on".into()),
         ..UnitForm::default()
     };
-    form_page(
-        &state,
-        ctx,
-        None,
-        form,
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, None, form, FieldErrors::default(), None).await)
 }
 
-/// Checks the form; the values to save, or the messages beside the fields.
-async fn validate(
+/// The values to save, or the messages beside the fields. `editing`: the unit being edited,
+/// which cannot move below itself.
+async fn parse(
     state: &AppState,
-    ctx: &PageCtx,
     form: &UnitForm,
     editing: Option<UnitId>,
-) -> Result<UnitValues, FieldErrors> {
+) -> Result<UnitValues, AppError> {
     let mut errors = FieldErrors::default();
-    let code = form.code.trim().to_uppercase();
-    if code.is_empty() {
-        errors.add("code", ctx.t("form.required"));
-    } else if !(code.len() <= 32
-        && code
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_.-".contains(c)))
-    {
-        errors.add("code", ctx.t("admin.units.code_format"));
-    }
-    let name = form.name.trim().to_owned();
-    if name.is_empty() {
-        errors.add("name", ctx.t("form.required"));
-    } else if name.chars().count() > 200 {
-        errors.add("name", ctx.t("form.too_long"));
-    }
-    let short_name = form.short_name.trim().to_owned();
-    if short_name.is_empty() {
-        errors.add("short_name", ctx.t("form.required"));
-    } else if short_name.chars().count() > 80 {
-        errors.add("short_name", ctx.t("form.too_long"));
-    }
-    let kind = UnitKind::from_code(&form.kind);
-    if kind.is_none() {
-        errors.add("kind", ctx.t("form.choose"));
-    }
+    let code = errors.check("code", input::unit_code(&form.code));
+    let name = errors.check("name", limits::UNIT_NAME.required(&form.name));
+    let short_name = errors.check(
+        "short_name",
+        limits::UNIT_SHORT_NAME.required(&form.short_name),
+    );
+    let kind = errors.check("kind", UnitKind::from_code(&form.kind).ok_or(input::CHOOSE));
     let parent_id = match form.parent_id.trim() {
         "" => None,
-        raw => match crate::web::forms::id_of(raw).map(UnitId) {
-            Some(parent) => {
-                let exists = queries::unit(&state.pool, parent)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some();
-                let loops = match editing {
-                    Some(unit) => queries::is_in_subtree(&state.pool, unit, parent)
-                        .await
-                        .unwrap_or(true),
-                    None => false,
-                };
-                if !exists {
-                    errors.add("parent_id", ctx.t("admin.units.parent_unknown"));
-                } else if loops {
-                    errors.add("parent_id", ctx.t("admin.units.parent_loop"));
+        raw => {
+            let parent = id_of(raw).map(UnitId);
+            let exists = match parent {
+                Some(parent) => queries::unit(&state.pool, parent).await?.is_some(),
+                None => false,
+            };
+            let loops = match (editing, parent) {
+                (Some(unit), Some(parent)) if exists => {
+                    queries::is_in_subtree(&state.pool, unit, parent).await?
                 }
-                Some(parent)
+                _ => false,
+            };
+            if !exists {
+                errors.refuse("parent_id", Invalid::new("admin.units.parent_unknown"));
+            } else if loops {
+                errors.refuse("parent_id", Invalid::new("admin.units.parent_loop"));
             }
-            None => {
-                errors.add("parent_id", ctx.t("admin.units.parent_unknown"));
-                None
-            }
-        },
+            parent
+        }
     };
-    match kind {
-        Some(kind) if errors.is_empty() => Ok(UnitValues {
-            code,
-            name,
-            short_name,
-            kind,
-            parent_id,
-            active: form.is_active(),
-        }),
-        _ => Err(errors),
+    match (code, name, short_name, kind) {
+        (Some(code), Some(name), Some(short_name), Some(kind)) if errors.is_empty() => {
+            Ok(UnitValues {
+                code,
+                name,
+                short_name,
+                kind,
+                parent_id,
+                active: form.is_active(),
+            })
+        }
+        _ => Err(AppError::Validation(errors)),
     }
 }
 
@@ -247,55 +211,34 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<UnitForm>,
 ) -> Result<Response, AppError> {
-    let values = match validate(&state, &ctx, &form, None).await {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert_unit(&mut *tx, &values).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e).as_deref() == Some("units_code_key") => {
-            let errors = FieldErrors::one("code", ctx.t("admin.units.code_taken"));
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&state, &form, None).await?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert_unit(&mut *tx, &values)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "unit.create",
             entity: "unit",
             entity_id: Some(id.to_string()),
             unit: Some(id),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/units",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/units",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| {
+        form_page(&state, ctx.clone(), None, form, errors, None)
+    })
     .await
 }
 
@@ -309,16 +252,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let form = UnitForm::from_row(&unit).stamped();
-    form_page(
-        &state,
-        ctx,
-        Some(unit),
-        form,
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, Some(unit), form, FieldErrors::default(), None).await)
 }
 
 /// `POST /admin/units/{id}`: rename, move, change kind, (de)activate.
@@ -331,82 +265,48 @@ pub async fn update(
     CsrfForm(form): CsrfForm<UnitForm>,
 ) -> Result<Response, AppError> {
     let id = UnitId(parse_id(&raw)?);
-    let before = queries::unit(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let values = match validate(&state, &ctx, &form, Some(id)).await {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                Some(before),
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Units, id.0).await?;
-    let saved = queries::unit(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut typed = form;
-    if UnitForm::from_row(&saved).outdates(&ctx, &mut typed) {
-        tx.rollback().await?;
-        return form_page(
-            &state,
-            ctx,
-            Some(saved),
-            typed,
-            FieldErrors::default(),
-            None,
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let form = typed;
-    if let Err(e) = queries::update_unit(&mut *tx, id, &values).await {
-        if violated_constraint(&e).as_deref() == Some("units_code_key") {
-            let errors = FieldErrors::one("code", ctx.t("admin.units.code_taken"));
-            return form_page(
-                &state,
-                ctx,
-                Some(before),
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        return Err(e.into());
-    }
-    let action = match (before.active, values.active) {
-        (true, false) => "unit.deactivate",
-        (false, true) => "unit.reactivate",
-        _ => "unit.update",
-    };
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&state, &form, Some(id)).await?;
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Units, id.0).await?;
+        let saved = queries::unit(&mut *tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        UnitForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        queries::update_unit(&mut *tx, id, &values)
+            .await
+            .on_constraint()?;
+        let action = match (saved.active, values.active) {
+            (true, false) => "unit.deactivate",
+            (false, true) => "unit.reactivate",
+            _ => "unit.update",
+        };
+        let entry = AuditEntry {
             action,
             entity: "unit",
             entity_id: Some(id.to_string()),
             unit: Some(id),
-            before: snapshot(&before),
+            before: snapshot(&saved),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/units",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/units",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let unit = queries::unit(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        form_page(&state, ctx.clone(), Some(unit), form, errors, None).await
+    })
     .await
 }
 
@@ -432,16 +332,15 @@ pub async fn delete(
             ctx.t("admin.units.in_use").to_owned()
         };
         let form = UnitForm::from_row(&unit);
-        return form_page(
+        let page = form_page(
             &state,
             ctx,
             Some(unit),
             form,
             FieldErrors::default(),
             Some(problem),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        );
+        return Ok((StatusCode::CONFLICT, page.await?).into_response());
     }
     queries::delete_unit(&mut *tx, id).await?;
     finish(

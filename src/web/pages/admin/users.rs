@@ -3,23 +3,23 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::db::admin::{self as queries, UnitOption, UserRow, UserValues};
 use crate::db::audit::AuditEntry;
 use crate::db::auth as auth_queries;
+use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{
-    FieldErrors, NoFields, checked, looks_like_email, optional, violated_constraint,
-};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
 use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
@@ -174,21 +174,16 @@ async fn form_page(
     user: Option<UserRow>,
     form: UserForm,
     errors: FieldErrors,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let units = queries::unit_options(&state.pool, user.as_ref().map(|u| u.unit_id)).await?;
-    Ok((
-        status,
-        render(&FormPage {
-            ctx,
-            user,
-            form,
-            errors,
-            units,
-            roles: Role::ALL,
-        })?,
-    )
-        .into_response())
+    render(&FormPage {
+        ctx,
+        user,
+        form,
+        errors,
+        units,
+        roles: Role::ALL,
+    })
 }
 
 /// `GET /admin/users/new`.
@@ -198,84 +193,44 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         active: Some("on".into()),
         ..UserForm::default()
     };
-    form_page(
-        &state,
-        ctx,
-        None,
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, None, form, FieldErrors::default()).await)
 }
 
-async fn validate(
-    state: &AppState,
-    ctx: &PageCtx,
-    form: &UserForm,
-    creating: bool,
-) -> Result<UserValues, FieldErrors> {
+/// The values to save, or the messages beside the fields. The username is typed only when
+/// the account is created (`creating`); an edit keeps the saved one.
+async fn parse(state: &AppState, form: &UserForm, creating: bool) -> Result<UserValues, AppError> {
     let mut errors = FieldErrors::default();
-    let username = form.username.trim().to_lowercase();
-    if creating {
-        if username.is_empty() {
-            errors.add("username", ctx.t("form.required"));
-        } else if !(username.len() >= 2
-            && username.len() <= 64
-            && username
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-            && username
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)))
-        {
-            errors.add("username", ctx.t("admin.users.username_format"));
-        }
-    }
-    let full_name = form.full_name.trim().to_owned();
-    if full_name.is_empty() {
-        errors.add("full_name", ctx.t("form.required"));
-    } else if full_name.chars().count() > 120 {
-        errors.add("full_name", ctx.t("form.too_long"));
-    }
-    let title = form.title.trim().to_owned();
-    if title.chars().count() > 120 {
-        errors.add("title", ctx.t("form.too_long"));
-    }
-    let email = optional(&form.email);
-    if let Some(email) = &email
-        && !looks_like_email(email)
-    {
-        errors.add("email", ctx.t("admin.users.email_format"));
-    }
-    let phone = optional(&form.phone);
-    if let Some(phone) = &phone
-        && !(phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
-            && phone.chars().filter(char::is_ascii_digit).count() >= 6)
-    {
-        errors.add("phone", ctx.t("admin.users.phone_format"));
-    }
-    let unit_id = crate::web::forms::id_of(&form.unit_id).map(UnitId);
-    let unit_ok = match unit_id {
-        Some(unit) => queries::unit(&state.pool, unit)
-            .await
-            .ok()
-            .flatten()
-            .is_some(),
-        None => false,
+    let username = if creating {
+        errors.check("username", input::username(&form.username))
+    } else {
+        Some(String::new())
     };
-    if !unit_ok {
-        errors.add("unit_id", ctx.t("admin.users.unit_unknown"));
-    }
-    let role = Role::from_code(&form.role);
-    if role.is_none() {
-        errors.add("role", ctx.t("form.choose"));
-    }
-    match (unit_id, role) {
-        (Some(unit_id), Some(role)) if errors.is_empty() => Ok(UserValues {
+    let full_name = errors.check(
+        "full_name",
+        limits::USER_FULL_NAME.required(&form.full_name),
+    );
+    let title = errors.check("title", limits::USER_TITLE.text(&form.title));
+    let email = errors.check("email", input::email(&form.email));
+    let phone = errors.check("phone", input::phone(&form.phone));
+    let unit_id = match id_of(&form.unit_id).map(UnitId) {
+        Some(unit) => queries::unit(&state.pool, unit).await?.map(|u| u.id),
+        None => None,
+    };
+    let unit_id = errors.check(
+        "unit_id",
+        unit_id.ok_or(Invalid::new("admin.users.unit_unknown")),
+    );
+    let role = errors.check("role", Role::from_code(&form.role).ok_or(input::CHOOSE));
+    match (username, full_name, title, email, phone, unit_id, role) {
+        (
+            Some(username),
+            Some(full_name),
+            Some(title),
+            Some(email),
+            Some(phone),
+            Some(unit_id),
+            Some(role),
+        ) if errors.is_empty() => Ok(UserValues {
             username,
             full_name,
             title,
@@ -285,7 +240,7 @@ async fn validate(
             role,
             active: form.is_active(),
         }),
-        _ => Err(errors),
+        _ => Err(AppError::Validation(errors)),
     }
 }
 
@@ -297,55 +252,29 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
-    let values = match validate(&state, &ctx, &form, true).await {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let temporary = password::temporary();
-    let password_hash = password::hash_blocking(temporary.clone()).await?;
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert_user(&mut *tx, &values, &password_hash).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e).as_deref() == Some("users_username_key") => {
-            let errors = FieldErrors::one("username", ctx.t("admin.users.username_taken"));
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&state, &form, true).await?;
+        let temporary = password::temporary();
+        let password_hash = password::hash_blocking(temporary.clone()).await?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert_user(&mut *tx, &values, &password_hash)
+            .await
+            .on_constraint()?;
+        let entry = AuditEntry {
             action: "user.create",
             entity: "user",
             entity_id: Some(id.to_string()),
             unit: Some(values.unit_id),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("admin.users.created", Some(temporary)),
-        &format!("/admin/users/{id}/edit"),
-    )
+        };
+        let message = ("admin.users.created", Some(temporary));
+        let location = format!("/admin/users/{id}/edit");
+        finish(&state, &session, &headers, tx, entry, message, &location).await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| {
+        form_page(&state, ctx.clone(), None, form, errors)
+    })
     .await
 }
 
@@ -359,15 +288,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let form = UserForm::from_row(&user).stamped();
-    form_page(
-        &state,
-        ctx,
-        Some(user),
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, Some(user), form, FieldErrors::default()).await)
 }
 
 /// `POST /admin/users/{id}`: a deactivated user, or one whose role or unit changed, is signed
@@ -381,87 +302,64 @@ pub async fn update(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
     let id = UserId(parse_id(&raw)?);
-    let before = queries::user(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut values = match validate(&state, &ctx, &form, false).await {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                Some(before),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    let outcome = async {
+        queries::user(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut values = parse(&state, &form, false).await?;
+        if id == session.user.id && (!values.active || values.role != Role::Admin) {
+            // An administrator cannot lock themselves out.
+            let refusal = Invalid::new("admin.users.not_yourself");
+            return Err(AppError::Validation(FieldErrors::refused("role", refusal)));
         }
-    };
-    values.username = before.username.clone();
-    if id == session.user.id && (!values.active || values.role != Role::Admin) {
-        // An administrator cannot lock themselves out.
-        let errors = FieldErrors::one("role", ctx.t("admin.users.not_yourself"));
-        return form_page(
-            &state,
-            ctx,
-            Some(before),
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Users, id.0).await?;
-    let saved = queries::user(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut form = form;
-    if UserForm::from_row(&saved).outdates(&ctx, &mut form) {
-        tx.rollback().await?;
-        return form_page(
-            &state,
-            ctx,
-            Some(saved),
-            form,
-            FieldErrors::default(),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    queries::update_user(&mut *tx, id, &values).await?;
-    let access_changed =
-        !values.active || values.role != before.role || values.unit_id != before.unit_id;
-    let ended = if access_changed {
-        auth_queries::delete_user_sessions(&mut *tx, id, None).await?
-    } else {
-        0
-    };
-    let action = match (before.active, values.active) {
-        (true, false) => "user.deactivate",
-        (false, true) => "user.reactivate",
-        _ => "user.update",
-    };
-    let mut after = snapshot(&values).unwrap_or_default();
-    after["sessions_ended"] = json!(ended);
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Users, id.0).await?;
+        let saved = queries::user(&mut *tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        UserForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        values.username = saved.username.clone();
+        queries::update_user(&mut *tx, id, &values).await?;
+        let access_changed =
+            !values.active || values.role != saved.role || values.unit_id != saved.unit_id;
+        let ended = if access_changed {
+            auth_queries::delete_user_sessions(&mut *tx, id, None).await?
+        } else {
+            0
+        };
+        let action = match (saved.active, values.active) {
+            (true, false) => "user.deactivate",
+            (false, true) => "user.reactivate",
+            _ => "user.update",
+        };
+        let mut after = snapshot(&values).unwrap_or_default();
+        after["sessions_ended"] = json!(ended);
+        let entry = AuditEntry {
             action,
             entity: "user",
             entity_id: Some(id.to_string()),
             unit: Some(values.unit_id),
-            before: snapshot(&before),
+            before: snapshot(&saved),
             after: Some(after),
             ..Default::default()
-        },
-        ("admin.saved", None),
-        "/admin/users",
-    )
+        };
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("admin.saved", None),
+            "/admin/users",
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let user = queries::user(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        form_page(&state, ctx.clone(), Some(user), form, errors).await
+    })
     .await
 }
 

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +13,15 @@ use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::AuditEntry;
 use crate::db::plans::{self as queries, PlanRow, PlanValues};
 use crate::db::shortcomings::{self as shortcoming_queries, ShortcomingOption};
-use crate::domain::dates::{format_date, parse_date};
+use crate::domain::dates::format_date;
+use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{PlanId, ShortcomingId, UnitId};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, id_of, ids_of, optional, text, violated_constraint};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::{OnConstraint, id_of, ids_of};
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
@@ -114,37 +116,28 @@ async fn form_page(
     plan: Option<PlanRow>,
     form: PlanForm,
     errors: FieldErrors,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let keep = plan.as_ref().map(|p| p.unit_id);
-    let page = FormPage {
+    render(&FormPage {
         units: admin_queries::unit_options(&state.pool, keep).await?,
         shortcomings: shortcoming_queries::options(&state.pool).await?,
         ctx,
         plan,
         form,
         errors,
-    };
-    Ok((status, render(&page)?).into_response())
+    })
 }
 
-/// A date field: `None` when empty, else the date or the message why it is not one.
-fn date_field(ctx: &PageCtx, raw: &str) -> Option<Result<NaiveDate, String>> {
-    let raw = optional(raw)?;
-    Some(parse_date(&raw).ok_or_else(|| ctx.t("form.date_format").to_owned()))
-}
-
-/// Checks what was typed, and that the chosen unit and shortcomings exist. `saved` is the
-/// plan being edited: its unit may stay even if it was deactivated since, and its deadline
-/// may lie in the past (a new plan's may not).
-async fn validate(
+/// The values to save, or the messages beside the fields: what was typed, and that the chosen
+/// unit and shortcomings exist. `saved` is the plan being edited: its unit may stay even if it
+/// was deactivated since, and its deadline may lie in the past (a new plan's may not).
+async fn parse(
     state: &AppState,
-    ctx: &PageCtx,
     form: &PlanForm,
     saved: Option<&PlanRow>,
-) -> Result<Result<PlanValues, FieldErrors>, AppError> {
+    today: NaiveDate,
+) -> Result<PlanValues, AppError> {
     let mut errors = FieldErrors::default();
-
     let unit_id = match id_of(&form.unit_id).map(UnitId) {
         Some(id) => admin_queries::unit(&state.pool, id)
             .await?
@@ -152,55 +145,36 @@ async fn validate(
             .map(|unit| unit.id),
         None => None,
     };
-    if unit_id.is_none() {
-        errors.add("unit_id", ctx.t("plan_form.unit_unknown"));
-    }
-
-    let doc_number = optional(&form.doc_number);
-    if doc_number.as_ref().is_some_and(|n| n.chars().count() > 60) {
-        errors.add("doc_number", ctx.t("form.too_long"));
-    }
-
-    let title = text(&form.title);
-    if title.is_empty() {
-        errors.add("title", ctx.t("form.required"));
-    } else if title.chars().count() > 500 {
-        errors.add("title", ctx.t("form.too_long"));
-    }
-
-    let issue_deadline = match date_field(ctx, &form.issue_deadline) {
-        None => {
-            errors.add("issue_deadline", ctx.t("form.required"));
-            None
-        }
-        Some(Err(message)) => {
-            errors.add("issue_deadline", message);
-            None
-        }
-        Some(Ok(date)) if saved.is_none() && date < ctx.today => {
-            errors.add("issue_deadline", ctx.t("plan_form.deadline_past"));
-            None
-        }
-        Some(Ok(date)) => Some(date),
-    };
-
-    let issued_on = match date_field(ctx, &form.issued_on) {
-        None => None,
-        Some(Err(message)) => {
-            errors.add("issued_on", message);
-            None
-        }
-        Some(Ok(date)) if date > ctx.today => {
-            errors.add("issued_on", ctx.t("plan_form.issued_future"));
-            None
-        }
-        Some(Ok(date)) => Some(date),
-    };
+    let unit_id = errors.check(
+        "unit_id",
+        unit_id.ok_or(Invalid::new("plan_form.unit_unknown")),
+    );
+    let doc_number = errors.check(
+        "doc_number",
+        limits::PLAN_DOC_NUMBER.optional(&form.doc_number),
+    );
+    let title = errors.check("title", limits::PLAN_TITLE.required(&form.title));
+    let issue_deadline = errors.check(
+        "issue_deadline",
+        input::date(&form.issue_deadline).and_then(|date| match date {
+            None => Err(input::REQUIRED),
+            Some(date) if saved.is_none() && date < today => {
+                Err(Invalid::new("plan_form.deadline_past"))
+            }
+            Some(date) => Ok(date),
+        }),
+    );
+    let issued_on = errors.check(
+        "issued_on",
+        input::date(&form.issued_on).and_then(|date| match date {
+            Some(date) if date > today => Err(Invalid::new("plan_form.issued_future")),
+            date => Ok(date),
+        }),
+    );
     // An issued plan has a number (the schema insists too: plans_issued_has_number).
-    if issued_on.is_some() && doc_number.is_none() {
-        errors.add("doc_number", ctx.t("plan_form.number_required"));
+    if matches!(issued_on, Some(Some(_))) && matches!(doc_number, Some(None)) {
+        errors.refuse("doc_number", Invalid::new("plan_form.number_required"));
     }
-
     let shortcomings = match ids_of(&form.shortcoming) {
         Some(ids) => {
             let found = shortcoming_queries::existing(&state.pool, &ids).await?;
@@ -208,49 +182,47 @@ async fn validate(
         }
         None => None,
     };
-    if shortcomings.is_none() {
-        errors.add("shortcoming", ctx.t("plan_form.shortcoming_unknown"));
-    }
-
-    Ok(match (unit_id, issue_deadline, shortcomings) {
-        (Some(unit_id), Some(issue_deadline), Some(shortcomings)) if errors.is_empty() => {
-            Ok(PlanValues {
-                unit_id,
-                doc_number,
-                title,
-                issue_deadline,
-                issued_on,
-                shortcomings,
-            })
-        }
-        _ => Err(errors),
-    })
-}
-
-/// A constraint the checks above already enforce, should the database still refuse: the
-/// message beside its field rather than an error page.
-fn refused_by_constraint(ctx: &PageCtx, error: &sqlx::Error) -> Option<FieldErrors> {
-    match violated_constraint(error).as_deref() {
-        Some("plans_issued_has_number") => Some(FieldErrors::one(
-            "doc_number",
-            ctx.t("plan_form.number_required"),
-        )),
-        Some("plans_title_present") => Some(FieldErrors::one("title", ctx.t("form.required"))),
-        _ => None,
+    let shortcomings = errors.check(
+        "shortcoming",
+        shortcomings.ok_or(Invalid::new("plan_form.shortcoming_unknown")),
+    );
+    match (
+        unit_id,
+        doc_number,
+        title,
+        issue_deadline,
+        issued_on,
+        shortcomings,
+    ) {
+        (
+            Some(unit_id),
+            Some(doc_number),
+            Some(title),
+            Some(issue_deadline),
+            Some(issued_on),
+            Some(shortcomings),
+        ) if errors.is_empty() => Ok(PlanValues {
+            unit_id,
+            doc_number,
+            title,
+            issue_deadline,
+            issued_on,
+            shortcomings,
+        }),
+        _ => Err(AppError::Validation(errors)),
     }
 }
 
 /// `GET /plans/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
-    form_page(
+    let page = form_page(
         &state,
         ctx,
         None,
         PlanForm::default(),
         FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    );
+    shown(page.await)
 }
 
 /// `POST /plans`.
@@ -261,55 +233,34 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<PlanForm>,
 ) -> Result<Response, AppError> {
-    let values = match validate(&state, &ctx, &form, None).await? {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert(&mut *tx, &values).await {
-        Ok(id) => id,
-        Err(e) => match refused_by_constraint(&ctx, &e) {
-            Some(errors) => {
-                return form_page(
-                    &state,
-                    ctx,
-                    None,
-                    form,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            }
-            None => return Err(e.into()),
-        },
-    };
-    queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&state, &form, None, ctx.today).await?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
+        queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
+        let entry = AuditEntry {
             action: "plan.create",
             entity: "plan",
             entity_id: Some(id.to_string()),
             unit: Some(values.unit_id),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("plan_form.saved", None),
-        &format!("/plans/{id}"),
-    )
+        };
+        let location = format!("/plans/{id}");
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("plan_form.saved", None),
+            &location,
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| {
+        form_page(&state, ctx.clone(), None, form, errors)
+    })
     .await
 }
 
@@ -340,15 +291,7 @@ pub async fn edit_form(
 ) -> Result<Response, AppError> {
     let (plan, values) = saved_plan(&state, &raw).await?;
     let form = PlanForm::of(&plan, &values).stamped();
-    form_page(
-        &state,
-        ctx,
-        Some(plan),
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, Some(plan), form, FieldErrors::default()).await)
 }
 
 /// `POST /plans/{id}`.
@@ -360,61 +303,19 @@ pub async fn update(
     Path(raw): Path<String>,
     CsrfForm(form): CsrfForm<PlanForm>,
 ) -> Result<Response, AppError> {
-    let (plan, before) = saved_plan(&state, &raw).await?;
-    let values = match validate(&state, &ctx, &form, Some(&plan)).await? {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                Some(plan),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let id = plan.id;
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Plans, id.0).await?;
-    let (saved, saved_values) = saved_plan_in(&mut tx, id).await?;
-    let mut form = form;
-    if PlanForm::of(&saved, &saved_values).outdates(&ctx, &mut form) {
-        tx.rollback().await?;
-        return form_page(
-            &state,
-            ctx,
-            Some(saved),
-            form,
-            FieldErrors::default(),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    if let Err(e) = queries::update(&mut *tx, id, &values).await {
-        return match refused_by_constraint(&ctx, &e) {
-            Some(errors) => {
-                form_page(
-                    &state,
-                    ctx,
-                    Some(plan),
-                    form,
-                    errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            None => Err(e.into()),
-        };
-    }
-    queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let id = PlanId(parse_id(&raw)?);
+    let outcome = async {
+        let (plan, _) = saved_plan(&state, &raw).await?;
+        let values = parse(&state, &form, Some(&plan), ctx.today).await?;
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Plans, id.0).await?;
+        let (saved, before) = saved_plan_in(&mut tx, id).await?;
+        PlanForm::of(&saved, &before).refuse_if_changed(&ctx, &form)?;
+        queries::update(&mut *tx, id, &values)
+            .await
+            .on_constraint()?;
+        queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
+        let entry = AuditEntry {
             action: "plan.update",
             entity: "plan",
             entity_id: Some(id.to_string()),
@@ -422,9 +323,22 @@ pub async fn update(
             before: snapshot(&before),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("plan_form.saved", None),
-        &format!("/plans/{id}"),
-    )
+        };
+        let location = format!("/plans/{id}");
+        finish(
+            &state,
+            &session,
+            &headers,
+            tx,
+            entry,
+            ("plan_form.saved", None),
+            &location,
+        )
+        .await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let (plan, _) = saved_plan(&state, &raw).await?;
+        form_page(&state, ctx.clone(), Some(plan), form, errors).await
+    })
     .await
 }

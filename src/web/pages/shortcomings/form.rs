@@ -4,20 +4,22 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
 use crate::db::audit::AuditEntry;
 use crate::db::shortcomings::{self as queries, ShortcomingRecord, ShortcomingValues, SourceRow};
+use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
 use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, listed, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, id_of, ids_of, text, violated_constraint};
+use crate::web::form_page::{respond, shown};
+use crate::web::forms::{OnConstraint, id_of, ids_of};
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
@@ -115,10 +117,9 @@ async fn form_page(
     shortcoming: Option<ShortcomingRecord>,
     form: ShortcomingForm,
     errors: FieldErrors,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Html<String>, AppError> {
     let keep = shortcoming.as_ref().map(|s| s.lead_unit_id);
-    let page = FormPage {
+    render(&FormPage {
         fields: admin_queries::fields(&state.pool).await?,
         units: admin_queries::unit_options(&state.pool, keep).await?,
         sources: queries::source_options(&state.pool).await?,
@@ -126,54 +127,33 @@ async fn form_page(
         shortcoming,
         form,
         errors,
-    };
-    Ok((status, render(&page)?).into_response())
+    })
 }
 
-/// `TT-34` (also typed as `tt-34`): two digits, as the City numbers them.
-fn parse_code(raw: &str) -> Option<String> {
-    let code = raw.trim().to_uppercase();
-    let digits = code.strip_prefix("TT-")?;
-    (digits.len() == 2 && digits.chars().all(|c| c.is_ascii_digit())).then_some(code)
-}
-
-/// Checks what was typed, and that the chosen field, lead unit and sources exist.
-/// `saved` is the shortcoming being edited: its lead unit may stay even if it was deactivated
-/// since, so an old shortcoming can still be corrected.
-async fn validate(
+/// The values to save, or the messages beside the fields: what was typed, and that the chosen
+/// field, lead unit and sources exist. `saved` is the shortcoming being edited: its lead unit
+/// may stay even if it was deactivated since, so an old shortcoming can still be corrected.
+async fn parse(
     state: &AppState,
-    ctx: &PageCtx,
     form: &ShortcomingForm,
     saved: Option<&ShortcomingRecord>,
-) -> Result<Result<ShortcomingValues, FieldErrors>, AppError> {
+    today: NaiveDate,
+) -> Result<ShortcomingValues, AppError> {
     let mut errors = FieldErrors::default();
-    let code = parse_code(&form.code);
-    if form.code.trim().is_empty() {
-        errors.add("code", ctx.t("form.required"));
-    } else if code.is_none() {
-        errors.add("code", ctx.t("shortcoming_form.code_format"));
-    }
-    let title = text(&form.title);
-    if title.is_empty() {
-        errors.add("title", ctx.t("form.required"));
-    } else if title.chars().count() > 500 {
-        errors.add("title", ctx.t("form.too_long"));
-    }
-    let description = text(&form.description);
-    if description.chars().count() > 10_000 {
-        errors.add("description", ctx.t("form.too_long"));
-    }
-
+    let code = errors.check("code", input::shortcoming_code(&form.code));
+    let title = errors.check("title", limits::SHORTCOMING_TITLE.required(&form.title));
+    let description = errors.check(
+        "description",
+        limits::SHORTCOMING_DESCRIPTION.text(&form.description),
+    );
     let field_id = match id_of(&form.field_id).map(FieldId) {
-        Some(id) => admin_queries::field(&state.pool, id)
-            .await?
-            .map(|field| field.id),
+        Some(id) => admin_queries::field(&state.pool, id).await?.map(|f| f.id),
         None => None,
     };
-    if field_id.is_none() {
-        errors.add("field_id", ctx.t("shortcoming_form.field_unknown"));
-    }
-
+    let field_id = errors.check(
+        "field_id",
+        field_id.ok_or(Invalid::new("shortcoming_form.field_unknown")),
+    );
     let lead_unit_id = match id_of(&form.lead_unit_id).map(UnitId) {
         Some(id) => admin_queries::unit(&state.pool, id)
             .await?
@@ -181,24 +161,14 @@ async fn validate(
             .map(|unit| unit.id),
         None => None,
     };
-    if lead_unit_id.is_none() {
-        errors.add("lead_unit_id", ctx.t("shortcoming_form.unit_unknown"));
-    }
-
-    let this_year = ctx.today.year();
-    let year_identified = form
-        .year_identified
-        .trim()
-        .parse::<i16>()
-        .ok()
-        .filter(|year| (2000..=this_year).contains(&i32::from(*year)));
-    if year_identified.is_none() {
-        errors.add(
-            "year_identified",
-            ctx.tf("shortcoming_form.year_range", this_year),
-        );
-    }
-
+    let lead_unit_id = errors.check(
+        "lead_unit_id",
+        lead_unit_id.ok_or(Invalid::new("shortcoming_form.unit_unknown")),
+    );
+    let year_identified = errors.check(
+        "year_identified",
+        input::year_identified(&form.year_identified, today),
+    );
     let sources = match ids_of(&form.source) {
         Some(ids) => {
             let found = queries::existing_sources(&state.pool, &ids).await?;
@@ -206,34 +176,38 @@ async fn validate(
         }
         None => None,
     };
-    if sources.is_none() {
-        errors.add("source", ctx.t("shortcoming_form.source_unknown"));
+    let sources = errors.check(
+        "source",
+        sources.ok_or(Invalid::new("shortcoming_form.source_unknown")),
+    );
+    match (
+        code,
+        title,
+        description,
+        field_id,
+        lead_unit_id,
+        year_identified,
+        sources,
+    ) {
+        (
+            Some(code),
+            Some(title),
+            Some(description),
+            Some(field_id),
+            Some(lead_unit_id),
+            Some(year_identified),
+            Some(sources),
+        ) if errors.is_empty() => Ok(ShortcomingValues {
+            code,
+            title,
+            description,
+            field_id,
+            lead_unit_id,
+            year_identified,
+            sources,
+        }),
+        _ => Err(AppError::Validation(errors)),
     }
-
-    Ok(
-        match (code, field_id, lead_unit_id, year_identified, sources) {
-            (
-                Some(code),
-                Some(field_id),
-                Some(lead_unit_id),
-                Some(year_identified),
-                Some(sources),
-            ) if errors.is_empty() => Ok(ShortcomingValues {
-                code,
-                title,
-                description,
-                field_id,
-                lead_unit_id,
-                year_identified,
-                sources,
-            }),
-            _ => Err(errors),
-        },
-    )
-}
-
-fn code_taken(ctx: &PageCtx) -> FieldErrors {
-    FieldErrors::one("code", ctx.t("shortcoming_form.code_taken"))
 }
 
 /// `GET /shortcomings/new`.
@@ -242,15 +216,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         year_identified: ctx.today.year().to_string(),
         ..ShortcomingForm::default()
     };
-    form_page(
-        &state,
-        ctx,
-        None,
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, None, form, FieldErrors::default()).await)
 }
 
 /// `POST /shortcomings`.
@@ -261,54 +227,26 @@ pub async fn create(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<ShortcomingForm>,
 ) -> Result<Response, AppError> {
-    let values = match validate(&state, &ctx, &form, None).await? {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    let id = match queries::insert(&mut *tx, &values).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e).as_deref() == Some("shortcomings_code_key") => {
-            let errors = code_taken(&ctx);
-            return form_page(
-                &state,
-                ctx,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    queries::replace_sources(&mut *tx, id, &values.sources).await?;
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let values = parse(&state, &form, None, ctx.today).await?;
+        let mut tx = state.pool.begin().await?;
+        let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
+        queries::replace_sources(&mut *tx, id, &values.sources).await?;
+        let entry = AuditEntry {
             action: "shortcoming.create",
             entity: "shortcoming",
             entity_id: Some(id.to_string()),
             unit: Some(values.lead_unit_id),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("shortcoming_form.saved", Some(values.code.clone())),
-        &format!("/shortcomings/{id}"),
-    )
+        };
+        let message = ("shortcoming_form.saved", Some(values.code.clone()));
+        let location = format!("/shortcomings/{id}");
+        finish(&state, &session, &headers, tx, entry, message, &location).await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| {
+        form_page(&state, ctx.clone(), None, form, errors)
+    })
     .await
 }
 
@@ -324,15 +262,7 @@ pub async fn edit_form(
         .ok_or(AppError::NotFound)?;
     let sources = queries::source_ids(&state.pool, id).await?;
     let form = ShortcomingForm::of(&record, &sources).stamped();
-    form_page(
-        &state,
-        ctx,
-        Some(record),
-        form,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    shown(form_page(&state, ctx, Some(record), form, FieldErrors::default()).await)
 }
 
 /// `POST /shortcomings/{id}`.
@@ -345,65 +275,24 @@ pub async fn update(
     CsrfForm(form): CsrfForm<ShortcomingForm>,
 ) -> Result<Response, AppError> {
     let id = ShortcomingId(parse_id(&raw)?);
-    let record = queries::record(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let before = ShortcomingValues::of(&record, queries::source_ids(&state.pool, id).await?);
-    let values = match validate(&state, &ctx, &form, Some(&record)).await? {
-        Ok(values) => values,
-        Err(errors) => {
-            return form_page(
-                &state,
-                ctx,
-                Some(record),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = state.pool.begin().await?;
-    conflict::lock(&mut tx, Versioned::Shortcomings, id.0).await?;
-    let saved = queries::record(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let saved_sources = queries::source_ids(&mut *tx, id).await?;
-    let mut form = form;
-    if ShortcomingForm::of(&saved, &saved_sources).outdates(&ctx, &mut form) {
-        tx.rollback().await?;
-        return form_page(
-            &state,
-            ctx,
-            Some(saved),
-            form,
-            FieldErrors::default(),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    if let Err(e) = queries::update(&mut *tx, id, &values).await {
-        if violated_constraint(&e).as_deref() == Some("shortcomings_code_key") {
-            let errors = code_taken(&ctx);
-            return form_page(
-                &state,
-                ctx,
-                Some(record),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        return Err(e.into());
-    }
-    queries::replace_sources(&mut *tx, id, &values.sources).await?;
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
+    let outcome = async {
+        let record = queries::record(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let values = parse(&state, &form, Some(&record), ctx.today).await?;
+        let mut tx = state.pool.begin().await?;
+        conflict::lock(&mut tx, Versioned::Shortcomings, id.0).await?;
+        let saved = queries::record(&mut *tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let saved_sources = queries::source_ids(&mut *tx, id).await?;
+        ShortcomingForm::of(&saved, &saved_sources).refuse_if_changed(&ctx, &form)?;
+        let before = ShortcomingValues::of(&saved, saved_sources);
+        queries::update(&mut *tx, id, &values)
+            .await
+            .on_constraint()?;
+        queries::replace_sources(&mut *tx, id, &values.sources).await?;
+        let entry = AuditEntry {
             action: "shortcoming.update",
             entity: "shortcoming",
             entity_id: Some(id.to_string()),
@@ -411,25 +300,16 @@ pub async fn update(
             before: snapshot(&before),
             after: snapshot(&values),
             ..Default::default()
-        },
-        ("shortcoming_form.saved", Some(values.code.clone())),
-        &format!("/shortcomings/{id}"),
-    )
+        };
+        let message = ("shortcoming_form.saved", Some(values.code.clone()));
+        let location = format!("/shortcomings/{id}");
+        finish(&state, &session, &headers, tx, entry, message, &location).await
+    };
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let record = queries::record(&state.pool, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        form_page(&state, ctx.clone(), Some(record), form, errors).await
+    })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_code;
-
-    #[test]
-    fn codes_are_tt_and_two_digits() {
-        assert_eq!(parse_code(" tt-34 ").as_deref(), Some("TT-34"));
-        assert_eq!(parse_code("TT-05").as_deref(), Some("TT-05"));
-        assert_eq!(parse_code("TT-5"), None);
-        assert_eq!(parse_code("TT-345"), None);
-        assert_eq!(parse_code("TX-34"), None);
-        assert_eq!(parse_code("TT-3a"), None);
-        assert_eq!(parse_code("TT-٣٤"), None, "ASCII digits only");
-    }
 }

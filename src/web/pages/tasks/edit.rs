@@ -13,7 +13,6 @@ use sqlx::PgConnection;
 use super::list::{BulkForm, ListQuery, list_page};
 use super::page::changes_since;
 use super::shared::finish_task;
-use super::work::MAX_TEXT;
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::notifications::{self, Notice};
@@ -21,6 +20,7 @@ use crate::db::shortcomings::ShortcomingOption;
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
 use crate::db::tasks::HistoryEntry;
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::input::{FieldErrors, limits};
 use crate::domain::{
     NotificationKind, PlanId, ShortcomingId, TaskId, TaskStatus, TaskUpdateKind, UnitId,
 };
@@ -28,7 +28,6 @@ use crate::jobs::flags;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::FieldErrors;
 use crate::web::http::request_id;
 use crate::web::http::see_other;
 use crate::web::pages::{parse_id, render};
@@ -235,19 +234,19 @@ fn validate(
     let title = form.title.trim().to_owned();
     if title.is_empty() {
         errors.add("title", ctx.t("form.required"));
-    } else if title.chars().count() > 500 {
+    } else if title.chars().count() > limits::TASK_TITLE.max {
         errors.add("title", ctx.t("form.too_long"));
     }
     for (name, value) in [
         ("description", &form.description),
         ("expected_result", &form.expected_result),
     ] {
-        if value.trim().chars().count() > MAX_TEXT {
+        if value.trim().chars().count() > limits::LONG_TEXT {
             errors.add(name, ctx.t("form.too_long"));
         }
     }
     let leader_in_charge = form.leader_in_charge.trim().to_owned();
-    if leader_in_charge.chars().count() > 200 {
+    if leader_in_charge.chars().count() > limits::TASK_LEADER.max {
         errors.add("leader_in_charge", ctx.t("form.too_long"));
     }
     let mut coordinators: Vec<(UnitId, String)> = Vec::new();
@@ -267,7 +266,7 @@ fn validate(
             Some(unit) if coordinators.iter().any(|(u, _)| *u == unit) => {
                 errors.add("coordinators", ctx.t("task.coordinator_twice"))
             }
-            Some(_) if role.chars().count() > 200 => {
+            Some(_) if role.chars().count() > limits::COORDINATOR_ROLE.max => {
                 errors.add("coordinators", ctx.t("form.too_long"))
             }
             Some(unit) => coordinators.push((unit, role.to_owned())),
@@ -767,10 +766,10 @@ pub async fn bulk(
             }
         },
         "remind" => {
-            if form.doc_number.trim().chars().count() > 60 {
+            if form.doc_number.trim().chars().count() > limits::REMINDER_DOC_NUMBER.max {
                 errors.add("bulk_doc_number", ctx.t("form.too_long"));
             }
-            if form.message.trim().chars().count() > MAX_TEXT {
+            if form.message.trim().chars().count() > limits::LONG_TEXT {
                 errors.add("bulk_message", ctx.t("form.too_long"));
             }
             Some(BulkAction::Remind)

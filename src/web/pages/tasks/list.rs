@@ -13,10 +13,11 @@ use crate::db::directory::FieldEntry;
 use crate::db::tasks::{self as queries, TaskListRow};
 use crate::domain::dates::{city_day_start, parse_date};
 use crate::domain::filter::{OverdueOn, TaskFilter, TaskSort};
+use crate::domain::input::FieldErrors;
 use crate::domain::{FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::forms::{FieldErrors, id_of, optional};
+use crate::web::forms::{id_of, optional};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 

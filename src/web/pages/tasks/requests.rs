@@ -9,23 +9,21 @@ use serde_json::json;
 
 use super::page::{ExtensionForm, ReminderForm, TaskForms};
 use super::shared::{finish_task, lock_visible, visible};
-use super::work::{MAX_TEXT, refuse_unprocessable, store_files};
+use super::work::{refuse_unprocessable, store_files};
 use crate::db::files::FileOwner;
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewExtension, NewUpdate};
 use crate::domain::dates::parse_date;
+use crate::domain::input::{FieldErrors, limits};
 use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId};
 use crate::jobs::flags;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{FieldErrors, UploadForm, check_files, optional, violated_constraint};
+use crate::web::forms::{UploadForm, check_files, optional, refusal};
 use crate::web::pages::parse_id;
 use crate::web::session::Session;
 use crate::web::state::AppState;
-
-/// Longest document number ("1203/KL-TTCP").
-const MAX_DOC_NUMBER: usize = 60;
 
 /// `POST /tasks/{id}/extensions`: the lead unit's head asks for a later deadline, with the
 /// reason and optionally the unit's document.
@@ -82,13 +80,13 @@ pub async fn request_extension(
     let reason = typed.reason.trim();
     if reason.is_empty() {
         errors.add("reason", ctx.t("extension.reason_required"));
-    } else if reason.chars().count() > MAX_TEXT {
+    } else if reason.chars().count() > limits::LONG_TEXT {
         errors.add("reason", ctx.t("form.too_long"));
     }
     let doc_number = optional(&typed.doc_number);
     if doc_number
         .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_DOC_NUMBER)
+        .is_some_and(|n| n.chars().count() > limits::DOC_NUMBER)
     {
         errors.add("doc_number", ctx.t("form.too_long"));
     }
@@ -118,13 +116,16 @@ pub async fn request_extension(
     };
     let extension = match work::insert_extension(&mut *tx, id, session.user.id, &request).await {
         Ok(extension) => extension,
-        // Two requests sent at once: the second finds the first.
-        Err(e) if violated_constraint(&e).as_deref() == Some("extension_requests_one_pending") => {
-            drop(tx);
-            let errors = FieldErrors::one("form", ctx.t("extension.already_pending"));
-            return refuse_unprocessable(&state, ctx, &session, id, forms, errors).await;
-        }
-        Err(e) => return Err(e.into()),
+        // Two requests sent at once: the second finds the first
+        // (extension_requests_one_pending).
+        Err(e) => match refusal(&e) {
+            Some(mut errors) => {
+                drop(tx);
+                errors.localize(ctx.catalog());
+                return refuse_unprocessable(&state, ctx, &session, id, forms, errors).await;
+            }
+            None => return Err(e.into()),
+        },
     };
     let stored = store_files(
         &mut tx,
@@ -191,7 +192,7 @@ pub async fn decide_extension(
         errors.add("decision_note", ctx.t("form.choose"));
     } else if approve == Some(false) && note.is_empty() {
         errors.add("decision_note", ctx.t("extension.rejection_note_required"));
-    } else if note.chars().count() > MAX_TEXT {
+    } else if note.chars().count() > limits::LONG_TEXT {
         errors.add("decision_note", ctx.t("form.too_long"));
     }
     let (Some(approve), true) = (approve, errors.is_empty()) else {
@@ -285,7 +286,7 @@ pub async fn answer_escalation(
         errors.add("form", ctx.t("escalation.already_answered"));
     } else if answer.is_empty() {
         errors.add("answer", ctx.t("escalation.answer_required"));
-    } else if answer.chars().count() > MAX_TEXT {
+    } else if answer.chars().count() > limits::LONG_TEXT {
         errors.add("answer", ctx.t("form.too_long"));
     }
     if !errors.is_empty() {
@@ -390,12 +391,12 @@ pub async fn remind(
     let doc_number = optional(&form.doc_number);
     if doc_number
         .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_DOC_NUMBER)
+        .is_some_and(|n| n.chars().count() > limits::DOC_NUMBER)
     {
         errors.add("reminder_doc_number", ctx.t("form.too_long"));
     }
     let message = form.message.trim();
-    if message.chars().count() > MAX_TEXT {
+    if message.chars().count() > limits::LONG_TEXT {
         errors.add("reminder_message", ctx.t("form.too_long"));
     }
     if task.status == TaskStatus::Done {

@@ -14,17 +14,15 @@ use super::shared::{finish_task, lock_visible, visible};
 use crate::db::files::{self, FileOwner};
 use crate::db::notifications::{self, Notice};
 use crate::db::task_work::{self as work, NewUpdate, TaskState};
+use crate::domain::input::{FieldErrors, limits};
 use crate::domain::{NotificationKind, TaskId, TaskStatus, TaskUpdateKind, UnitId, UserId};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::forms::{CheckedFile, FieldErrors, MultipartForm, UploadForm, check_files};
+use crate::web::forms::{CheckedFile, MultipartForm, UploadForm, check_files};
 use crate::web::pages::parse_id;
 use crate::web::session::Session;
 use crate::web::state::AppState;
-
-/// Longest note, question or reason a form takes.
-pub const MAX_TEXT: usize = 4000;
 
 /// A progress report that passed the checks.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,14 +75,14 @@ pub fn validate_progress(
     let note = typed.note.trim().to_owned();
     if note.is_empty() {
         errors.add("note", ctx.t("task.note_required"));
-    } else if note.chars().count() > MAX_TEXT {
+    } else if note.chars().count() > limits::LONG_TEXT {
         errors.add("note", ctx.t("form.too_long"));
     }
     let asks = status == Some(TaskStatus::NeedsDirection) && !question_open;
     let question = typed.question.trim().to_owned();
     if asks && question.is_empty() {
         errors.add("question", ctx.t("task.question_required"));
-    } else if question.chars().count() > MAX_TEXT {
+    } else if question.chars().count() > limits::LONG_TEXT {
         errors.add("question", ctx.t("form.too_long"));
     }
     match (status, percent) {
@@ -336,7 +334,7 @@ pub async fn contribute(
     let text = note.trim();
     if text.is_empty() {
         errors.add("contribution", ctx.t("task.note_required"));
-    } else if text.chars().count() > MAX_TEXT {
+    } else if text.chars().count() > limits::LONG_TEXT {
         errors.add("contribution", ctx.t("form.too_long"));
     }
     let files = match check_files(
@@ -537,7 +535,7 @@ pub async fn return_for_rework(
         Err(refusal) => return Ok(refusal),
     };
     let reason = form.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_TEXT {
+    if reason.is_empty() || reason.chars().count() > limits::LONG_TEXT {
         drop(tx);
         let key = if reason.is_empty() {
             "task.return_reason_required"
