@@ -872,6 +872,242 @@ fn xml_text(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn status_series() -> Vec<Series> {
+        vec![
+            Series::new("Hoàn thành đúng hạn", "c-ontime"),
+            Series::new("Hoàn thành trễ hạn", "c-late").hatched(),
+            Series::new("Đang thực hiện trong hạn", "c-open"),
+            Series::new("Sắp đến hạn", "c-soon"),
+            Series::new("Quá hạn", "c-overdue").cross_hatched(),
+        ]
+    }
+
+    fn segments(values: &[i64]) -> Vec<Segment> {
+        values.iter().map(|v| Segment::new(*v)).collect()
+    }
+
+    fn months(n: usize, f: impl Fn(i64) -> [i64; 3]) -> Vec<Month> {
+        (0..n as i64)
+            .map(|i| {
+                let [a, b, c] = f(i);
+                Month {
+                    label: format!("T{}/{}", i % 12 + 1, 2025 + i / 12),
+                    columns: [Segment::new(a), Segment::linked(b, format!("/late/{i}"))],
+                    line: Segment::new(c),
+                }
+            })
+            .collect()
+    }
+
+    fn trend_of(months: &[Month]) -> Trend {
+        let columns = [
+            Series::new("Hoàn thành đúng hạn", "c-ontime"),
+            Series::new("Hoàn thành trễ hạn", "c-late").hatched(),
+        ];
+        let line = Series::new("Quá hạn cuối tháng", "c-line");
+        trend("Xu hướng", "Theo tháng", &columns, &line, months, '.')
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn the_parts_of_the_bar_touch_and_fill_its_width() {
+        for values in [
+            vec![24321, 1200, 800, 75, 3],
+            vec![1, 0, 1, 0, 1],
+            vec![i64::MAX, 1, 0, 0, 1],
+        ] {
+            let bar = stacked_bar("t", "d", &status_series(), &segments(&values), '.');
+            let mut end = 0.0;
+            for part in &bar.parts {
+                assert!(close(part.area.x.0, end), "{values:?}: the parts touch");
+                end = part.area.x.0 + part.area.width.0;
+            }
+            assert!(close(end, WIDTH), "{values:?}: {end}");
+            assert_eq!(bar.track, Rect::new(0.0, 0.0, WIDTH, BAR));
+        }
+    }
+
+    #[test]
+    fn a_part_carries_its_series_title_and_link() {
+        let values = vec![Segment::new(3), Segment::linked(1, "/tasks?t=late")];
+        let bar = stacked_bar("t", "d", &status_series(), &values, '.');
+        assert_eq!(bar.parts.len(), 2);
+        let late = &bar.parts[1];
+        assert_eq!(late.title, "Hoàn thành trễ hạn: 1");
+        assert_eq!(late.href.as_deref(), Some("/tasks?t=late"));
+        assert_eq!(
+            late.look,
+            Look {
+                class: "c-late",
+                pattern: Some("hatch")
+            }
+        );
+        assert!(close(late.area.width.0, WIDTH / 4.0));
+        assert_eq!(bar.parts[0].href, None);
+    }
+
+    #[test]
+    fn the_legend_lines_its_entries_up_in_columns() {
+        let chart = bars("t", "d", &status_series(), &[], '.');
+        let lefts: Vec<f64> = chart.legend.iter().map(|k| k.at.x.0).collect();
+        assert_eq!(lefts.len(), 5);
+        assert!(close(lefts[0], SWATCH + 4.0));
+        assert!(lefts[1] > lefts[0], "two entries a line: {lefts:?}");
+        assert!(close(lefts[2], lefts[0]) && close(lefts[3], lefts[1]));
+        assert!(close(chart.frame.height.0, 3.0 * KEY_LINE + 8.0));
+        for key in &chart.legend {
+            assert_eq!(key.label.whole, None, "short labels are not cut");
+            assert_eq!(key.value, None);
+            assert!(matches!(key.mark, Mark::Swatch(_)));
+        }
+
+        // With their values the entries are too wide for two a line.
+        let values = segments(&[24321, 1200, 800, 75, 3]);
+        let bar = stacked_bar("t", "d", &status_series(), &values, '.');
+        assert!(bar.legend.iter().all(|k| close(k.at.x.0, SWATCH + 4.0)));
+        assert_eq!(bar.legend[4].value.as_deref(), Some("3"));
+        assert!(close(bar.frame.height.0, BAR + 10.0 + 5.0 * KEY_LINE));
+    }
+
+    #[test]
+    fn a_label_too_long_is_cut_and_kept_whole_for_hover() {
+        let long = "Quản lý nhà nước về đất đai, tài nguyên, môi trường và khoáng sản trên địa bàn";
+        let fitted = Fitted::new(long, 200.0, FONT);
+        assert!(fitted.shown.ends_with('…'), "{}", fitted.shown);
+        assert!(text_width(&fitted.shown, FONT) <= 200.0);
+        assert_eq!(fitted.whole.as_deref(), Some(long));
+        let short = Fitted::new("Y tế", 200.0, FONT);
+        assert_eq!((short.shown.as_str(), short.whole), ("Y tế", None));
+        assert_eq!(Fitted::new(long, 1.0, FONT).shown, "…");
+    }
+
+    #[test]
+    fn text_loses_only_what_xml_cannot_carry() {
+        assert_eq!(xml_text("a\u{1}b\u{0}\tc\nd\u{FFFF}<&>"), "ab\tc\nd<&>");
+        let values = vec![Segment::linked(1, "/x?\u{7}a=1&b")];
+        let series = vec![Series::new("x\u{1}y", "c-ontime")];
+        let bar = stacked_bar("t\u{2}", "d\u{3}", &series, &values, '.');
+        assert_eq!(
+            (bar.frame.title.as_str(), bar.frame.desc.as_str()),
+            ("t", "d")
+        );
+        assert_eq!(bar.parts[0].title, "xy: 1");
+        assert_eq!(bar.parts[0].href.as_deref(), Some("/x?a=1&b"));
+        assert_eq!(bar.legend[0].label.shown, "xy");
+    }
+
+    #[test]
+    fn bars_stack_below_the_legend_and_end_in_their_total() {
+        let series = &status_series()[..2];
+        let rows: Vec<Row> = [[30, 10], [20, 0], [0, 0]]
+            .iter()
+            .enumerate()
+            .map(|(i, values)| Row {
+                label: format!("Lĩnh vực {i}"),
+                href: (i == 0).then(|| "/tasks?field=0".to_owned()),
+                values: segments(values),
+            })
+            .collect();
+        let chart = bars("t", "d", series, &rows, '.');
+        let tops: Vec<f64> = chart.rows.iter().map(|r| r.at.y.0).collect();
+        let legend_bottom = KEY_LINE;
+        assert!(tops[0] > legend_bottom);
+        let step = FONT + 5.0 + ROW_BAR + 10.0;
+        assert!(close(tops[1] - tops[0], step) && close(tops[2] - tops[1], step));
+        assert!(close(chart.frame.height.0, tops[2] - FONT + step));
+
+        let first = &chart.rows[0];
+        assert_eq!(first.href.as_deref(), Some("/tasks?field=0"));
+        assert_eq!(first.total.text, "40");
+        let end = first.parts[1].area.x.0 + first.parts[1].area.width.0;
+        assert!(
+            close(first.total.at.x.0, end + 4.0),
+            "the total after the bar"
+        );
+        assert!(end < WIDTH - text_width("40", FONT), "room for the total");
+        let half = chart.rows[1].parts[0].area.width.0;
+        assert!(close(half * 2.0, end), "scaled to the largest total");
+        assert!(chart.rows[2].parts.is_empty());
+        assert_eq!(chart.rows[2].total.text, "0");
+    }
+
+    #[test]
+    fn the_trend_has_a_column_and_a_point_per_month() {
+        let chart = trend_of(&months(3, |i| [1000 * (i + 1), 500, 250 * i]));
+        let ticks: Vec<&str> = chart.ticks.iter().map(|t| t.label.text.as_str()).collect();
+        assert_eq!(ticks, ["0", "1.000", "2.000", "3.000", "4.000"]);
+        assert_eq!(chart.ticks[0].grid, None, "the axis is the grid line at 0");
+        assert!(chart.ticks[1..].iter().all(|t| t.grid.is_some()));
+        let zero = chart.ticks[0].label.at.y.0;
+        assert!(chart.ticks[4].label.at.y.0 < zero, "values go up");
+        assert!(close(chart.axis.y.0 + SMALL * 0.35, zero));
+
+        assert_eq!(chart.columns.len(), 6);
+        assert_eq!(chart.columns[5].title, "T3/2025 – Hoàn thành trễ hạn: 500");
+        assert_eq!(chart.columns[5].href.as_deref(), Some("/late/2"));
+        let line = chart.line.expect("a line");
+        assert_eq!(line.class, "c-line");
+        assert_eq!(line.points.len(), 3);
+        assert_eq!(line.points[1].title, "T2/2025 – Quá hạn cuối tháng: 250");
+        assert!(
+            close(line.points[0].marker.cy.0, chart.axis.y.0),
+            "0 on the axis"
+        );
+        for (dot, column) in line.points.iter().zip(chart.columns.iter().step_by(2)) {
+            let centre = column.area.x.0 + column.area.width.0 / 2.0;
+            assert!(close(dot.marker.cx.0, centre), "the point over its column");
+        }
+        assert_eq!(chart.months.len(), 3);
+        assert_eq!(chart.months[0].lines[0].text, "T1/2025");
+        assert!(matches!(chart.legend[2].mark, Mark::Line(..)));
+    }
+
+    #[test]
+    fn month_labels_split_then_thin_out() {
+        let twelve = trend_of(&months(12, |i| [i, 1, 2]));
+        assert_eq!(twelve.months.len(), 12);
+        let forty = trend_of(&months(40, |i| [i, 1, 2]));
+        assert!((5..40).contains(&forty.months.len()));
+        assert_eq!(forty.months[0].lines.len(), 2, "split after the slash");
+        assert_eq!(forty.months[0].lines[0].text, "T1/");
+        assert_eq!(forty.months[0].lines[1].dy, Num(SMALL + 2.0));
+        assert_eq!(
+            label_lines("Tháng 1 2026", true),
+            ["Tháng 1", "2026"],
+            "or at a space"
+        );
+        assert_eq!(label_lines("2026", true), ["2026"]);
+    }
+
+    #[test]
+    fn nothing_to_show_lays_out_an_empty_frame() {
+        let series = status_series();
+        let bar = stacked_bar("t", "d", &series, &segments(&[0, 0, 0, 0, 0]), '.');
+        assert!(bar.parts.is_empty());
+        assert_eq!(bar.legend.len(), 5);
+        let none = stacked_bar("t", "d", &[], &[], '.');
+        assert!(none.parts.is_empty() && none.legend.is_empty());
+        assert_eq!(none.frame.height, Num(BAR + 10.0));
+
+        let empty = bars("t", "d", &series, &[], '.');
+        assert!(empty.rows.is_empty());
+        assert!(empty.frame.height.0 > 0.0);
+
+        for chart in [trend_of(&[]), trend_of(&months(4, |_| [0, 0, 0]))] {
+            assert!(chart.columns.is_empty());
+            assert_eq!(chart.ticks.len(), 1);
+            assert_eq!(chart.ticks[0].label.text, "0");
+            assert!(chart.frame.height.0.is_finite());
+        }
+        assert_eq!(trend_of(&[]).line, None);
+        assert!(trend_of(&[]).months.is_empty());
+        let flat = trend_of(&months(4, |_| [0, 0, 0])).line.expect("a line");
+        assert_eq!(flat.points.len(), 4, "a point per month, even at 0");
+    }
+
     #[test]
     fn round_ticks() {
         assert_eq!(ticks(0), [0]);

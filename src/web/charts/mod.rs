@@ -731,6 +731,50 @@ mod tests {
     }
 
     #[test]
+    fn colours_come_from_the_stylesheet() {
+        let css = include_str!("../../../static/app.css");
+        let series = status_series();
+        let rows = vec![
+            Row {
+                label: "A".into(),
+                href: Some("/a".into()),
+                values: segments(&[3, 2, 1, 1, 1]),
+            },
+            Row {
+                label: "B".into(),
+                href: None,
+                values: segments(&[1, 0, 4]),
+            },
+        ];
+        for svg in [
+            stacked_bar("t", "d", &series, &segments(&[5, 4, 3, 2, 1]), '.'),
+            bars("t", "d", &series, &rows, '.'),
+            trend_of(&months(12, |i| [i, 2, 3])),
+        ] {
+            let doc = check(&svg);
+            for node in doc.descendants().filter(Node::is_element) {
+                for a in node.attributes() {
+                    let colour = matches!(
+                        a.name(),
+                        "stroke" | "color" | "stop-color" | "fill-opacity" | "opacity"
+                    ) || (a.name() == "fill" && !a.value().starts_with("url(#"));
+                    assert!(!colour, "{}={:?} on {node:?}", a.name(), a.value());
+                }
+                if node == doc.root_element() {
+                    continue; // .chart and the kind of chart, for the page
+                }
+                for class in node.attribute("class").unwrap_or_default().split(' ') {
+                    let styled = [' ', ','].map(|end| css.contains(&format!(".{class}{end}")));
+                    assert!(
+                        class.is_empty() || styled.contains(&true),
+                        "class {class} is styled in app.css"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn prints_unescaped_in_a_template() {
         #[derive(askama::Template)]
         #[template(source = "<figure>{{ chart }}</figure>", ext = "html")]
