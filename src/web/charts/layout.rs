@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::{Fill, Month, Row, Segment, Series};
+use super::input::{Fill, Month, Row, Segment, Series};
 use crate::domain::text::{group_thousands, shorten};
 
 /// Width of every chart in SVG units (its `viewBox`); the page scales it.
