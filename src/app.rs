@@ -71,6 +71,36 @@ pub fn main() -> ExitCode {
 
 /// Runs `command`. The embedded cluster, if any, is started and stopped on this thread.
 fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    with_database(&config, async |pool, embedded| match command {
+        Command::Serve => serve(&config, pool.clone(), embedded).await,
+        Command::Migrate => migrate(&config, pool).await,
+        Command::SeedDemo => seed_demo(&config, pool).await,
+        Command::SeedBench(size) => seed_bench(&config, pool, size).await,
+        Command::CreateAdmin(admin) => create_admin(pool, admin).await,
+        Command::Help | Command::Version => Ok(()),
+    })
+}
+
+/// Runs `work` on the configured database as the portal's own commands find it: migrated and
+/// in the City's time zone. The database is the embedded cluster in the data directory
+/// (started on this thread, stopped once `work` is done) or, with `DATABASE_URL`, that
+/// server's. For programs beside the portal, such as `seed-bench`.
+pub fn with_prepared_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&PgPool) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    with_database(config, async |pool, _| {
+        prepare(config, pool).await?;
+        work(pool).await
+    })
+}
+
+/// Starts the embedded cluster (without `DATABASE_URL`) on this thread and an async runtime,
+/// connects, runs `work`, then closes the connections and stops the cluster.
+fn with_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&PgPool, Option<&EmbeddedPostgres>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let embedded = match &config.database_url {
         Some(_) => None,
         None => Some(EmbeddedPostgres::start(&EmbeddedOptions {
@@ -84,18 +114,11 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
-        let pool = open_pool(&config, embedded.as_ref()).await?;
+        let pool = open_pool(config, embedded.as_ref()).await?;
         if let Some(server) = &embedded {
             server.report_recovery();
         }
-        let result = match command.clone() {
-            Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
-            Command::Migrate => migrate(&config, &pool).await,
-            Command::SeedDemo => seed_demo(&config, &pool).await,
-            Command::SeedBench(size) => seed_bench(&config, &pool, size).await,
-            Command::CreateAdmin(admin) => create_admin(&pool, admin).await,
-            Command::Help | Command::Version => Ok(()),
-        };
+        let result = work(&pool, embedded.as_ref()).await;
         // Closing waits for connections in use; a lost server could keep them for minutes.
         if tokio::time::timeout(STOP_GRACE, pool.close())
             .await
