@@ -14,11 +14,10 @@ use crate::cli::{self, Command, NewAdmin};
 use crate::config::{Config, redact_url};
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::domain::{dates, password};
+use crate::domain::password;
 use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use crate::jobs;
 use crate::notify::{self, Mailer};
-use crate::seed::bench::{BenchSettings, BenchSize};
 use crate::seed::{self, bench};
 use crate::telemetry;
 use crate::web::{self, AppState};
@@ -75,7 +74,6 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => serve(&config, pool.clone(), embedded).await,
         Command::Migrate => migrate(&config, pool).await,
         Command::SeedDemo => seed_demo(&config, pool).await,
-        Command::SeedBench(size) => seed_bench(&config, pool, size).await,
         Command::CreateAdmin(admin) => create_admin(pool, admin).await,
         Command::Help | Command::Version => Ok(()),
     })
@@ -268,34 +266,6 @@ async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
     let summary =
         seed::load_demo(pool, SystemClock.now(), config.time_zone, config.stale_days).await?;
     println!("{summary}");
-    Ok(())
-}
-
-/// Generates benchmark data into an empty database, printing each step and its time as it
-/// ends, then the accounts to sign in with.
-async fn seed_bench(config: &Config, pool: &PgPool, size: BenchSize) -> anyhow::Result<()> {
-    prepare(config, pool).await?;
-    if !db::is_empty(pool).await? {
-        bail!(
-            "the database already holds data; seed-bench generates data only into an empty database"
-        );
-    }
-    let settings = BenchSettings::from_config(config, SystemClock.now());
-    println!(
-        "Generating benchmark data: {size}, as of {} ({}).",
-        dates::format_date(settings.today()),
-        config.time_zone
-    );
-    let summary =
-        bench::load_bench(pool, size, &settings, &mut |step| println!("  {step}")).await?;
-    println!(
-        "Benchmark data loaded in {:.1} s. Every account's password: {}",
-        summary.total.as_secs_f64(),
-        bench::BENCH_PASSWORD
-    );
-    for (username, role) in bench::bench_sign_ins(pool).await? {
-        println!("  {username:<20} {role}");
-    }
     Ok(())
 }
 

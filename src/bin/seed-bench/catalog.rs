@@ -1,12 +1,14 @@
-//! What the tasks hang on: units and accounts (from [`super::tree`]), the demo's fields,
+//! What the tasks hang on: units and accounts (from [`crate::tree`]), the demo's fields,
 //! sources and 33 shortcomings, a plan per unit, and the session's staging tables that let one
 //! statement give every task its lead unit, officers, shortcoming and wording.
 
 use sqlx::PgConnection;
 
-use super::tree::{BenchUnit, BenchUser};
-use super::{BenchSettings, text};
-use crate::seed::catalog::Catalog;
+use remediation_portal::seed::catalog::Catalog;
+
+use crate::load::BenchSettings;
+use crate::text;
+use crate::tree::{BenchUnit, BenchUser};
 
 /// What the staging tables hold, in numbers the task statements need.
 #[derive(Debug, Clone)]
@@ -102,7 +104,8 @@ pub async fn insert_catalog(conn: &mut PgConnection, demo: &Catalog) -> anyhow::
             .fetch_one(&mut *conn)
             .await?;
     for source in &demo.sources {
-        crate::seed::insert_source(&mut *conn, source, reviewer, "benchmark document").await?;
+        remediation_portal::seed::insert_source(&mut *conn, source, reviewer, "benchmark document")
+            .await?;
         rows += 1;
     }
 

@@ -3,9 +3,11 @@
 
 use sqlx::PgConnection;
 
-use super::catalog::Staged;
-use super::{BenchSettings, BenchSize, text};
-use crate::seed::catalog::Names;
+use remediation_portal::seed::catalog::Names;
+
+use crate::catalog::Staged;
+use crate::load::{BenchSettings, BenchSize};
+use crate::text;
 
 /// Helpers for the session that loads, used by every statement. Plain SQL functions, so the
 /// planner inlines them; every draw is a hash of a number and a salt (each statement uses its

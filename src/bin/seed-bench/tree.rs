@@ -12,9 +12,9 @@
 //! in lower case, as the demo names them: `stnmt.lanhdao`, `t17.h123.cb2`), the officers shared
 //! out in turn until the number asked for is reached.
 
-use crate::domain::{Role, UnitKind};
-use crate::seed::catalog::{Catalog, Names};
-use crate::seed::rng::Rng;
+use remediation_portal::domain::{Role, UnitKind};
+use remediation_portal::seed::catalog::{Catalog, Names};
+use remediation_portal::seed::rng::Rng;
 
 /// Districts of a province after the first, and how many of them have a division.
 const PROVINCE_DISTRICTS: usize = 25;

@@ -12,10 +12,11 @@
 
 use sqlx::PgConnection;
 
-use super::BenchSettings;
-use super::catalog::Staged;
-use super::text;
-use crate::seed::catalog::Notes;
+use remediation_portal::seed::catalog::Notes;
+
+use crate::catalog::Staged;
+use crate::load::BenchSettings;
+use crate::text;
 
 /// What the statements need besides the tasks.
 pub struct Context<'a> {
