@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the portal (docs/benchmarks.md): starts the release build on a database
-# filled by `seed-bench`, signs in, and drives each page with wrk from this machine's loopback.
+# filled by the seed-bench program, signs in, and drives each page with wrk from this machine's
+# loopback.
 #
+#   cargo run --release --bin seed-bench -- --preset city --data-dir bench-city   # once
 #   benches/load.sh --data-dir bench-city                 # the embedded database seed-bench filled
 #   DATABASE_URL=postgres://… benches/load.sh             # or a server of your own
 #

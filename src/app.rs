@@ -14,11 +14,10 @@ use crate::cli::{self, Command, NewAdmin};
 use crate::config::{Config, redact_url};
 use crate::db;
 use crate::domain::clock::{Clock, SystemClock};
-use crate::domain::{dates, password};
+use crate::domain::password;
 use crate::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use crate::jobs;
 use crate::notify::{self, Mailer};
-use crate::seed::bench::{BenchSettings, BenchSize};
 use crate::seed::{self, bench};
 use crate::telemetry;
 use crate::web::{self, AppState};
@@ -71,6 +70,35 @@ pub fn main() -> ExitCode {
 
 /// Runs `command`. The embedded cluster, if any, is started and stopped on this thread.
 fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    with_database(&config, async |pool, embedded| match command {
+        Command::Serve => serve(&config, pool.clone(), embedded).await,
+        Command::Migrate => migrate(&config, pool).await,
+        Command::SeedDemo => seed_demo(&config, pool).await,
+        Command::CreateAdmin(admin) => create_admin(pool, admin).await,
+        Command::Help | Command::Version => Ok(()),
+    })
+}
+
+/// Runs `work` on the configured database as the portal's own commands find it: migrated and
+/// in the City's time zone. The database is the embedded cluster in the data directory
+/// (started on this thread, stopped once `work` is done) or, with `DATABASE_URL`, that
+/// server's. For programs beside the portal, such as `seed-bench`.
+pub fn with_prepared_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&PgPool) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    with_database(config, async |pool, _| {
+        prepare(config, pool).await?;
+        work(pool).await
+    })
+}
+
+/// Starts the embedded cluster (without `DATABASE_URL`) on this thread and an async runtime,
+/// connects, runs `work`, then closes the connections and stops the cluster.
+fn with_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&PgPool, Option<&EmbeddedPostgres>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let embedded = match &config.database_url {
         Some(_) => None,
         None => Some(EmbeddedPostgres::start(&EmbeddedOptions {
@@ -84,18 +112,11 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
-        let pool = open_pool(&config, embedded.as_ref()).await?;
+        let pool = open_pool(config, embedded.as_ref()).await?;
         if let Some(server) = &embedded {
             server.report_recovery();
         }
-        let result = match command.clone() {
-            Command::Serve => serve(&config, pool.clone(), embedded.as_ref()).await,
-            Command::Migrate => migrate(&config, &pool).await,
-            Command::SeedDemo => seed_demo(&config, &pool).await,
-            Command::SeedBench(size) => seed_bench(&config, &pool, size).await,
-            Command::CreateAdmin(admin) => create_admin(&pool, admin).await,
-            Command::Help | Command::Version => Ok(()),
-        };
+        let result = work(&pool, embedded.as_ref()).await;
         // Closing waits for connections in use; a lost server could keep them for minutes.
         if tokio::time::timeout(STOP_GRACE, pool.close())
             .await
@@ -245,34 +266,6 @@ async fn seed_demo(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
     let summary =
         seed::load_demo(pool, SystemClock.now(), config.time_zone, config.stale_days).await?;
     println!("{summary}");
-    Ok(())
-}
-
-/// Generates benchmark data into an empty database, printing each step and its time as it
-/// ends, then the accounts to sign in with.
-async fn seed_bench(config: &Config, pool: &PgPool, size: BenchSize) -> anyhow::Result<()> {
-    prepare(config, pool).await?;
-    if !db::is_empty(pool).await? {
-        bail!(
-            "the database already holds data; seed-bench generates data only into an empty database"
-        );
-    }
-    let settings = BenchSettings::from_config(config, SystemClock.now());
-    println!(
-        "Generating benchmark data: {size}, as of {} ({}).",
-        dates::format_date(settings.today()),
-        config.time_zone
-    );
-    let summary =
-        bench::load_bench(pool, size, &settings, &mut |step| println!("  {step}")).await?;
-    println!(
-        "Benchmark data loaded in {:.1} s. Every account's password: {}",
-        summary.total.as_secs_f64(),
-        bench::BENCH_PASSWORD
-    );
-    for (username, role) in bench::bench_sign_ins(pool).await? {
-        println!("  {username:<20} {role}");
-    }
     Ok(())
 }
 

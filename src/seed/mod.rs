@@ -1,11 +1,12 @@
 //! Demo data: Hanoi's units, users of every role, the 33 shortcomings, plans and about 400
 //! tasks whose deadlines lie around today, so that every timeliness class occurs, each with a
 //! plausible history. Deterministic: a fixed seed drives every choice, so the same day gives
-//! the same data.
+//! the same data. What the data is made of (units, fields, sources, shortcomings and their
+//! measures, names, notes) is in the repository's `demo/*.toml` files, read by [`catalog`].
 
 pub mod bench;
-mod data;
-mod rng;
+pub mod catalog;
+pub mod rng;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,7 +21,7 @@ use crate::domain::password;
 use crate::domain::{Role, TaskStatus, TaskUpdateKind, UnitKind};
 use crate::jobs::flags;
 
-use data::{Leads, SHORTCOMINGS, UNITS};
+use catalog::{CITY_OFFICE, Catalog, Source, Unit};
 use rng::Rng;
 
 /// `app_meta` key recording that (and when) the demo data was loaded.
@@ -83,11 +84,13 @@ pub async fn load_demo(
     tz: Tz,
     stale_days: i32,
 ) -> anyhow::Result<DemoSummary> {
+    let catalog = Catalog::embedded()?;
     let password_hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let today = city_today(now, tz);
     let mut tx = pool.begin().await?;
     let mut loader = Loader {
         conn: &mut tx,
+        catalog: &catalog,
         rng: Rng::new(SEED),
         today,
         now,
@@ -110,6 +113,8 @@ pub async fn load_demo(
 
 struct Loader<'a> {
     conn: &'a mut PgConnection,
+    /// The lists the data is made of.
+    catalog: &'a Catalog,
     rng: Rng,
     today: NaiveDate,
     /// When the data is loaded: no event of the demo history is later.
@@ -117,7 +122,7 @@ struct Loader<'a> {
     tz: Tz,
     /// Every demo account shares the demo password, so it is hashed once.
     password_hash: String,
-    units: HashMap<&'static str, i64>,
+    units: HashMap<&'a str, i64>,
     heads: HashMap<i64, i64>,
     officers: HashMap<i64, Vec<i64>>,
     reviewer: i64,
@@ -135,7 +140,7 @@ enum Class {
     NoDeadline,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
     async fn load(&mut self) -> anyhow::Result<()> {
         self.load_units().await?;
         self.load_users().await?;
@@ -148,30 +153,32 @@ impl Loader<'_> {
     }
 
     async fn load_units(&mut self) -> anyhow::Result<()> {
-        for (order, unit) in UNITS.iter().enumerate() {
-            let parent = unit.parent.map(|code| self.units[code]);
+        let units = &self.catalog.units;
+        for (order, unit) in units.iter().enumerate() {
+            let parent = unit.parent.as_deref().map(|code| self.units[code]);
             let id: i64 = sqlx::query_scalar(
                 "insert into units (code, name, short_name, kind, parent_id, sort_order)
                  values ($1, $2, $3, $4, $5, $6) returning id",
             )
-            .bind(unit.code)
-            .bind(unit.name)
-            .bind(unit.short_name)
+            .bind(&unit.code)
+            .bind(&unit.name)
+            .bind(&unit.short_name)
             .bind(unit.kind)
             .bind(parent)
             .bind(order as i32)
             .fetch_one(&mut *self.conn)
             .await?;
-            self.units.insert(unit.code, id);
+            self.units.insert(&unit.code, id);
         }
-        self.summary.units = UNITS.len();
+        self.summary.units = units.len();
         Ok(())
     }
 
     fn person(&mut self) -> String {
-        let family = *self.rng.pick(data::FAMILY_NAMES);
-        let middle = *self.rng.pick(data::MIDDLE_NAMES);
-        let given = *self.rng.pick(data::GIVEN_NAMES);
+        let names = &self.catalog.names;
+        let family = self.rng.pick(&names.family);
+        let middle = self.rng.pick(&names.middle);
+        let given = self.rng.pick(&names.given);
         format!("{family} {middle} {given}")
     }
 
@@ -203,7 +210,7 @@ impl Loader<'_> {
     }
 
     async fn load_users(&mut self) -> anyhow::Result<()> {
-        let city_office = self.units["VPUB"];
+        let city_office = self.units[CITY_OFFICE];
         let name = self.person();
         self.insert_user(
             "admin",
@@ -244,20 +251,21 @@ impl Loader<'_> {
         self.heads.insert(city_office, self.reviewer);
         self.officers.insert(city_office, vec![self.reviewer]);
 
-        for unit in UNITS.iter().filter(|u| {
+        let catalog = self.catalog;
+        for unit in catalog.units.iter().filter(|u| {
             matches!(
                 u.kind,
                 UnitKind::Department | UnitKind::District | UnitKind::Division
             )
         }) {
-            let id = self.units[unit.code];
+            let id = self.units[unit.code.as_str()];
             let login = unit.code.to_ascii_lowercase();
             let name = self.person();
             let head = self
                 .insert_user(
                     &format!("{login}.lanhdao"),
                     &name,
-                    unit.head_title,
+                    &unit.head_title,
                     id,
                     Role::UnitHead,
                 )
@@ -287,29 +295,29 @@ impl Loader<'_> {
         Ok(())
     }
 
-    async fn load_fields(&mut self) -> anyhow::Result<HashMap<&'static str, i64>> {
+    async fn load_fields(&mut self) -> anyhow::Result<HashMap<&'a str, i64>> {
         let mut fields = HashMap::new();
-        for (order, field) in data::FIELDS.iter().enumerate() {
+        for (order, field) in self.catalog.fields.iter().enumerate() {
             let id: i64 = sqlx::query_scalar(
                 "insert into fields (code, name_vi, name_en, sort_order) values ($1, $2, $3, $4)
                  returning id",
             )
-            .bind(field.code)
-            .bind(field.name_vi)
-            .bind(field.name_en)
+            .bind(&field.code)
+            .bind(&field.name_vi)
+            .bind(&field.name_en)
             .bind(order as i32)
             .fetch_one(&mut *self.conn)
             .await?;
-            fields.insert(field.code, id);
+            fields.insert(field.code.as_str(), id);
         }
         Ok(fields)
     }
 
-    async fn load_sources(&mut self) -> anyhow::Result<HashMap<&'static str, i64>> {
+    async fn load_sources(&mut self) -> anyhow::Result<HashMap<&'a str, i64>> {
         let mut sources = HashMap::new();
-        for source in data::SOURCES {
+        for source in &self.catalog.sources {
             let id = insert_source(&mut *self.conn, source, self.reviewer, "demo document").await?;
-            sources.insert(source.key, id);
+            sources.insert(source.key.as_str(), id);
         }
         Ok(sources)
     }
@@ -319,12 +327,14 @@ impl Loader<'_> {
     async fn load_plans(&mut self) -> anyhow::Result<HashMap<i64, i64>> {
         let deadline = date(2019, 3, 31);
         let mut plans = HashMap::new();
-        let planning_units: Vec<&data::UnitSeed> = UNITS
+        let planning_units: Vec<&Unit> = self
+            .catalog
+            .units
             .iter()
             .filter(|u| u.kind != UnitKind::Division)
             .collect();
         for (n, unit) in planning_units.iter().enumerate() {
-            let unit_id = self.units[unit.code];
+            let unit_id = self.units[unit.code.as_str()];
             let issued = match n % 17 {
                 5 => Some(deadline + Duration::days(self.rng.range(5, 40))),
                 11 if n > 30 => None,
@@ -353,100 +363,102 @@ impl Loader<'_> {
 
     async fn load_shortcomings_and_tasks(
         &mut self,
-        fields: &HashMap<&'static str, i64>,
-        sources: &HashMap<&'static str, i64>,
+        fields: &HashMap<&'a str, i64>,
+        sources: &HashMap<&'a str, i64>,
         plans: &HashMap<i64, i64>,
     ) -> anyhow::Result<()> {
-        let districts: Vec<&'static str> = UNITS
-            .iter()
-            .filter(|u| u.kind == UnitKind::District)
-            .map(|u| u.code)
-            .collect();
-        let departments: Vec<&'static str> = UNITS
-            .iter()
-            .filter(|u| u.kind == UnitKind::Department)
-            .map(|u| u.code)
-            .collect();
+        let catalog = self.catalog;
         // "trên địa bàn quận Cầu Giấy", not "… UBND quận Cầu Giấy".
-        let unit_names: HashMap<&str, &str> = UNITS
+        let unit_names: HashMap<&str, &str> = catalog
+            .units
             .iter()
-            .map(|u| (u.code, u.name.trim_start_matches("UBND ")))
+            .map(|u| (u.code.as_str(), u.name.trim_start_matches("UBND ")))
             .collect();
 
-        for shortcoming in SHORTCOMINGS {
-            let shortcoming_id: i64 = sqlx::query_scalar(
-                "insert into shortcomings (code, title, description, field_id, lead_unit_id, year_identified)
-                 values ($1, $2, $3, $4, $5, 2019) returning id",
-            )
-            .bind(shortcoming.code)
-            .bind(shortcoming.title)
-            .bind(shortcoming.description)
-            .bind(fields[shortcoming.field])
-            .bind(self.units[shortcoming.lead])
-            .fetch_one(&mut *self.conn)
-            .await?;
-            for key in shortcoming.sources {
-                sqlx::query(
-                    "insert into shortcoming_sources (shortcoming_id, source_id) values ($1, $2)",
-                )
-                .bind(shortcoming_id)
-                .bind(sources[key])
-                .execute(&mut *self.conn)
+        for shortcoming in &catalog.shortcomings {
+            let shortcoming_id = self
+                .insert_shortcoming(shortcoming, fields, sources)
                 .await?;
-            }
-            self.summary.shortcomings += 1;
-
-            let mut number = 0;
-            for measure in shortcoming.measures {
-                let leads: Vec<&'static str> = match &measure.leads {
-                    Leads::Unit(code) => vec![*code],
-                    Leads::Each(codes) => codes.to_vec(),
-                    Leads::AllDistricts => districts.clone(),
-                    Leads::AllDepartments => departments.clone(),
-                };
-                for lead in leads {
-                    number += 1;
-                    let code = format!("{}.{number:02}", shortcoming.code);
-                    let title = measure.title.replace("{unit}", unit_names[lead]);
-                    let lead_id = self.units[lead];
-                    let plan = plans.get(&lead_id).copied();
-                    let (task, window) = self
-                        .insert_task(
-                            shortcoming_id,
-                            plan,
-                            &code,
-                            &title,
-                            measure.expected,
-                            lead_id,
-                        )
-                        .await?;
-                    if let Some(plan) = plan {
-                        sqlx::query(
-                            "insert into plan_shortcomings (plan_id, shortcoming_id) values ($1, $2)
-                             on conflict do nothing",
-                        )
-                        .bind(plan)
-                        .bind(shortcoming_id)
-                        .execute(&mut *self.conn)
-                        .await?;
-                    }
-                    self.add_coordinators(task, lead, measure.coordinators, window)
-                        .await?;
+            // One task per measure and lead unit, numbered after the shortcoming.
+            let leads = shortcoming
+                .measures
+                .iter()
+                .flat_map(|m| m.leads.iter().map(move |lead| (m, lead.as_str())));
+            for (n, (measure, lead)) in leads.enumerate() {
+                let code = format!("{}.{:02}", shortcoming.code, n + 1);
+                let title = measure.title.replace("{unit}", unit_names[lead]);
+                let lead_id = self.units[lead];
+                let plan = plans.get(&lead_id).copied();
+                let (task, window) = self
+                    .insert_task(
+                        shortcoming_id,
+                        plan,
+                        &code,
+                        &title,
+                        &measure.expected,
+                        lead_id,
+                    )
+                    .await?;
+                if let Some(plan) = plan {
+                    sqlx::query(
+                        "insert into plan_shortcomings (plan_id, shortcoming_id) values ($1, $2)
+                         on conflict do nothing",
+                    )
+                    .bind(plan)
+                    .bind(shortcoming_id)
+                    .execute(&mut *self.conn)
+                    .await?;
                 }
+                self.add_coordinators(task, lead, &measure.coordinators, window)
+                    .await?;
             }
         }
         Ok(())
+    }
+
+    /// Inserts a shortcoming with its sources; returns its id.
+    async fn insert_shortcoming(
+        &mut self,
+        shortcoming: &catalog::Shortcoming,
+        fields: &HashMap<&'a str, i64>,
+        sources: &HashMap<&'a str, i64>,
+    ) -> anyhow::Result<i64> {
+        let shortcoming_id: i64 = sqlx::query_scalar(
+            "insert into shortcomings (code, title, description, field_id, lead_unit_id, year_identified)
+             values ($1, $2, $3, $4, $5, 2019) returning id",
+        )
+        .bind(&shortcoming.code)
+        .bind(&shortcoming.title)
+        .bind(&shortcoming.description)
+        .bind(fields[shortcoming.field.as_str()])
+        .bind(self.units[shortcoming.lead.as_str()])
+        .fetch_one(&mut *self.conn)
+        .await?;
+        for key in &shortcoming.sources {
+            sqlx::query(
+                "insert into shortcoming_sources (shortcoming_id, source_id) values ($1, $2)",
+            )
+            .bind(shortcoming_id)
+            .bind(sources[key.as_str()])
+            .execute(&mut *self.conn)
+            .await?;
+        }
+        self.summary.shortcomings += 1;
+        Ok(shortcoming_id)
     }
 
     async fn add_coordinators(
         &mut self,
         task: i64,
         lead: &str,
-        candidates: &[&'static str],
+        candidates: &[String],
         (from, to): (NaiveDate, NaiveDate),
     ) -> anyhow::Result<()> {
-        let mut candidates: Vec<&'static str> =
-            candidates.iter().copied().filter(|c| *c != lead).collect();
+        let mut candidates: Vec<&str> = candidates
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c != lead)
+            .collect();
         self.rng.shuffle(&mut candidates);
         let count = self.rng.range(0, candidates.len().min(3) as i64 + 1) as usize;
         for code in candidates
@@ -459,7 +471,7 @@ impl Loader<'_> {
             )
             .bind(task)
             .bind(unit_id)
-            .bind(if unit_id == self.units["VPUB"] {
+            .bind(if unit_id == self.units[CITY_OFFICE] {
                 "Theo dõi, tổng hợp, báo cáo UBND Thành phố"
             } else {
                 "Phối hợp, hướng dẫn chuyên môn"
@@ -471,7 +483,8 @@ impl Loader<'_> {
                 // Between the assignment and the task's last update.
                 let day = from + Duration::days(self.rng.range(1, (to - from).num_days().max(2)));
                 let at = self.instant(day);
-                let note = *self.rng.pick(data::CONTRIBUTION_NOTES);
+                let catalog = self.catalog;
+                let note = self.rng.pick(&catalog.notes.contribution);
                 self.insert_update(
                     task,
                     unit_id,
@@ -576,7 +589,7 @@ impl Loader<'_> {
         let leader = format!(
             "Đ/c {} – {}",
             self.person(),
-            if lead == self.units["VPUB"] {
+            if lead == self.units[CITY_OFFICE] {
                 "Phó Chủ tịch UBND Thành phố"
             } else {
                 "Phó thủ trưởng đơn vị"
@@ -612,7 +625,7 @@ impl Loader<'_> {
         .await?;
         self.summary.tasks += 1;
 
-        let city_office = self.units["VPUB"];
+        let city_office = self.units[CITY_OFFICE];
         self.insert_update(
             task,
             city_office,
@@ -663,7 +676,8 @@ impl Loader<'_> {
             for step in 1..=steps {
                 let at = assigned_at + Duration::minutes(span * step / (steps + 1));
                 let pct = ((i64::from(percent.max(10)) * step / (steps + 1)) / 5 * 5) as i16;
-                let note = *self.rng.pick(data::PROGRESS_NOTES);
+                let catalog = self.catalog;
+                let note = self.rng.pick(&catalog.notes.progress);
                 self.insert_update(
                     task,
                     lead,
@@ -805,7 +819,8 @@ impl Loader<'_> {
                 .await?;
             }
             TaskStatus::NeedsDirection => {
-                let question = *self.rng.pick(data::ESCALATION_QUESTIONS);
+                let catalog = self.catalog;
+                let question = self.rng.pick(&catalog.notes.escalation);
                 self.insert_update(
                     task,
                     lead,
@@ -829,7 +844,8 @@ impl Loader<'_> {
                 .await?;
             }
             TaskStatus::InProgress => {
-                let note = *self.rng.pick(data::PROGRESS_NOTES);
+                let catalog = self.catalog;
+                let note = self.rng.pick(&catalog.notes.progress);
                 self.insert_update(
                     task,
                     lead,
@@ -891,7 +907,8 @@ impl Loader<'_> {
             return Ok(());
         };
         let requested_at = after + Duration::days(self.rng.range(1, 10));
-        let reason = *self.rng.pick(data::EXTENSION_REASONS);
+        let catalog = self.catalog;
+        let reason = self.rng.pick(&catalog.notes.extension_reason);
         let doc = format!("{}/BC-ĐV", 100 + self.rng.range(0, 800));
         let (status, decided_by, decided_at, note) = match outcome {
             ExtensionOutcome::Approved => (
@@ -974,27 +991,24 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Inserts one of the catalogue's source documents, with a stand-in PDF for its scan (so the
 /// file links work) uploaded by `uploader`; `what` names the stand-in ("demo document").
-pub(crate) async fn insert_source(
+pub async fn insert_source(
     conn: &mut sqlx::PgConnection,
-    source: &data::SourceSeed,
+    source: &Source,
     uploader: i64,
     what: &str,
 ) -> anyhow::Result<i64> {
-    let date = source
-        .doc_date
-        .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
     let id: i64 = sqlx::query_scalar(
         "insert into sources (kind, doc_number, doc_date, issuing_body, title)
          values ($1, $2, $3, $4, $5) returning id",
     )
     .bind(source.kind)
-    .bind(source.doc_number)
-    .bind(date)
-    .bind(source.issuing_body)
-    .bind(source.title)
+    .bind(&source.doc_number)
+    .bind(source.doc_date)
+    .bind(&source.issuing_body)
+    .bind(&source.title)
     .fetch_one(&mut *conn)
     .await?;
-    if let Some(number) = source.doc_number {
+    if let Some(number) = &source.doc_number {
         let pdf = demo_pdf(&format!("{number} - {what}"));
         let file_name = format!("{}.pdf", number.replace('/', "-"));
         let file = crate::db::files::NewFile {

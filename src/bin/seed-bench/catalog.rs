@@ -1,12 +1,14 @@
-//! What the tasks hang on: units and accounts (from [`super::tree`]), the demo's fields,
+//! What the tasks hang on: units and accounts (from [`crate::tree`]), the demo's fields,
 //! sources and 33 shortcomings, a plan per unit, and the session's staging tables that let one
 //! statement give every task its lead unit, officers, shortcoming and wording.
 
 use sqlx::PgConnection;
 
-use super::tree::{BenchUnit, BenchUser};
-use super::{BenchSettings, text};
-use crate::seed::data::{FIELDS, SHORTCOMINGS, SOURCES};
+use remediation_portal::seed::catalog::Catalog;
+
+use crate::load::BenchSettings;
+use crate::text;
+use crate::tree::{BenchUnit, BenchUser};
 
 /// What the staging tables hold, in numbers the task statements need.
 #[derive(Debug, Clone)]
@@ -83,15 +85,16 @@ pub async fn insert_users(
 /// The demo's fields, sources (with a stand-in document for each numbered one) and 33
 /// shortcomings, led by the demo's units where the benchmark has them, else by the City
 /// office. Returns how many rows.
-pub async fn insert_catalog(conn: &mut PgConnection) -> anyhow::Result<u64> {
+pub async fn insert_catalog(conn: &mut PgConnection, demo: &Catalog) -> anyhow::Result<u64> {
+    let fields = &demo.fields;
     let mut rows = sqlx::query(
         "insert into fields (code, name_vi, name_en, sort_order)
          select f.code, f.name_vi, f.name_en, f.ord::integer
          from unnest($1::text[], $2::text[], $3::text[]) with ordinality as f(code, name_vi, name_en, ord)",
     )
-    .bind(FIELDS.iter().map(|f| f.code).collect::<Vec<_>>())
-    .bind(FIELDS.iter().map(|f| f.name_vi).collect::<Vec<_>>())
-    .bind(FIELDS.iter().map(|f| f.name_en).collect::<Vec<_>>())
+    .bind(fields.iter().map(|f| &f.code).collect::<Vec<_>>())
+    .bind(fields.iter().map(|f| &f.name_vi).collect::<Vec<_>>())
+    .bind(fields.iter().map(|f| &f.name_en).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?
     .rows_affected();
@@ -100,11 +103,13 @@ pub async fn insert_catalog(conn: &mut PgConnection) -> anyhow::Result<u64> {
         sqlx::query_scalar("select id from users where username = 'bench.reviewer'")
             .fetch_one(&mut *conn)
             .await?;
-    for source in SOURCES {
-        crate::seed::insert_source(&mut *conn, source, reviewer, "benchmark document").await?;
+    for source in &demo.sources {
+        remediation_portal::seed::insert_source(&mut *conn, source, reviewer, "benchmark document")
+            .await?;
         rows += 1;
     }
 
+    let shortcomings = &demo.shortcomings;
     rows += sqlx::query(
         "insert into shortcomings (code, title, description, field_id, lead_unit_id, year_identified)
          select s.code, s.title, s.description, f.id,
@@ -116,21 +121,24 @@ pub async fn insert_catalog(conn: &mut PgConnection) -> anyhow::Result<u64> {
          left join units u on u.code = s.lead
          order by s.ord",
     )
-    .bind(SHORTCOMINGS.iter().map(|s| s.code).collect::<Vec<_>>())
-    .bind(SHORTCOMINGS.iter().map(|s| s.title).collect::<Vec<_>>())
-    .bind(SHORTCOMINGS.iter().map(|s| s.description).collect::<Vec<_>>())
-    .bind(SHORTCOMINGS.iter().map(|s| s.field).collect::<Vec<_>>())
-    .bind(SHORTCOMINGS.iter().map(|s| s.lead).collect::<Vec<_>>())
+    .bind(shortcomings.iter().map(|s| &s.code).collect::<Vec<_>>())
+    .bind(shortcomings.iter().map(|s| &s.title).collect::<Vec<_>>())
+    .bind(shortcomings.iter().map(|s| &s.description).collect::<Vec<_>>())
+    .bind(shortcomings.iter().map(|s| &s.field).collect::<Vec<_>>())
+    .bind(shortcomings.iter().map(|s| &s.lead).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?
     .rows_affected();
 
-    let (codes, titles): (Vec<&str>, Vec<&str>) = SHORTCOMINGS
+    let (codes, titles): (Vec<&str>, Vec<&str>) = shortcomings
         .iter()
         .flat_map(|s| {
             s.sources.iter().map(|key| {
-                let source = SOURCES.iter().find(|source| source.key == *key);
-                (s.code, source.map_or("", |source| source.title))
+                let source = demo.sources.iter().find(|source| &source.key == key);
+                (
+                    s.code.as_str(),
+                    source.map_or("", |source| source.title.as_str()),
+                )
             })
         })
         .unzip();
@@ -185,7 +193,11 @@ pub async fn insert_plans(
 /// wording), `bench_officers` (every officer, numbered unit by unit, so a unit's officers are
 /// `first_officer` and the next ones) and `bench_wording` (every way a title can be written:
 /// each shortcoming with each of its measures and each phrase of its field).
-pub async fn stage(conn: &mut PgConnection, units: &[BenchUnit]) -> anyhow::Result<Staged> {
+pub async fn stage(
+    conn: &mut PgConnection,
+    units: &[BenchUnit],
+    demo: &Catalog,
+) -> anyhow::Result<Staged> {
     sqlx::query(
         "create temporary table bench_officers on commit drop as
          select (row_number() over (order by unit_id, id))::integer as key, unit_id, id as user_id
@@ -215,9 +227,14 @@ pub async fn stage(conn: &mut PgConnection, units: &[BenchUnit]) -> anyhow::Resu
             .fetch_one(&mut *conn)
             .await?;
 
-    let (codes, titles, expected): (Vec<&str>, Vec<&str>, Vec<&str>) = SHORTCOMINGS
+    let (codes, titles, expected): (Vec<&str>, Vec<&str>, Vec<&str>) = demo
+        .shortcomings
         .iter()
-        .flat_map(|s| s.measures.iter().map(|m| (s.code, m.title, m.expected)))
+        .flat_map(|s| {
+            s.measures
+                .iter()
+                .map(|m| (s.code.as_str(), m.title.as_str(), m.expected.as_str()))
+        })
         .fold(
             Default::default(),
             |(mut c, mut t, mut e), (code, title, exp)| {
@@ -275,7 +292,8 @@ mod tests {
 
     #[test]
     fn every_field_has_title_phrases_and_every_shortcoming_a_measure() {
-        for field in FIELDS {
+        let demo = Catalog::embedded().unwrap();
+        for field in &demo.fields {
             assert!(
                 text::OBJECTS
                     .iter()
@@ -284,11 +302,8 @@ mod tests {
                 field.code
             );
         }
-        for shortcoming in SHORTCOMINGS {
+        for shortcoming in &demo.shortcomings {
             assert!(!shortcoming.measures.is_empty(), "{}", shortcoming.code);
-            for key in shortcoming.sources {
-                assert!(SOURCES.iter().any(|s| s.key == *key), "{key}");
-            }
         }
     }
 }

@@ -3,9 +3,11 @@
 
 use sqlx::PgConnection;
 
-use super::catalog::Staged;
-use super::{BenchSettings, BenchSize, text};
-use crate::seed::data;
+use remediation_portal::seed::catalog::Names;
+
+use crate::catalog::Staged;
+use crate::load::{BenchSettings, BenchSize};
+use crate::text;
 
 /// Helpers for the session that loads, used by every statement. Plain SQL functions, so the
 /// planner inlines them; every draw is a hash of a number and a salt (each statement uses its
@@ -76,6 +78,7 @@ pub async fn insert_tasks(
     size: BenchSize,
     settings: &BenchSettings,
     staged: &Staged,
+    names: &Names,
 ) -> anyhow::Result<u64> {
     let (first, last) = settings.deadline_range();
     let stale_before = settings.now - chrono::Duration::days(i64::from(settings.stale_days));
@@ -96,9 +99,9 @@ pub async fn insert_tasks(
         .bind(text::METHODS)
         .bind(text::CLOSINGS)
         .bind(text::EXPECTED)
-        .bind(data::FAMILY_NAMES)
-        .bind(data::MIDDLE_NAMES)
-        .bind(data::GIVEN_NAMES)
+        .bind(&names.family)
+        .bind(&names.middle)
+        .bind(&names.given)
         .execute(&mut *conn)
         .await?
         .rows_affected();

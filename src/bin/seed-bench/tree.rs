@@ -12,9 +12,9 @@
 //! in lower case, as the demo names them: `stnmt.lanhdao`, `t17.h123.cb2`), the officers shared
 //! out in turn until the number asked for is reached.
 
-use crate::domain::{Role, UnitKind};
-use crate::seed::data::{self, UNITS};
-use crate::seed::rng::Rng;
+use remediation_portal::domain::{Role, UnitKind};
+use remediation_portal::seed::catalog::{Catalog, Names};
+use remediation_portal::seed::rng::Rng;
 
 /// Districts of a province after the first, and how many of them have a division.
 const PROVINCE_DISTRICTS: usize = 25;
@@ -35,7 +35,7 @@ pub struct BenchUnit {
     /// Where the unit's tasks take place, for titles ("trên địa bàn quận Cầu Giấy").
     pub place: String,
     /// Title of the unit's head, and of the leader in charge of its tasks.
-    pub head_title: &'static str,
+    pub head_title: String,
     pub leader_title: &'static str,
 }
 
@@ -44,20 +44,21 @@ pub struct BenchUnit {
 pub struct BenchUser {
     pub username: String,
     pub full_name: String,
-    pub title: &'static str,
+    pub title: String,
     pub unit: String,
     pub role: Role,
 }
 
-/// The first `count` units: the City office first, then block after block.
-pub fn units(count: usize) -> Vec<BenchUnit> {
+/// The first `count` units: the City office first, then block after block, made from the
+/// demo's units.
+pub fn units(count: usize, demo: &Catalog) -> Vec<BenchUnit> {
     let mut units = vec![city_office()];
     let mut province = 1;
     while units.len() < count {
         let block = if province == 1 {
-            hanoi()
+            hanoi(demo)
         } else {
-            self::province(province)
+            self::province(province, demo)
         };
         units.extend(block.into_iter().take(count - units.len()));
         province += 1;
@@ -74,31 +75,33 @@ fn city_office() -> BenchUnit {
         kind: UnitKind::CityOffice,
         parent: None,
         place: "Thành phố".into(),
-        head_title: "Phó Chánh Văn phòng",
+        head_title: "Phó Chánh Văn phòng".into(),
         leader_title: "Phó Chủ tịch UBND Thành phố",
     }
 }
 
 /// Hanoi: the demo's city bodies and districts, with divisions of its first districts.
-fn hanoi() -> Vec<BenchUnit> {
-    let departments = UNITS
+fn hanoi(demo: &Catalog) -> Vec<BenchUnit> {
+    let departments = demo
+        .units
         .iter()
         .filter(|u| u.kind == UnitKind::Department)
         .map(|u| BenchUnit {
-            code: u.code.into(),
-            name: u.name.into(),
-            short_name: u.short_name.into(),
+            code: u.code.clone(),
+            name: u.name.clone(),
+            short_name: u.short_name.clone(),
             kind: UnitKind::Department,
             parent: None,
             place: "Thành phố".into(),
-            head_title: u.head_title,
+            head_title: u.head_title.clone(),
             leader_title: "Phó Giám đốc Sở",
         })
         .collect();
-    let districts: Vec<BenchUnit> = UNITS
+    let districts: Vec<BenchUnit> = demo
+        .units
         .iter()
         .filter(|u| u.kind == UnitKind::District)
-        .map(|u| district(u.code, u.name, u.short_name))
+        .map(|u| district(&u.code, &u.name, &u.short_name))
         .collect();
     let divisions = districts
         .iter()
@@ -110,8 +113,9 @@ fn hanoi() -> Vec<BenchUnit> {
 }
 
 /// Province `number` (2, 3, …): its departments, districts and divisions.
-fn province(number: usize) -> Vec<BenchUnit> {
-    let departments = UNITS
+fn province(number: usize, demo: &Catalog) -> Vec<BenchUnit> {
+    let departments = demo
+        .units
         .iter()
         .filter(|u| u.kind == UnitKind::Department)
         .map(|u| BenchUnit {
@@ -121,7 +125,7 @@ fn province(number: usize) -> Vec<BenchUnit> {
             kind: UnitKind::Department,
             parent: None,
             place: format!("tỉnh {number}"),
-            head_title: u.head_title,
+            head_title: u.head_title.clone(),
             leader_title: "Phó Giám đốc Sở",
         })
         .collect();
@@ -154,7 +158,7 @@ fn district(code: &str, name: &str, short_name: &str) -> BenchUnit {
         parent: None,
         // "trên địa bàn quận Cầu Giấy", not "… UBND quận Cầu Giấy".
         place: name.trim_start_matches("UBND ").into(),
-        head_title: "Phó Chủ tịch UBND",
+        head_title: "Phó Chủ tịch UBND".into(),
         leader_title: "Phó Chủ tịch UBND",
     }
 }
@@ -175,7 +179,7 @@ fn division(district: &BenchUnit, n: usize) -> BenchUnit {
         kind: UnitKind::Division,
         parent: Some(district.code.clone()),
         place: district.place.clone(),
-        head_title: "Trưởng phòng",
+        head_title: "Trưởng phòng".into(),
         leader_title: "Phó Trưởng phòng",
     }
 }
@@ -207,7 +211,7 @@ pub fn fewest_users(units: usize) -> usize {
 }
 
 /// `count` accounts for `units` (at least [`fewest_users`]), with names drawn from `rng`.
-pub fn users(units: &[BenchUnit], count: usize, rng: &mut Rng) -> Vec<BenchUser> {
+pub fn users(units: &[BenchUnit], count: usize, rng: &mut Rng, names: &Names) -> Vec<BenchUser> {
     let office = units[0].code.clone();
     let mut users = Vec::with_capacity(count);
     for (username, title, role) in [
@@ -217,8 +221,8 @@ pub fn users(units: &[BenchUnit], count: usize, rng: &mut Rng) -> Vec<BenchUser>
     ] {
         users.push(BenchUser {
             username: username.into(),
-            full_name: person(rng),
-            title,
+            full_name: person(rng, names),
+            title: title.into(),
             unit: office.clone(),
             role,
         });
@@ -227,8 +231,8 @@ pub fn users(units: &[BenchUnit], count: usize, rng: &mut Rng) -> Vec<BenchUser>
     for unit in others {
         users.push(BenchUser {
             username: format!("{}.lanhdao", login(unit)),
-            full_name: person(rng),
-            title: unit.head_title,
+            full_name: person(rng, names),
+            title: unit.head_title.clone(),
             unit: unit.code.clone(),
             role: Role::UnitHead,
         });
@@ -238,8 +242,8 @@ pub fn users(units: &[BenchUnit], count: usize, rng: &mut Rng) -> Vec<BenchUser>
         let unit = &others[n % others.len()];
         users.push(BenchUser {
             username: format!("{}.cb{}", login(unit), n / others.len() + 1),
-            full_name: person(rng),
-            title: "Chuyên viên",
+            full_name: person(rng, names),
+            title: "Chuyên viên".into(),
             unit: unit.code.clone(),
             role: Role::Officer,
         });
@@ -252,10 +256,10 @@ pub fn login(unit: &BenchUnit) -> String {
     unit.code.to_ascii_lowercase()
 }
 
-fn person(rng: &mut Rng) -> String {
-    let family = *rng.pick(data::FAMILY_NAMES);
-    let middle = *rng.pick(data::MIDDLE_NAMES);
-    let given = *rng.pick(data::GIVEN_NAMES);
+fn person(rng: &mut Rng, names: &Names) -> String {
+    let family = rng.pick(&names.family);
+    let middle = rng.pick(&names.middle);
+    let given = rng.pick(&names.given);
     format!("{family} {middle} {given}")
 }
 
@@ -265,9 +269,13 @@ mod tests {
 
     use super::*;
 
+    fn demo() -> Catalog {
+        Catalog::embedded().unwrap()
+    }
+
     #[test]
     fn the_city_preset_is_hanoi() {
-        let units = units(60);
+        let units = units(60, &demo());
         assert_eq!(units.len(), 60);
         assert_eq!(units[0].code, "VPUB");
         let count = |kind| units.iter().filter(|u| u.kind == kind).count();
@@ -282,7 +290,7 @@ mod tests {
 
     #[test]
     fn provinces_follow_with_unique_codes_and_parents_first() {
-        let units = units(5000);
+        let units = units(5000, &demo());
         assert_eq!(units.len(), 5000);
         let mut seen = HashSet::new();
         for unit in &units {
@@ -303,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_few_units_have_every_kind() {
-        let units = units(20);
+        let units = units(20, &demo());
         for kind in [
             UnitKind::CityOffice,
             UnitKind::Department,
@@ -316,8 +324,8 @@ mod tests {
 
     #[test]
     fn every_unit_gets_a_head_and_officers_in_turn() {
-        let units = units(20);
-        let users = users(&units, 150, &mut Rng::new(1));
+        let units = units(20, &demo());
+        let users = users(&units, 150, &mut Rng::new(1), &demo().names);
         assert_eq!(users.len(), 150);
         assert_eq!(fewest_users(20), 41);
         let names: HashSet<&str> = users.iter().map(|u| u.username.as_str()).collect();

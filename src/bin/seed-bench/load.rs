@@ -17,12 +17,6 @@
 //! they are in, a minute and a quarter), then some 15 million rows of history, officers,
 //! coordinating units and notifications, each checked against its foreign keys.
 
-mod catalog;
-mod history;
-mod tasks;
-mod text;
-mod tree;
-
 use std::cell::RefCell;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -34,18 +28,17 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 use tracing::log::LevelFilter;
 
-use crate::config::Config;
-use crate::db;
-use crate::domain::dates::city_today;
-use crate::domain::password;
-use crate::jobs::{flags, notices};
+use remediation_portal::config::Config;
+use remediation_portal::db;
+use remediation_portal::domain::dates::city_today;
+use remediation_portal::domain::password;
+use remediation_portal::jobs::{flags, notices};
+use remediation_portal::seed::bench::{BENCH_MARKER, BENCH_PASSWORD};
+use remediation_portal::seed::catalog::Catalog;
+use remediation_portal::seed::rng::Rng;
 
-pub use tree::fewest_users;
-
-/// `app_meta` key recording that (and what) benchmark data was loaded.
-pub const BENCH_MARKER: &str = "bench_data_loaded";
-/// The password of every benchmark account: the demo's, hashed once.
-pub const BENCH_PASSWORD: &str = super::DEMO_PASSWORD;
+use crate::tree::{self, fewest_users};
+use crate::{catalog, history, tasks};
 
 /// Bounds on what may be asked for (far beyond the presets, short of a mistyped zero).
 const MAX_TASKS: u64 = 20_000_000;
@@ -118,25 +111,9 @@ impl BenchSize {
         })
     }
 
-    pub fn preset(preset: Preset) -> BenchSize {
-        let (tasks, units, users) = preset.numbers();
-        BenchSize {
-            tasks,
-            units,
-            users,
-        }
-    }
-
+    /// How many tasks.
     pub fn tasks(self) -> u64 {
         self.tasks
-    }
-
-    pub fn units(self) -> u64 {
-        self.units
-    }
-
-    pub fn users(self) -> u64 {
-        self.users
     }
 }
 
@@ -179,7 +156,7 @@ impl BenchSettings {
 
     /// The first and last deadlines: 2022 to 2028, or four years around today if that is
     /// later, so every timeliness class has room whenever the data is generated.
-    fn deadline_range(&self) -> (NaiveDate, NaiveDate) {
+    pub fn deadline_range(&self) -> (NaiveDate, NaiveDate) {
         let today = self.today();
         let first = date(2022, 1, 1).min(date(today.year() - 4, 1, 1));
         let last = date(2028, 12, 31).max(date(today.year() + 2, 12, 31));
@@ -210,16 +187,9 @@ impl fmt::Display for Step {
     }
 }
 
-/// What was loaded, step by step.
-#[derive(Debug, Clone, Default)]
-pub struct BenchSummary {
-    pub steps: Vec<Step>,
-    /// From start to end (less than the steps' sum: two connections work at once).
-    pub total: Duration,
-}
-
 /// Loads benchmark data of `size` into an empty, migrated database as of `settings.now`,
-/// telling `progress` of each step as it ends.
+/// telling `progress` of each step as it ends; returns the time from start to end (less than
+/// the steps' sum: two connections work at once).
 ///
 /// Three transactions: the first inserts everything up to the tasks; then two connections at
 /// once (two cores) each fill their own tables, as `history::LANES` shares them, never the
@@ -230,12 +200,10 @@ pub async fn load_bench(
     size: BenchSize,
     settings: &BenchSettings,
     progress: &mut dyn FnMut(&Step),
-) -> anyhow::Result<BenchSummary> {
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
-    let steps = RefCell::new(Steps {
-        done: Vec::new(),
-        progress,
-    });
+    let demo = Catalog::embedded()?;
+    let steps = RefCell::new(Steps { progress });
     let at = Instant::now();
     let password_hash = password::hash_blocking(BENCH_PASSWORD.to_owned()).await?;
     steps
@@ -243,29 +211,26 @@ pub async fn load_bench(
         .record("password hash (argon2id, once)", None, 1, at);
 
     let pool = &quiet_pool(pool).await?;
-    let units = tree::units(size.units as usize);
-    let mut rng = super::rng::Rng::new(SEED);
-    let users = tree::users(&units, size.users as usize, &mut rng);
+    let units = tree::units(size.units as usize, &demo);
+    let mut rng = Rng::new(SEED);
+    let users = tree::users(&units, size.users as usize, &mut rng, &demo.names);
     // The session's helper functions and staging tables live on its connections; they are
     // closed afterwards rather than returned to the pool with them.
     let mut first = pool.acquire().await?.detach();
     tasks::prepare_session(&mut first, settings).await?;
-    load_tasks(
-        &mut first,
-        size,
-        settings,
-        &units,
-        &users,
-        &password_hash,
-        &steps,
-    )
-    .await?;
+    let base = Base {
+        demo: &demo,
+        units: &units,
+        users: &users,
+    };
+    load_tasks(&mut first, size, settings, &base, &password_hash, &steps).await?;
     let rest = async {
         let mut second = pool.acquire().await?.detach();
         tasks::prepare_session(&mut second, settings).await?;
         let marker = format!("{}: {size}, generated by seed-bench", settings.today());
         let context = |lane, marker| Lane {
             units: &units,
+            demo: &demo,
             settings,
             steps: &steps,
             lane,
@@ -307,11 +272,7 @@ pub async fn load_bench(
     steps.borrow_mut().record("vacuum, analyze", None, 0, at);
     check_jobs(pool, settings, &steps).await?;
     pool.close().await;
-    let steps = steps.into_inner();
-    Ok(BenchSummary {
-        steps: steps.done,
-        total: started.elapsed(),
-    })
+    Ok(started.elapsed())
 }
 
 /// A pool of two connections to the same database (one for each lane) that does not warn of
@@ -327,6 +288,13 @@ async fn quiet_pool(pool: &PgPool) -> sqlx::Result<PgPool> {
         .await
 }
 
+/// What the tasks hang on: the demo's lists, and the units and accounts made from them.
+struct Base<'a> {
+    demo: &'a Catalog,
+    units: &'a [tree::BenchUnit],
+    users: &'a [tree::BenchUser],
+}
+
 /// The first transaction: units, accounts, the catalog, plans and the tasks, with their text
 /// search index built once they are in (in the same transaction: the database never lacks an
 /// index of the migrations, even if the load stops).
@@ -334,11 +302,11 @@ async fn load_tasks(
     conn: &mut PgConnection,
     size: BenchSize,
     settings: &BenchSettings,
-    units: &[tree::BenchUnit],
-    users: &[tree::BenchUser],
+    base: &Base<'_>,
     password_hash: &str,
     steps: &RefCell<Steps<'_>>,
 ) -> anyhow::Result<()> {
+    let Base { demo, units, users } = *base;
     let record = |name, rows, at| steps.borrow_mut().record(name, None, rows, at);
     let mut tx = conn.begin().await?;
     let at = Instant::now();
@@ -352,7 +320,7 @@ async fn load_tasks(
     let at = Instant::now();
     record(
         "fields, sources, shortcomings",
-        catalog::insert_catalog(&mut tx).await?,
+        catalog::insert_catalog(&mut tx, demo).await?,
         at,
     );
     let at = Instant::now();
@@ -360,11 +328,11 @@ async fn load_tasks(
     let plans = catalog::insert_plans(&mut tx, date(first.year(), 3, 31), settings).await?;
     record("plans", plans, at);
     let at = Instant::now();
-    let staged = catalog::stage(&mut tx, units).await?;
+    let staged = catalog::stage(&mut tx, units, demo).await?;
     record("staging tables", 0, at);
     let at = Instant::now();
     let text_indexes = tasks::set_aside_text_indexes(&mut tx).await?;
-    let n = tasks::insert_tasks(&mut tx, size, settings, &staged).await?;
+    let n = tasks::insert_tasks(&mut tx, size, settings, &staged, &demo.names).await?;
     if n != size.tasks {
         anyhow::bail!("{n} tasks were generated instead of {}", size.tasks);
     }
@@ -415,9 +383,8 @@ async fn check_jobs(
     Ok(())
 }
 
-/// The steps done so far, and whom to tell of each.
+/// Whom to tell of each step as it ends.
 struct Steps<'a> {
-    done: Vec<Step>,
     progress: &'a mut dyn FnMut(&Step),
 }
 
@@ -430,13 +397,13 @@ impl Steps<'_> {
             elapsed: since.elapsed(),
         };
         (self.progress)(&step);
-        self.done.push(step);
     }
 }
 
 /// One connection's share of the work after the tasks, in a transaction of its own.
 struct Lane<'a, 'p> {
     units: &'a [tree::BenchUnit],
+    demo: &'a Catalog,
     settings: &'a BenchSettings,
     steps: &'a RefCell<Steps<'p>>,
     lane: Option<u8>,
@@ -452,10 +419,11 @@ impl Lane<'_, '_> {
     ) -> anyhow::Result<()> {
         let mut tx = conn.begin().await?;
         // The staging tables went with the first transaction; they take a moment to fill.
-        let staged = catalog::stage(&mut tx, self.units).await?;
+        let staged = catalog::stage(&mut tx, self.units, self.demo).await?;
         let context = history::Context {
             settings: self.settings,
             staged: &staged,
+            notes: &self.demo.notes,
         };
         for (name, part) in parts {
             let at = Instant::now();
@@ -473,26 +441,6 @@ impl Lane<'_, '_> {
 /// The seed of the names drawn for accounts (the tasks' choices are hashes of their numbers).
 const SEED: u64 = 0x0033_2022_2028;
 
-/// The accounts to try on benchmark data, one per role, for the startup banner: the City's
-/// three and the head and first officer of the first department and district.
-pub async fn bench_sign_ins(pool: &PgPool) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "with firsts as (
-             select u.id from units u
-             where u.id in ((select id from units where kind = 'department' order by sort_order limit 1),
-                            (select id from units where kind = 'district' order by sort_order limit 1))
-         )
-         select u.username, u.title || ', ' || un.short_name
-         from users u join units un on un.id = u.unit_id
-         where u.username like 'bench.%'
-            or (u.unit_id in (select id from firsts)
-                and (u.role = 'unit_head' or u.username like '%.cb1'))
-         order by un.sort_order, u.role, u.username",
-    )
-    .fetch_all(pool)
-    .await
-}
-
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
@@ -504,10 +452,10 @@ mod tests {
     #[test]
     fn sizes_are_checked_with_clear_messages() {
         assert!(BenchSize::new(3000, 20, 150).is_ok());
-        assert_eq!(
-            BenchSize::preset(Preset::National),
-            BenchSize::new(2_000_000, 5_000, 50_000).unwrap()
-        );
+        for preset in [Preset::City, Preset::National] {
+            let (tasks, units, users) = preset.numbers();
+            assert!(BenchSize::new(tasks, units, users).is_ok(), "{preset:?}");
+        }
         assert!(BenchSize::new(0, 20, 150).unwrap_err().contains("--tasks"));
         assert!(BenchSize::new(10, 1, 150).unwrap_err().contains("--units"));
         let few = BenchSize::new(10, 60, 100).unwrap_err();

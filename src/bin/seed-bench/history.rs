@@ -12,15 +12,18 @@
 
 use sqlx::PgConnection;
 
-use super::BenchSettings;
-use super::catalog::Staged;
-use super::text;
-use crate::seed::data;
+use remediation_portal::seed::catalog::Notes;
+
+use crate::catalog::Staged;
+use crate::load::BenchSettings;
+use crate::text;
 
 /// What the statements need besides the tasks.
 pub struct Context<'a> {
     pub settings: &'a BenchSettings,
     pub staged: &'a Staged,
+    /// What people write, from the demo's lists.
+    pub notes: &'a Notes,
 }
 
 /// One part of the load after the tasks.
@@ -69,6 +72,7 @@ impl Part {
     pub async fn run(self, conn: &mut PgConnection, context: &Context<'_>) -> sqlx::Result<u64> {
         let settings = context.settings;
         let staged = context.staged;
+        let notes = context.notes;
         let query = match self {
             Part::Assignees => sqlx::query(ASSIGNEES).bind(settings.now),
             Part::Coordinators => sqlx::query(COORDINATORS)
@@ -79,23 +83,23 @@ impl Part {
             Part::Opening => sqlx::query(OPENING).bind(staged.office).bind(settings.now),
             Part::Progress => sqlx::query(PROGRESS)
                 .bind(settings.now)
-                .bind(data::PROGRESS_NOTES),
+                .bind(&notes.progress),
             Part::Closing => sqlx::query(CLOSING)
                 .bind(settings.now)
-                .bind(data::PROGRESS_NOTES)
-                .bind(data::ESCALATION_QUESTIONS),
+                .bind(&notes.progress)
+                .bind(&notes.escalation),
             Part::Contributions => sqlx::query(CONTRIBUTIONS)
                 .bind(settings.now)
-                .bind(data::CONTRIBUTION_NOTES)
+                .bind(&notes.contribution)
                 .bind(staged.reviewer),
             Part::Extensions => sqlx::query(EXTENSIONS)
                 .bind(settings.now)
                 .bind(settings.today())
                 .bind(staged.reviewer)
-                .bind(data::EXTENSION_REASONS)
+                .bind(&notes.extension_reason)
                 .bind(text::APPROVAL_NOTE)
                 .bind(text::REJECTION_NOTE),
-            Part::Escalations => sqlx::query(ESCALATIONS).bind(data::ESCALATION_QUESTIONS),
+            Part::Escalations => sqlx::query(ESCALATIONS).bind(&notes.escalation),
             Part::Reminders => sqlx::query(REMINDERS)
                 .bind(settings.now)
                 .bind(settings.today())

@@ -16,7 +16,7 @@ pub const VERBS: &[&str] = &[
     "Tăng cường quản lý, giám sát",
 ];
 
-/// What a title is about, by field of state management (codes of `data::FIELDS`).
+/// What a title is about, by field of state management (codes of `demo/fields.toml`).
 pub const OBJECTS: &[(&str, &[&str])] = &[
     (
         "DD",
