@@ -259,7 +259,13 @@ fn the_layers_only_look_down() {
         ("db", &["domain", "i18n"]),
         ("notify", &["config", "db", "domain", "i18n"]),
         ("jobs", &["config", "db", "domain", "notify"]),
-        ("web", &["config", "db", "domain", "i18n", "jobs", "notify"]),
+        ("commands", &["db", "domain", "jobs", "notify"]),
+        (
+            "web",
+            &[
+                "commands", "config", "db", "domain", "i18n", "jobs", "notify",
+            ],
+        ),
     ];
     let modules = modules();
     let mut wrong = Vec::new();

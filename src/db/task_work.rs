@@ -369,6 +369,17 @@ pub async fn pending_extension(
     .await
 }
 
+/// The task an extension request is for, if there is such a request.
+pub async fn extension_task(
+    executor: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<TaskId>, sqlx::Error> {
+    sqlx::query_scalar("select task_id from extension_requests where id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
 /// An extension request, locked for its decision.
 pub async fn lock_extension(
     conn: &mut PgConnection,
@@ -459,6 +470,17 @@ pub async fn open_escalation(
     .bind(task)
     .fetch_optional(executor)
     .await
+}
+
+/// The task a question to the City is about, if there is such a question.
+pub async fn escalation_task(
+    executor: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<TaskId>, sqlx::Error> {
+    sqlx::query_scalar("select task_id from escalations where id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await
 }
 
 /// An open escalation, locked for its answer (`None` when unknown or already answered).

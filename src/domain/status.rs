@@ -314,9 +314,42 @@ impl JobOutcome {
     }
 }
 
+/// The statuses a progress report may set: "done" only comes from a confirmation; asking for
+/// the City's direction is for the unit's head; while a question is open the task waits for
+/// the answer.
+pub fn progress_statuses(
+    current: TaskStatus,
+    question_open: bool,
+    may_escalate: bool,
+) -> Vec<TaskStatus> {
+    if question_open && current == TaskStatus::NeedsDirection {
+        return vec![TaskStatus::NeedsDirection];
+    }
+    TaskStatus::ALL
+        .into_iter()
+        .filter(|s| match s {
+            TaskStatus::Done => false,
+            TaskStatus::NeedsDirection => may_escalate,
+            _ => true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn done_comes_only_from_a_confirmation() {
+        let head = progress_statuses(TaskStatus::InProgress, false, true);
+        assert!(!head.contains(&TaskStatus::Done));
+        assert!(head.contains(&TaskStatus::NeedsDirection));
+        let officer = progress_statuses(TaskStatus::InProgress, false, false);
+        assert!(!officer.contains(&TaskStatus::NeedsDirection));
+        assert!(officer.contains(&TaskStatus::PendingConfirmation));
+        let waiting = progress_statuses(TaskStatus::NeedsDirection, true, true);
+        assert_eq!(waiting, [TaskStatus::NeedsDirection]);
+    }
 
     #[test]
     fn label_keys_are_distinct() {

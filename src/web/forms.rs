@@ -1,6 +1,7 @@
 //! Helpers for forms: reading typed values from what was typed, the constraint violations a
 //! form can cause, and forms with files.
 
+use crate::db::files::NewFile;
 use crate::domain::input::{FieldErrors, Invalid, REQUIRED, clean, limits};
 use crate::web::error::AppError;
 
@@ -250,8 +251,8 @@ pub struct CheckedFile {
 }
 
 impl CheckedFile {
-    pub fn as_new(&self) -> crate::db::files::NewFile<'_> {
-        crate::db::files::NewFile {
+    pub fn as_new(&self) -> NewFile<'_> {
+        NewFile {
             file_name: &self.file_name,
             content_type: self.content_type,
             content: crate::db::files::Content::Spooled(&self.content),
@@ -293,18 +294,15 @@ fn raw_file_name(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 pub fn check_files(
-    ctx: &super::ctx::PageCtx,
     form: &mut MultipartForm,
     field: &str,
     max_upload_bytes: usize,
     required: bool,
-) -> Result<Vec<CheckedFile>, String> {
+) -> Result<Vec<CheckedFile>, Invalid> {
     use crate::domain::files::{clean_name, sniff, stored_name};
     if form.too_large {
-        return Err(ctx.tf(
-            "files.too_large",
-            crate::domain::text::size_label(max_upload_bytes as u64),
-        ));
+        let limit = crate::domain::text::size_label(max_upload_bytes as u64);
+        return Err(Invalid::with("files.too_large", limit));
     }
     // The files move out of the form (no copy of what may be megabytes); the extractor left
     // out empty file fields already.
@@ -313,10 +311,10 @@ pub fn check_files(
         .filter(|f| f.field == field)
         .collect();
     if uploads.is_empty() && required {
-        return Err(ctx.t("files.missing").to_owned());
+        return Err(Invalid::new("files.missing"));
     }
     if uploads.len() > MAX_FILES_PER_FORM {
-        return Err(ctx.tf("files.too_many", MAX_FILES_PER_FORM));
+        return Err(Invalid::with("files.too_many", MAX_FILES_PER_FORM));
     }
     uploads
         .into_iter()
@@ -329,9 +327,20 @@ pub fn check_files(
                     content: upload.content,
                 })
             }
-            _ => Err(ctx.tf("files.forbidden_type_named", clean_name(&upload.file_name))),
+            _ => Err(Invalid::with(
+                "files.forbidden_type_named",
+                clean_name(&upload.file_name),
+            )),
         })
         .collect()
+}
+
+/// The files as the commands store them, or why they were refused.
+pub fn new_files(checked: &Result<Vec<CheckedFile>, Invalid>) -> Result<Vec<NewFile<'_>>, Invalid> {
+    match checked {
+        Ok(files) => Ok(files.iter().map(CheckedFile::as_new).collect()),
+        Err(invalid) => Err(invalid.clone()),
+    }
 }
 
 #[cfg(test)]

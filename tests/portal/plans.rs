@@ -240,7 +240,10 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
         bad.text("#issued_on-error"),
         "Ngày ban hành không thể ở tương lai."
     );
-    assert_eq!(bad.text("#doc_number-error"), "Nội dung quá dài: tối đa 60 ký tự.");
+    assert_eq!(
+        bad.text("#doc_number-error"),
+        "Nội dung quá dài: tối đa 60 ký tự."
+    );
     assert_eq!(
         bad.text("#shortcoming-error"),
         "Tồn tại, hạn chế được chọn không có trong danh sách."

@@ -262,7 +262,10 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.text("#code-error"), "Mã có dạng TT-NN, ví dụ TT-34.");
-    assert_eq!(bad.text("#title-error"), "Nội dung quá dài: tối đa 500 ký tự.");
+    assert_eq!(
+        bad.text("#title-error"),
+        "Nội dung quá dài: tối đa 500 ký tự."
+    );
     assert_eq!(
         bad.text("#field_id-error"),
         "Vui lòng chọn lĩnh vực trong danh sách."

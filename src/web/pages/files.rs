@@ -8,6 +8,7 @@ use super::parse_id;
 use crate::db::files;
 use crate::domain::TaskId;
 use crate::domain::files::content_disposition;
+use crate::domain::input::Invalid;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::forms::{CheckedFile, MultipartForm, check_files};
@@ -63,7 +64,12 @@ pub fn accepted_upload(
     max_bytes: usize,
     form: &mut MultipartForm,
 ) -> Result<CheckedFile, String> {
-    check_files(ctx, form, "file", max_bytes, true)?
+    let say = |invalid: Invalid| match invalid.value {
+        Some(value) => ctx.tf(invalid.key, value),
+        None => ctx.t(invalid.key).to_owned(),
+    };
+    check_files(form, "file", max_bytes, true)
+        .map_err(say)?
         .into_iter()
         .next()
         .ok_or_else(|| ctx.t("files.missing").to_owned())

@@ -12,7 +12,6 @@ use sqlx::PgConnection;
 
 use super::list::{BulkForm, ListQuery, list_page};
 use super::page::changes_since;
-use super::shared::finish_task;
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::notifications::{self, Notice};
@@ -933,4 +932,39 @@ async fn record_edit(
     )
     .await?;
     Ok(())
+}
+
+/// Ends an action on a task: its audit entry in the action's transaction, the commit, a
+/// one-time message, and back to the task's timeline.
+#[allow(clippy::too_many_arguments)]
+async fn finish_task(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    task: &TaskState,
+    action: &'static str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+    message: &str,
+) -> Result<Response, AppError> {
+    let entry = AuditEntry {
+        action,
+        entity: "task",
+        entity_id: Some(task.id.to_string()),
+        unit: Some(task.lead_unit_id),
+        before: (!before.is_null()).then_some(before),
+        after: Some(after),
+        ..Default::default()
+    };
+    crate::web::pages::finish(
+        state,
+        session,
+        headers,
+        tx,
+        entry,
+        (message, Some(task.code.clone())),
+        &format!("/tasks/{}#history", task.id),
+    )
+    .await
 }

@@ -12,7 +12,7 @@ use crate::db::task_work::{self as work, EscalationRow, ExtensionRow, Officer};
 use crate::db::tasks::{self as queries, AssigneeRow, CoordinatorRow, HistoryEntry, TaskDetail};
 use crate::domain::access::TaskParties;
 use crate::domain::input::FieldErrors;
-use crate::domain::{TaskId, TaskStatus, UnitId};
+use crate::domain::{TaskId, TaskStatus, UnitId, progress_statuses};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::pages::{parse_id, render};
@@ -260,27 +260,6 @@ pub async fn task_page(
         max_upload_bytes: state.config.max_upload_bytes,
     };
     Ok((status, render(&page)?).into_response())
-}
-
-/// The statuses a progress report may set: "done" only comes from a confirmation; asking for
-/// the City's direction is for the unit's head; while a question is open the task waits for
-/// the answer.
-pub fn progress_statuses(
-    current: TaskStatus,
-    question_open: bool,
-    may_escalate: bool,
-) -> Vec<TaskStatus> {
-    if question_open && current == TaskStatus::NeedsDirection {
-        return vec![TaskStatus::NeedsDirection];
-    }
-    TaskStatus::ALL
-        .into_iter()
-        .filter(|s| match s {
-            TaskStatus::Done => false,
-            TaskStatus::NeedsDirection => may_escalate,
-            _ => true,
-        })
-        .collect()
 }
 
 /// What changed on the task after `seen` (an instant the form carried), for a refused save.

@@ -1,7 +1,17 @@
-//! What every action on a task begins and ends with: finding the task the user may see (and
-//! locking it), and finishing with the audit entry, the commit and the way back.
+//! What every action on a task begins and ends with: who may see the task, who acts (for the
+//! commands), and the answer: the commit and the way back, or the page again.
 
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use sqlx::{Postgres, Transaction};
+
+use super::page::{PageState, TaskForms, changes_since, task_page};
+use crate::commands::{By, Changed, Refusal};
+use crate::domain::TaskId;
+use crate::domain::input::FieldErrors;
+use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::http::{request_id, see_other};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -25,67 +35,101 @@ pub async fn visible(
     Ok(parties)
 }
 
-/// Begins an action on a task: locks its row for the action's transaction and checks that
-/// the user may see it (404 for an unknown task, the 403 page for another unit's). The
-/// action's own permission check then reads the same locked row, so no concurrent change
-/// slips between the check and the write.
-pub(super) async fn lock_visible(
-    conn: &mut sqlx::PgConnection,
-    session: &Session,
-    id: crate::domain::TaskId,
-) -> Result<
-    (
-        crate::db::task_work::TaskState,
-        crate::domain::access::TaskParties,
-    ),
-    AppError,
-> {
-    let task = crate::db::task_work::lock(conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let parties = task.parties();
-    if !session
-        .user
-        .actor
-        .can_see_task(parties.lead, &parties.coordinators)
-    {
-        return Err(AppError::Forbidden);
+/// Who acts, as the commands take it.
+pub fn by<'a>(state: &AppState, session: &'a Session, headers: &'a HeaderMap) -> By<'a> {
+    By {
+        actor: &session.user.actor,
+        name: &session.user.full_name,
+        request_id: request_id(headers),
+        now: state.clock.now(),
+        today: state.today(),
     }
-    Ok((task, parties))
 }
 
-/// Ends an action on a task: its audit entry (entity `task`, the lead unit, so the unit's head
-/// sees it in the unit's log) in the action's transaction, the commit, a one-time message, and
-/// back to the task's timeline.
+/// The answer to an action on task `id`, sent from its page: what the command did, committed,
+/// said in a one-time message, and back to the timeline; or the page again when it refused —
+/// what was typed (`forms`) kept, with the messages beside the fields (422) or, when the task
+/// changed since the page was read (`seen`), what changed (409).
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn finish_task(
+pub async fn answer(
     state: &AppState,
+    ctx: PageCtx,
     session: &Session,
-    headers: &axum::http::HeaderMap,
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    task: &crate::db::task_work::TaskState,
-    action: &'static str,
-    before: serde_json::Value,
-    after: serde_json::Value,
-    message: &str,
-) -> Result<axum::response::Response, AppError> {
-    let entry = crate::db::audit::AuditEntry {
-        action,
-        entity: "task",
-        entity_id: Some(task.id.to_string()),
-        unit: Some(task.lead_unit_id),
-        before: (!before.is_null()).then_some(before),
-        after: Some(after),
-        ..Default::default()
+    id: TaskId,
+    tx: Transaction<'_, Postgres>,
+    outcome: Result<Changed, Refusal>,
+    forms: TaskForms,
+    seen: Option<&String>,
+) -> Result<Response, AppError> {
+    match outcome {
+        Ok(changed) if changed.changed => {
+            tx.commit().await?;
+            session
+                .flash(state, changed.message, Some(changed.code))
+                .await?;
+            Ok(see_other(&format!("/tasks/{}#history", changed.task)))
+        }
+        Ok(unchanged) => {
+            drop(tx);
+            session.flash(state, unchanged.message, None).await?;
+            Ok(see_other(&format!("/tasks/{}", unchanged.task)))
+        }
+        Err(refusal) => {
+            drop(tx);
+            match refusal {
+                Refusal::NotFound => Err(AppError::NotFound),
+                Refusal::Forbidden => Err(AppError::Forbidden),
+                Refusal::Database(e) => Err(e.into()),
+                Refusal::Invalid(mut errors) => {
+                    errors.localize(ctx.catalog());
+                    refuse_unprocessable(state, ctx, session, id, forms, errors).await
+                }
+                Refusal::Stale => refuse_conflict(state, ctx, session, id, forms, seen).await,
+            }
+        }
+    }
+}
+
+/// The page again, refusing a form: what was typed stays, the messages sit beside the fields.
+pub async fn refuse_unprocessable(
+    state: &AppState,
+    ctx: PageCtx,
+    session: &Session,
+    id: TaskId,
+    forms: TaskForms,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let extra = PageState {
+        forms,
+        errors,
+        conflict: None,
     };
-    crate::web::pages::finish(
+    task_page(
         state,
+        ctx,
         session,
-        headers,
-        tx,
-        entry,
-        (message, Some(task.code.clone())),
-        &format!("/tasks/{}#history", task.id),
+        id,
+        extra,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
+}
+
+/// The page again, refusing a save because someone changed the task meanwhile: shows what
+/// changed, keeps what was typed.
+pub async fn refuse_conflict(
+    state: &AppState,
+    ctx: PageCtx,
+    session: &Session,
+    id: TaskId,
+    forms: TaskForms,
+    seen: Option<&String>,
+) -> Result<Response, AppError> {
+    let changes = changes_since(state, session, id, seen.map(String::as_str).unwrap_or("")).await?;
+    let extra = PageState {
+        forms,
+        errors: FieldErrors::default(),
+        conflict: Some(changes),
+    };
+    task_page(state, ctx, session, id, extra, StatusCode::CONFLICT).await
 }
