@@ -7,6 +7,7 @@
 //! and answers (a page, the API). Nothing here knows HTTP or a language: refusals carry
 //! message keys.
 
+pub mod task_edit;
 pub mod task_requests;
 pub mod task_work;
 

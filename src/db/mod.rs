@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod plans;
 pub mod shortcomings;
 pub mod sql;
+pub mod task_edit;
 pub mod task_work;
 pub mod tasks;
 

@@ -28,6 +28,26 @@ impl PlanRow {
     }
 }
 
+/// A plan to choose from, with its unit (a task's plan must be its lead unit's).
+#[derive(Debug, Clone, FromRow)]
+pub struct PlanOption {
+    pub id: PlanId,
+    pub unit_id: UnitId,
+    pub label: String,
+}
+
+/// Every plan, as the task form offers them.
+pub async fn options(executor: impl PgExecutor<'_>) -> Result<Vec<PlanOption>, sqlx::Error> {
+    sqlx::query_as(
+        "select p.id, p.unit_id,
+                u.short_name || ' — ' || coalesce(p.doc_number || ' — ', '') || left(p.title, 70) as label
+         from plans p join units u on u.id = p.unit_id
+         order by u.sort_order, u.short_name, p.id",
+    )
+    .fetch_all(executor)
+    .await
+}
+
 const PLAN_COLUMNS: &str = "p.id, p.unit_id, u.name as unit_name, u.short_name as unit_short_name,
                             p.doc_number, p.title, p.issue_deadline, p.issued_on, p.overdue,
                             p.overdue_since";

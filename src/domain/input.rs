@@ -44,6 +44,11 @@ pub fn clean(raw: &str) -> String {
     raw.replace('\0', "").trim().to_owned()
 }
 
+/// An id chosen in a form or a filter (a positive number), if it is one.
+pub fn id(raw: &str) -> Option<i64> {
+    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}
+
 /// The longest text a column takes, in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {

@@ -15,10 +15,7 @@ pub fn optional(value: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// An id chosen in a form or a filter (a positive number), if it is one.
-pub fn id_of(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
-}
+pub use crate::domain::input::id as id_of;
 
 /// The ids of the boxes checked in a group of checkboxes, sorted, without repeats; `None` if
 /// one of them is not an id (no page of the portal sends that).
