@@ -22,6 +22,35 @@ pub struct AuditEntry<'a> {
     pub ip: Option<std::net::IpAddr>,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// An entry for `action` on `entity` `id`, from `before` to `after`; the caller (or
+    /// `web::pages::finish`) adds who and which request.
+    pub fn change(
+        action: &'a str,
+        entity: &'a str,
+        id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Self {
+        AuditEntry {
+            action,
+            entity,
+            entity_id: Some(id.to_string()),
+            before,
+            after,
+            ..Default::default()
+        }
+    }
+
+    /// The same entry, shown in `unit`'s log.
+    pub fn in_unit(self, unit: UnitId) -> Self {
+        AuditEntry {
+            unit: Some(unit),
+            ..self
+        }
+    }
+}
+
 pub async fn record(
     executor: impl PgExecutor<'_>,
     entry: AuditEntry<'_>,

@@ -102,7 +102,38 @@ pub trait EditForm: Shown + Serialize + Sized {
     }
 }
 
-/// Implements [`EditForm`] for a form with the fields `version` and `conflict`.
+/// An edit form over a row of a versioned table: how the row is read, and the form it fills.
+pub trait Editable: EditForm {
+    type Row: Send;
+    const TABLE: Versioned;
+
+    /// The row `id` as saved now.
+    fn load(
+        conn: &mut PgConnection,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<Self::Row>, sqlx::Error>> + Send;
+
+    /// The form filled with `row`.
+    fn of(row: &Self::Row) -> Self;
+}
+
+/// Locks row `id` for the save and refuses (409) a save of `typed` over values that changed
+/// since it was filled; the row as saved.
+pub async fn lock_unchanged<F: Editable>(
+    conn: &mut PgConnection,
+    ctx: &PageCtx,
+    id: i64,
+    typed: &F,
+) -> Result<F::Row, AppError> {
+    lock(&mut *conn, F::TABLE, id).await?;
+    let saved = F::load(conn, id).await?.ok_or(AppError::NotFound)?;
+    F::of(&saved).refuse_if_changed(ctx, typed)?;
+    Ok(saved)
+}
+
+/// Implements [`EditForm`] for a form with the fields `version` and `conflict`; given the row
+/// type, the table, the function that reads a row and the id type, [`Editable`] too (the form
+/// is filled by its `from_row`).
 #[macro_export]
 macro_rules! edit_form {
     ($form:ty) => {
@@ -115,6 +146,26 @@ macro_rules! edit_form {
             }
             fn conflict_mut(&mut self) -> &mut Option<Vec<$crate::web::conflict::Difference>> {
                 &mut self.conflict
+            }
+        }
+    };
+    ($form:ty, $row:ty, $table:ident, $load:path, $id:path) => {
+        $crate::edit_form!($form);
+
+        impl $crate::web::conflict::Editable for $form {
+            type Row = $row;
+            const TABLE: $crate::web::conflict::Versioned =
+                $crate::web::conflict::Versioned::$table;
+
+            async fn load(
+                conn: &mut sqlx::PgConnection,
+                id: i64,
+            ) -> Result<Option<$row>, sqlx::Error> {
+                $load(conn, $id(id)).await
+            }
+
+            fn of(row: &$row) -> Self {
+                <$form>::from_row(row)
             }
         }
     };

@@ -13,9 +13,10 @@ use std::future::Future;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::conflict::EditForm;
+use super::conflict::{EditForm, Editable};
 use super::ctx::PageCtx;
 use super::error::AppError;
+use super::state::AppState;
 use crate::domain::input::FieldErrors;
 
 /// `outcome` as the answer to the POST of `form`: the form drawn again by `page` when what
@@ -43,6 +44,30 @@ where
         other => return other,
     };
     Ok((status, page(form, errors).await?).into_response())
+}
+
+/// [`respond`] to the save of an edit of row `id`: the form shown again beside the row as
+/// saved now (404 if it is gone).
+pub async fn respond_edit<F, P, Fut>(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    outcome: Result<Response, AppError>,
+    form: F,
+    page: P,
+) -> Result<Response, AppError>
+where
+    F: Editable,
+    P: FnOnce(F::Row, F, FieldErrors) -> Fut,
+    Fut: Future<Output = Result<Html<String>, AppError>>,
+{
+    respond(ctx, outcome, form, |form, errors| async move {
+        let mut conn = state.pool.acquire().await?;
+        let row = F::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        drop(conn);
+        page(row, form, errors).await
+    })
+    .await
 }
 
 /// A form page as the answer to a GET (a new form, or one filled with what is saved).

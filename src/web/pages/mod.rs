@@ -58,6 +58,9 @@ pub async fn finish<'a>(
     Ok(see_other(location))
 }
 
+/// The message after an administrative save.
+pub const SAVED: (&str, Option<String>) = ("admin.saved", None);
+
 /// Serialises a value for the audit log's before/after.
 pub fn snapshot(value: &impl serde::Serialize) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

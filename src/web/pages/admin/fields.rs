@@ -10,15 +10,18 @@ use crate::db::admin::{self as queries, FieldRow};
 use crate::db::audit::AuditEntry;
 use crate::domain::FieldId;
 use crate::domain::input::{self, FieldErrors, limits};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
+use crate::web::conflict::{self, Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::OnConstraint;
-use crate::web::pages::{finish, parse_id, render, snapshot};
+use crate::web::pages::{SAVED, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// Where a save leads: the list.
+const LIST: &str = "/admin/fields";
 
 #[derive(Template)]
 #[template(path = "admin/fields/index.html")]
@@ -69,7 +72,7 @@ impl Shown for FieldForm {
     }
 }
 
-crate::edit_form!(FieldForm);
+crate::edit_form!(FieldForm, FieldRow, Fields, queries::field, FieldId);
 
 #[derive(Template)]
 #[template(path = "admin/fields/form.html")]
@@ -143,23 +146,8 @@ pub async fn create(
         let id = queries::insert_field(&mut *tx, &values.code, &values.name_vi, &values.name_en)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "field.create",
-            entity: "field",
-            entity_id: Some(id.to_string()),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/fields",
-        )
-        .await
+        let entry = AuditEntry::change("field.create", "field", id, None, snapshot(&values));
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| async {
         form_page(ctx.clone(), None, form, errors)
@@ -193,38 +181,21 @@ pub async fn update(
     let outcome = async {
         let values = FieldValues::parse(&form)?;
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Fields, id.0).await?;
-        let saved = queries::field(&mut *tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        FieldForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
         queries::update_field(&mut *tx, id, &values.code, &values.name_vi, &values.name_en)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "field.update",
-            entity: "field",
-            entity_id: Some(id.to_string()),
-            before: snapshot(&saved),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/fields",
-        )
-        .await
+        let (before, after) = (snapshot(&saved), snapshot(&values));
+        let entry = AuditEntry::change("field.update", "field", id, before, after);
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let field = queries::field(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        form_page(ctx.clone(), Some(field), form, errors)
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |field, form, errors| async { form_page(ctx.clone(), Some(field), form, errors) },
+    )
     .await
 }

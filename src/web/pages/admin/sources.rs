@@ -15,16 +15,19 @@ use chrono::NaiveDate;
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{SourceId, SourceKind};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned};
+use crate::web::conflict::{self, Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::{OnConstraint, UploadForm, optional};
 use crate::web::pages::files::accepted_upload;
-use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
+use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// Where a save leads: the list.
+const LIST: &str = "/admin/sources";
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -117,7 +120,13 @@ impl Shown for SourceForm {
     }
 }
 
-crate::edit_form!(SourceForm);
+crate::edit_form!(
+    SourceForm,
+    SourceAdminRow,
+    Sources,
+    queries::source,
+    SourceId
+);
 
 #[derive(Template)]
 #[template(path = "admin/sources/form.html")]
@@ -227,23 +236,8 @@ pub async fn create(
         let id = queries::insert_source(&mut *tx, &values)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "source.create",
-            entity: "source",
-            entity_id: Some(id.to_string()),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/sources",
-        )
-        .await
+        let entry = AuditEntry::change("source.create", "source", id, None, snapshot(&values));
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, (errors, None))
@@ -347,38 +341,21 @@ pub async fn update(
     let outcome = async {
         let values = parse(&form, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Sources, id.0).await?;
-        let saved = queries::source(&mut *tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        SourceForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
         queries::update_source(&mut *tx, id, &values)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "source.update",
-            entity: "source",
-            entity_id: Some(id.to_string()),
-            before: snapshot(&saved),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/sources",
-        )
-        .await
+        let (before, after) = (snapshot(&saved), snapshot(&values));
+        let entry = AuditEntry::change("source.update", "source", id, before, after);
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let source = queries::source(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        form_page(&state, ctx.clone(), Some(source), form, (errors, None)).await
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |source, form, errors| form_page(&state, ctx.clone(), Some(source), form, (errors, None)),
+    )
     .await
 }

@@ -10,15 +10,18 @@ use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
 use crate::db::audit::AuditEntry;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{UnitId, UnitKind};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
+use crate::web::conflict::{self, Difference, EditForm, Shown, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
-use crate::web::pages::{finish, parse_id, render, snapshot};
+use crate::web::pages::{SAVED, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// Where a save leads: the list.
+const LIST: &str = "/admin/units";
 
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
@@ -86,7 +89,7 @@ impl Shown for UnitForm {
     }
 }
 
-crate::edit_form!(UnitForm);
+crate::edit_form!(UnitForm, UnitRow, Units, queries::unit, UnitId);
 
 impl UnitForm {
     fn from_row(row: &UnitRow) -> Self {
@@ -217,24 +220,9 @@ pub async fn create(
         let id = queries::insert_unit(&mut *tx, &values)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "unit.create",
-            entity: "unit",
-            entity_id: Some(id.to_string()),
-            unit: Some(id),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/units",
-        )
-        .await
+        let entry = AuditEntry::change("unit.create", "unit", id, None, snapshot(&values));
+        let entry = entry.in_unit(id);
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors, None)
@@ -268,11 +256,7 @@ pub async fn update(
     let outcome = async {
         let values = parse(&state, &form, Some(id)).await?;
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Units, id.0).await?;
-        let saved = queries::unit(&mut *tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        UnitForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
         queries::update_unit(&mut *tx, id, &values)
             .await
             .on_constraint()?;
@@ -281,32 +265,18 @@ pub async fn update(
             (false, true) => "unit.reactivate",
             _ => "unit.update",
         };
-        let entry = AuditEntry {
-            action,
-            entity: "unit",
-            entity_id: Some(id.to_string()),
-            unit: Some(id),
-            before: snapshot(&saved),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/units",
-        )
-        .await
+        let (before, after) = (snapshot(&saved), snapshot(&values));
+        let entry = AuditEntry::change(action, "unit", id, before, after).in_unit(id);
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let unit = queries::unit(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        form_page(&state, ctx.clone(), Some(unit), form, errors, None).await
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |unit, form, errors| form_page(&state, ctx.clone(), Some(unit), form, errors, None),
+    )
     .await
 }
 

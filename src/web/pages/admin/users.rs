@@ -14,15 +14,18 @@ use crate::db::auth as auth_queries;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
+use crate::web::conflict::{self, Difference, EditForm, Shown, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
-use crate::web::pages::{PAGE_SIZE, Pagination, finish, parse_id, render, snapshot};
+use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, finish, parse_id, render, snapshot};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// Where a save leads: the list.
+const LIST: &str = "/admin/users";
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -135,7 +138,7 @@ impl Shown for UserForm {
     }
 }
 
-crate::edit_form!(UserForm);
+crate::edit_form!(UserForm, UserRow, Users, queries::user, UserId);
 
 impl UserForm {
     fn from_row(row: &UserRow) -> Self {
@@ -260,14 +263,8 @@ pub async fn create(
         let id = queries::insert_user(&mut *tx, &values, &password_hash)
             .await
             .on_constraint()?;
-        let entry = AuditEntry {
-            action: "user.create",
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.unit_id),
-            after: snapshot(&values),
-            ..Default::default()
-        };
+        let entry = AuditEntry::change("user.create", "user", id, None, snapshot(&values));
+        let entry = entry.in_unit(values.unit_id);
         let message = ("admin.users.created", Some(temporary));
         let location = format!("/admin/users/{id}/edit");
         finish(&state, &session, &headers, tx, entry, message, &location).await
@@ -313,11 +310,7 @@ pub async fn update(
             return Err(AppError::Validation(FieldErrors::refused("role", refusal)));
         }
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Users, id.0).await?;
-        let saved = queries::user(&mut *tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        UserForm::from_row(&saved).refuse_if_changed(&ctx, &form)?;
+        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
         values.username = saved.username.clone();
         queries::update_user(&mut *tx, id, &values).await?;
         let access_changed =
@@ -334,32 +327,18 @@ pub async fn update(
         };
         let mut after = snapshot(&values).unwrap_or_default();
         after["sessions_ended"] = json!(ended);
-        let entry = AuditEntry {
-            action,
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.unit_id),
-            before: snapshot(&saved),
-            after: Some(after),
-            ..Default::default()
-        };
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("admin.saved", None),
-            "/admin/users",
-        )
-        .await
+        let entry = AuditEntry::change(action, "user", id, snapshot(&saved), Some(after));
+        let entry = entry.in_unit(values.unit_id);
+        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let user = queries::user(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        form_page(&state, ctx.clone(), Some(user), form, errors).await
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |user, form, errors| form_page(&state, ctx.clone(), Some(user), form, errors),
+    )
     .await
 }
 

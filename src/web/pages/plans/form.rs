@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::audit::AuditEntry;
@@ -16,11 +17,11 @@ use crate::db::shortcomings::{self as shortcoming_queries, ShortcomingOption};
 use crate::domain::dates::format_date;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{PlanId, ShortcomingId, UnitId};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, unit_name};
+use crate::web::conflict::{self, Difference, EditForm, Editable, Shown, Versioned, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::{OnConstraint, id_of, ids_of};
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
@@ -238,25 +239,8 @@ pub async fn create(
         let mut tx = state.pool.begin().await?;
         let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
         queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-        let entry = AuditEntry {
-            action: "plan.create",
-            entity: "plan",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.unit_id),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        let location = format!("/plans/{id}");
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("plan_form.saved", None),
-            &location,
-        )
-        .await
+        let entry = AuditEntry::change("plan.create", "plan", id, None, snapshot(&values));
+        saved_plan(&state, &session, &headers, tx, entry, &values).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors)
@@ -264,23 +248,46 @@ pub async fn create(
     .await
 }
 
-/// The plan and its values as saved.
-async fn saved_plan(state: &AppState, raw: &str) -> Result<(PlanRow, PlanValues), AppError> {
-    let id = PlanId(parse_id(raw)?);
-    saved_plan_in(&mut *state.pool.acquire().await?, id).await
+/// The end of a save: the audit entry (in the plan's unit's log), the commit, and the plan's
+/// page.
+async fn saved_plan(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    tx: Transaction<'_, Postgres>,
+    entry: AuditEntry<'_>,
+    values: &PlanValues,
+) -> Result<Response, AppError> {
+    let entry = entry.in_unit(values.unit_id);
+    let location = format!("/plans/{}", entry.entity_id.clone().unwrap_or_default());
+    let message = ("plan_form.saved", None);
+    finish(state, session, headers, tx, entry, message, &location).await
 }
 
-/// [`saved_plan`], read on `conn` (in a transaction, after locking the plan).
-async fn saved_plan_in(
-    conn: &mut sqlx::PgConnection,
+/// The plan and its values as saved, read on `conn`.
+async fn plan_in(
+    conn: &mut PgConnection,
     id: PlanId,
-) -> Result<(PlanRow, PlanValues), AppError> {
-    let plan = queries::find(&mut *conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+) -> Result<Option<(PlanRow, PlanValues)>, sqlx::Error> {
+    let Some(plan) = queries::find(&mut *conn, id).await? else {
+        return Ok(None);
+    };
     let shortcomings = queries::shortcomings(&mut *conn, id).await?;
     let values = PlanValues::of(&plan, &shortcomings);
-    Ok((plan, values))
+    Ok(Some((plan, values)))
+}
+
+impl Editable for PlanForm {
+    type Row = (PlanRow, PlanValues);
+    const TABLE: Versioned = Versioned::Plans;
+
+    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
+        plan_in(conn, PlanId(id)).await
+    }
+
+    fn of((plan, values): &Self::Row) -> Self {
+        PlanForm::of(plan, values)
+    }
 }
 
 /// `GET /plans/{id}/edit`.
@@ -289,7 +296,10 @@ pub async fn edit_form(
     ctx: PageCtx,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let (plan, values) = saved_plan(&state, &raw).await?;
+    let id = PlanId(parse_id(&raw)?);
+    let mut conn = state.pool.acquire().await?;
+    let (plan, values) = plan_in(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
     let form = PlanForm::of(&plan, &values).stamped();
     shown(form_page(&state, ctx, Some(plan), form, FieldErrors::default()).await)
 }
@@ -305,40 +315,27 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = PlanId(parse_id(&raw)?);
     let outcome = async {
-        let (plan, _) = saved_plan(&state, &raw).await?;
+        let mut conn = state.pool.acquire().await?;
+        let (plan, _) = plan_in(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        drop(conn);
         let values = parse(&state, &form, Some(&plan), ctx.today).await?;
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Plans, id.0).await?;
-        let (saved, before) = saved_plan_in(&mut tx, id).await?;
-        PlanForm::of(&saved, &before).refuse_if_changed(&ctx, &form)?;
+        let (_, before) = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
         queries::update(&mut *tx, id, &values)
             .await
             .on_constraint()?;
         queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-        let entry = AuditEntry {
-            action: "plan.update",
-            entity: "plan",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.unit_id),
-            before: snapshot(&before),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        let location = format!("/plans/{id}");
-        finish(
-            &state,
-            &session,
-            &headers,
-            tx,
-            entry,
-            ("plan_form.saved", None),
-            &location,
-        )
-        .await
+        let (before, after) = (snapshot(&before), snapshot(&values));
+        let entry = AuditEntry::change("plan.update", "plan", id, before, after);
+        saved_plan(&state, &session, &headers, tx, entry, &values).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let (plan, _) = saved_plan(&state, &raw).await?;
-        form_page(&state, ctx.clone(), Some(plan), form, errors).await
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |(plan, _), form, errors| form_page(&state, ctx.clone(), Some(plan), form, errors),
+    )
     .await
 }

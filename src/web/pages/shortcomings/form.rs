@@ -8,17 +8,20 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
 use crate::db::audit::AuditEntry;
 use crate::db::shortcomings::{self as queries, ShortcomingRecord, ShortcomingValues, SourceRow};
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
-use crate::web::conflict::{self, Difference, EditForm, Shown, Versioned, listed, unit_name};
+use crate::web::conflict::{
+    self, Difference, EditForm, Editable, Shown, Versioned, listed, unit_name,
+};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
-use crate::web::form_page::{respond, shown};
+use crate::web::form_page::{respond, respond_edit, shown};
 use crate::web::forms::{OnConstraint, id_of, ids_of};
 use crate::web::pages::{finish, parse_id, render, snapshot};
 use crate::web::session::Session;
@@ -97,6 +100,23 @@ impl Shown for ShortcomingForm {
 }
 
 crate::edit_form!(ShortcomingForm);
+
+impl Editable for ShortcomingForm {
+    type Row = (ShortcomingRecord, Vec<SourceId>);
+    const TABLE: Versioned = Versioned::Shortcomings;
+
+    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
+        let id = ShortcomingId(id);
+        let Some(record) = queries::record(&mut *conn, id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((record, queries::source_ids(conn, id).await?)))
+    }
+
+    fn of((record, sources): &Self::Row) -> Self {
+        ShortcomingForm::of(record, sources)
+    }
+}
 
 #[derive(Template)]
 #[template(path = "shortcomings/form.html")]
@@ -232,17 +252,9 @@ pub async fn create(
         let mut tx = state.pool.begin().await?;
         let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
         queries::replace_sources(&mut *tx, id, &values.sources).await?;
-        let entry = AuditEntry {
-            action: "shortcoming.create",
-            entity: "shortcoming",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.lead_unit_id),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        let message = ("shortcoming_form.saved", Some(values.code.clone()));
-        let location = format!("/shortcomings/{id}");
-        finish(&state, &session, &headers, tx, entry, message, &location).await
+        let after = snapshot(&values);
+        let entry = AuditEntry::change("shortcoming.create", "shortcoming", id, None, after);
+        saved_shortcoming(&state, &session, &headers, tx, entry, &values).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors)
@@ -281,35 +293,40 @@ pub async fn update(
             .ok_or(AppError::NotFound)?;
         let values = parse(&state, &form, Some(&record), ctx.today).await?;
         let mut tx = state.pool.begin().await?;
-        conflict::lock(&mut tx, Versioned::Shortcomings, id.0).await?;
-        let saved = queries::record(&mut *tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let saved_sources = queries::source_ids(&mut *tx, id).await?;
-        ShortcomingForm::of(&saved, &saved_sources).refuse_if_changed(&ctx, &form)?;
-        let before = ShortcomingValues::of(&saved, saved_sources);
+        let (saved, sources) = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
+        let before = ShortcomingValues::of(&saved, sources);
         queries::update(&mut *tx, id, &values)
             .await
             .on_constraint()?;
         queries::replace_sources(&mut *tx, id, &values.sources).await?;
-        let entry = AuditEntry {
-            action: "shortcoming.update",
-            entity: "shortcoming",
-            entity_id: Some(id.to_string()),
-            unit: Some(values.lead_unit_id),
-            before: snapshot(&before),
-            after: snapshot(&values),
-            ..Default::default()
-        };
-        let message = ("shortcoming_form.saved", Some(values.code.clone()));
-        let location = format!("/shortcomings/{id}");
-        finish(&state, &session, &headers, tx, entry, message, &location).await
+        let (before, after) = (snapshot(&before), snapshot(&values));
+        let entry = AuditEntry::change("shortcoming.update", "shortcoming", id, before, after);
+        saved_shortcoming(&state, &session, &headers, tx, entry, &values).await
     };
-    respond(&ctx, outcome.await, form, |form, errors| async {
-        let record = queries::record(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        form_page(&state, ctx.clone(), Some(record), form, errors).await
-    })
+    respond_edit(
+        &state,
+        &ctx,
+        id.0,
+        outcome.await,
+        form,
+        |(record, _), form, errors| form_page(&state, ctx.clone(), Some(record), form, errors),
+    )
     .await
+}
+
+/// The end of a save: the audit entry (in the lead unit's log), the commit, and the
+/// shortcoming's page.
+async fn saved_shortcoming(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    tx: Transaction<'_, Postgres>,
+    entry: AuditEntry<'_>,
+    values: &ShortcomingValues,
+) -> Result<Response, AppError> {
+    let entry = entry.in_unit(values.lead_unit_id);
+    let message = ("shortcoming_form.saved", Some(values.code.clone()));
+    let id = entry.entity_id.clone().unwrap_or_default();
+    let location = format!("/shortcomings/{id}");
+    finish(state, session, headers, tx, entry, message, &location).await
 }
