@@ -197,6 +197,22 @@ pub fn unit_name(ctx: &PageCtx, raw: &str) -> String {
         .unwrap_or_else(|| raw.trim().to_owned())
 }
 
+/// A checkbox "active" as the conflict table shows it.
+pub fn active_label(ctx: &PageCtx, active: bool) -> String {
+    ctx.t(if active {
+        "admin.active"
+    } else {
+        "admin.inactive"
+    })
+    .to_owned()
+}
+
+/// A choice as the conflict table shows it: its label (`label_key`), or what was sent when it
+/// is no choice the portal knows.
+pub fn choice_label(ctx: &PageCtx, raw: &str, label_key: Option<&'static str>) -> String {
+    label_key.map_or_else(|| raw.to_owned(), |key| ctx.t(key).to_owned())
+}
+
 /// A list of checked ids (documents, say) as the conflict table shows it: how many.
 pub fn listed(ctx: &PageCtx, ids: &[String]) -> String {
     let count = ids.iter().filter(|id| !id.trim().is_empty()).count();

@@ -10,7 +10,9 @@ use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
 use crate::db::audit::AuditEntry;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{UnitId, UnitKind};
-use crate::web::conflict::{self, Difference, EditForm, Shown, unit_name};
+use crate::web::conflict::{
+    self, Difference, EditForm, Shown, active_label, choice_label, unit_name,
+};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
@@ -71,20 +73,18 @@ pub struct UnitForm {
 
 impl Shown for UnitForm {
     fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
-        let kind = UnitKind::from_code(&self.kind)
-            .map_or(self.kind.clone(), |k| ctx.t(k.label_key()).to_owned());
-        let active = if self.is_active() {
-            "admin.active"
-        } else {
-            "admin.inactive"
-        };
+        let kind = UnitKind::from_code(&self.kind).map(|v| v.label_key());
+        let kind = choice_label(ctx, &self.kind, kind);
         vec![
             ("admin.units.code", self.code.clone()),
             ("admin.units.name", self.name.clone()),
             ("admin.units.short_name", self.short_name.clone()),
             ("admin.units.kind", kind),
             ("admin.units.parent", unit_name(ctx, &self.parent_id)),
-            ("admin.units.active_label", ctx.t(active).to_owned()),
+            (
+                "admin.units.active_label",
+                active_label(ctx, self.is_active()),
+            ),
         ]
     }
 }

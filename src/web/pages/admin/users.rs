@@ -14,7 +14,9 @@ use crate::db::auth as auth_queries;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
-use crate::web::conflict::{self, Difference, EditForm, Shown, unit_name};
+use crate::web::conflict::{
+    self, Difference, EditForm, Shown, active_label, choice_label, unit_name,
+};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
@@ -119,13 +121,8 @@ pub struct UserForm {
 
 impl Shown for UserForm {
     fn shown(&self, ctx: &PageCtx) -> Vec<(&'static str, String)> {
-        let role = Role::from_code(&self.role)
-            .map_or(self.role.clone(), |r| ctx.t(r.label_key()).to_owned());
-        let active = if self.is_active() {
-            "admin.active"
-        } else {
-            "admin.inactive"
-        };
+        let role = Role::from_code(&self.role).map(|v| v.label_key());
+        let role = choice_label(ctx, &self.role, role);
         vec![
             ("admin.users.full_name", self.full_name.clone()),
             ("admin.users.job_title", self.title.clone()),
@@ -133,7 +130,10 @@ impl Shown for UserForm {
             ("admin.users.phone", self.phone.clone()),
             ("admin.users.unit", unit_name(ctx, &self.unit_id)),
             ("admin.users.role", role),
-            ("admin.users.active_label", ctx.t(active).to_owned()),
+            (
+                "admin.users.active_label",
+                active_label(ctx, self.is_active()),
+            ),
         ]
     }
 }
