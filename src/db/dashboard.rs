@@ -145,7 +145,9 @@ impl GroupRow {
     }
 }
 
-const COUNT_COLUMNS: [&str; 13] = [
+/// The count columns, in the order of [`Counts`] and of the views `task_stat_rows*` and
+/// `task_due_soon_rows` (migration `20261205000006`; a test compares them).
+pub const COUNT_COLUMNS: [&str; 13] = [
     "total",
     "done_on_time",
     "done_late",
@@ -161,16 +163,6 @@ const COUNT_COLUMNS: [&str; 13] = [
     "briefing",
 ];
 
-/// The stored count columns, in `COUNT_COLUMNS` order (`due_soon` is never stored).
-const STORED_COUNTS: &str = "total, done_on_time, done_late, overdue, open_dated, open_undated,
-                             0 as due_soon, not_started, in_progress, pending_confirmation,
-                             needs_direction, stale, briefing";
-
-/// A due-soon task's contribution to the count columns.
-const DUE_SOON_COUNTS: &str = "0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0";
-/// The same for a group of due-soon tasks.
-const DUE_SOON_COUNTED: &str = "0, 0, 0, 0, 0, 0, count(*)::integer, 0, 0, 0, 0, 0, 0";
-
 /// How the tasks due soon are read.
 #[derive(Clone, Copy)]
 enum DueSoon {
@@ -180,35 +172,36 @@ enum DueSoon {
     Counted(NaiveDate),
 }
 
-/// Appends the rows of `table` (stored counts keyed by `keys`), the changes not folded into it
-/// yet, and rows of the tasks due soon, all with `keys` and every count column.
-fn push_stored(query: &mut QueryBuilder<'_, Postgres>, keys: &str, table: &str, soon: DueSoon) {
-    push_stored_only(query, keys, table);
-    query.push(format!(" union all select {keys}, "));
-    let until = match soon {
-        DueSoon::Each(until) => {
-            query.push(DUE_SOON_COUNTS);
-            until
-        }
+/// Appends the rows of `view` (stored counts keyed by `keys`, with the changes not folded
+/// yet) and rows of the tasks due soon, all with `keys` and every count column.
+fn push_stored(query: &mut QueryBuilder<'_, Postgres>, keys: &str, view: &str, soon: DueSoon) {
+    push_stored_only(query, keys, view);
+    let (counts, until) = match soon {
+        DueSoon::Each(until) => (COUNT_COLUMNS.join(", "), until),
         DueSoon::Counted(until) => {
-            query.push(DUE_SOON_COUNTED);
-            until
+            let counted = COUNT_COLUMNS.map(|c| match c {
+                "due_soon" => "count(*)::integer",
+                _ => "0",
+            });
+            (counted.join(", "), until)
         }
     };
     query
-        .push(" from tasks where status <> 'done' and not overdue and deadline <= ")
+        .push(format!(
+            " union all select {keys}, {counts} from task_due_soon_rows where deadline <= "
+        ))
         .push_bind(until);
     if let DueSoon::Counted(_) = soon {
         query.push(format!(" group by {keys}"));
     }
 }
 
-/// The rows of `table` and the changes not folded into it yet, without the tasks due soon.
-fn push_stored_only(query: &mut QueryBuilder<'_, Postgres>, keys: &str, table: &str) {
+/// The rows of `view` (the stored counts and the changes not folded into them yet), without
+/// the tasks due soon.
+fn push_stored_only(query: &mut QueryBuilder<'_, Postgres>, keys: &str, view: &str) {
     query.push(format!(
-        "select {keys}, {STORED_COUNTS} from {table}
-         union all
-         select {keys}, {STORED_COUNTS} from task_stat_changes"
+        "select {keys}, {} from {view}",
+        COUNT_COLUMNS.join(", ")
     ));
 }
 
@@ -283,9 +276,9 @@ pub async fn list_total(
     let by_unit = lead_unit.is_some() || unit_group.is_some();
     let by_shortcoming = shortcoming.is_some() || field.is_some();
     let (keys, table) = match (by_unit, by_shortcoming) {
-        (true, true) => ("lead_unit_id, shortcoming_id", "task_stats"),
-        (true, false) => ("lead_unit_id", "task_stats_by_unit"),
-        (false, _) => ("shortcoming_id", "task_stats_by_shortcoming"),
+        (true, true) => ("lead_unit_id, shortcoming_id", "task_stat_rows"),
+        (true, false) => ("lead_unit_id", "task_stat_rows_by_unit"),
+        (false, _) => ("shortcoming_id", "task_stat_rows_by_shortcoming"),
     };
     let mut query =
         QueryBuilder::<Postgres>::new(format!("select coalesce(sum({sum}), 0)::bigint from ("));
@@ -377,7 +370,7 @@ fn push_counted(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, as_of: As
             push_stored(
                 query,
                 "lead_unit_id, shortcoming_id",
-                "task_stats",
+                "task_stat_rows",
                 DueSoon::Each(soon),
             );
             query.push(") c");
@@ -426,7 +419,12 @@ fn push_rollup_groups(query: &mut QueryBuilder<'_, Postgres>, as_of: AsOf) {
                  c.shortcoming_id, null::bigint as lead_unit_id, {sums}
           from ("
     ));
-    push_stored(query, "shortcoming_id", "task_stats_by_shortcoming", soon);
+    push_stored(
+        query,
+        "shortcoming_id",
+        "task_stat_rows_by_shortcoming",
+        soon,
+    );
     query.push(
         ") c join shortcomings s on s.id = c.shortcoming_id
           group by grouping sets ((), (s.field_id), (s.field_id, c.shortcoming_id))",
@@ -545,7 +543,7 @@ async fn rollup_units(executor: impl PgExecutor<'_>) -> Result<Vec<GroupRow>, sq
          from (",
         sums()
     ));
-    push_stored_only(&mut query, "lead_unit_id", "task_stats_by_unit");
+    push_stored_only(&mut query, "lead_unit_id", "task_stat_rows_by_unit");
     query.push(
         ") c join units un on un.id = c.lead_unit_id
          group by c.lead_unit_id, un.id",

@@ -65,10 +65,11 @@ async fn migrations_apply_to_an_empty_database_and_again_do_nothing() {
             "table {table} is missing"
         );
     }
-    // Every table carries created_at and updated_at.
+    // Every table carries created_at and updated_at (views are read through, not written).
     let missing: Vec<String> = sqlx::query_scalar(
         "select t.table_name::text from information_schema.tables t
-         where t.table_schema = 'public' and t.table_name not like '\\_sqlx%'
+         where t.table_schema = 'public' and t.table_type = 'BASE TABLE'
+           and t.table_name not like '\\_sqlx%'
            and (select count(*) from information_schema.columns c
                 where c.table_name = t.table_name and c.column_name in ('created_at', 'updated_at')) < 2",
     )
@@ -212,4 +213,29 @@ async fn text_limits_are_the_database_constraints() {
         error.as_database_error().and_then(|e| e.constraint()),
         Some("units_short_name_length")
     );
+}
+
+/// The views the dashboards read their stored counts from have every count column, in the
+/// order the code reads them (`db::dashboard::COUNT_COLUMNS`), after their keys.
+#[tokio::test]
+async fn the_count_views_have_the_count_columns_in_order() {
+    use remediation_portal::db::dashboard::COUNT_COLUMNS;
+
+    let app = TestApp::empty().await;
+    for (view, keys) in [
+        ("task_stat_rows", 2),
+        ("task_stat_rows_by_unit", 1),
+        ("task_stat_rows_by_shortcoming", 1),
+        ("task_due_soon_rows", 3),
+    ] {
+        let columns: Vec<String> = sqlx::query_scalar(
+            "select column_name::text from information_schema.columns
+             where table_schema = 'public' and table_name = $1 order by ordinal_position",
+        )
+        .bind(view)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(columns[keys..], COUNT_COLUMNS, "{view}");
+    }
 }
