@@ -8,6 +8,8 @@ pub mod dashboard;
 pub mod directory;
 pub mod email_outbox;
 pub mod files;
+pub mod flags;
+pub mod job_notices;
 pub mod job_runs;
 pub mod notifications;
 pub mod plans;
