@@ -192,34 +192,17 @@ async fn create_admin(pool: &PgPool, admin: NewAdmin) -> anyhow::Result<()> {
     let temporary = password::temporary();
     let hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = pool.begin().await?;
-    let unit: Option<i64> =
-        sqlx::query_scalar("select id from units where lower(code) = lower($1)")
-            .bind(&admin.unit)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let unit = db::admin::unit_by_code(&mut *tx, &admin.unit).await?;
     let unit = match unit {
         Some(unit) => unit,
         None if db::is_empty(pool).await? => {
-            sqlx::query_scalar(
-                "insert into units (code, name, short_name, kind) values ($1, 'Văn phòng UBND Thành phố', 'VP UBND TP', 'city_office')
-                 returning id",
-            )
-            .bind(admin.unit.to_uppercase())
-            .fetch_one(&mut *tx)
-            .await?
+            db::admin::insert_city_office(&mut *tx, &admin.unit.to_uppercase()).await?
         }
         None => bail!("no unit has the code {}", admin.unit),
     };
-    let created = sqlx::query_scalar::<_, i64>(
-        "insert into users (username, full_name, title, unit_id, role, password_hash, must_change_password)
-         values ($1, $2, 'Quản trị hệ thống', $3, 'admin', $4, true) returning id",
-    )
-    .bind(&username)
-    .bind(admin.full_name.trim())
-    .bind(unit)
-    .bind(&hash)
-    .fetch_one(&mut *tx)
-    .await;
+    let created =
+        db::admin::insert_first_admin(&mut *tx, &username, admin.full_name.trim(), unit, &hash)
+            .await;
     let id = match created {
         Ok(id) => id,
         Err(e)

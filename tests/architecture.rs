@@ -2,7 +2,9 @@
 //! other, directly or through others, and the layers only look down.
 //!
 //! Reads the sources as text: every `use` tree and every `crate::…`/`super::…` path outside the
-//! unit tests is an edge from the file's module to the deepest module the path names.
+//! unit tests is an edge from the file's module to the deepest module the path names. And every
+//! SQL statement lives in `db` (one function per statement), apart from the demo data (`seed`)
+//! and the programs beside the library (`src/bin/`, not read here).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -236,6 +238,70 @@ fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
         }
     }
     found
+}
+
+/// The top-level modules that may issue SQL themselves.
+const SQL_MODULES: [&str; 2] = ["db", "seed"];
+
+/// What issuing SQL looks like in a source: sqlx's statement functions and builders.
+const SQL_CALLS: [&str; 5] = [
+    "sqlx::query",
+    "raw_sql",
+    "query_as",
+    "query_scalar",
+    "QueryBuilder",
+];
+
+/// `module:line: text` for every line outside `SQL_MODULES` that issues SQL.
+fn sql_outside_db(modules: &BTreeMap<String, String>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (module, source) in modules {
+        let top = module.split("::").next().unwrap_or("");
+        if SQL_MODULES.contains(&top) {
+            continue;
+        }
+        for (number, line) in source.lines().enumerate() {
+            if SQL_CALLS.iter().any(|call| line.contains(call)) {
+                found.push(format!("{module}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn sql_lives_in_db() {
+    let found = sql_outside_db(&modules());
+    assert!(
+        found.is_empty(),
+        "SQL outside src/db/ (docs/architecture.md: one function per statement in \
+         db/<area>.rs; only seed and src/bin/ keep their own): {found:#?}"
+    );
+}
+
+#[test]
+fn the_check_sees_sql_outside_db() {
+    let mut modules = BTreeMap::new();
+    modules.insert(
+        "web::pages::x".to_owned(),
+        "fn f() {}\nlet n: i64 = sqlx::query_scalar::<_, i64>(\"select 1\")".to_owned(),
+    );
+    modules.insert("jobs".to_owned(), "use sqlx::{PgPool, raw_sql};".to_owned());
+    modules.insert(
+        "db::tasks".to_owned(),
+        "sqlx::query(\"select 1\")".to_owned(),
+    );
+    modules.insert(
+        "seed::load".to_owned(),
+        "QueryBuilder::new(\"insert\")".to_owned(),
+    );
+    assert_eq!(
+        sql_outside_db(&modules),
+        [
+            "jobs:1: use sqlx::{PgPool, raw_sql};",
+            "web::pages::x:2: let n: i64 = sqlx::query_scalar::<_, i64>(\"select 1\")",
+        ]
+    );
 }
 
 #[test]

@@ -25,6 +25,16 @@ pub struct UnitRow {
     pub open_tasks: i64,
 }
 
+/// How many units, users, fields and sources there are, in that order.
+pub async fn totals(executor: impl PgExecutor<'_>) -> Result<(i64, i64, i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "select (select count(*) from units), (select count(*) from users),
+                (select count(*) from fields), (select count(*) from sources)",
+    )
+    .fetch_one(executor)
+    .await
+}
+
 /// Every unit in tree order (children under their parent), with counts; `search` filters by
 /// code or name, ignoring diacritics.
 pub async fn units_tree(
@@ -297,6 +307,53 @@ pub struct UserValues {
     pub unit_id: UnitId,
     pub role: Role,
     pub active: bool,
+}
+
+/// The unit whose code is `code`, whatever the case.
+pub async fn unit_by_code(
+    executor: impl PgExecutor<'_>,
+    code: &str,
+) -> Result<Option<UnitId>, sqlx::Error> {
+    sqlx::query_scalar("select id from units where lower(code) = lower($1)")
+        .bind(code)
+        .fetch_optional(executor)
+        .await
+}
+
+/// Creates the City office unit with the code `code` (the first unit of an empty database,
+/// for the first administrator to belong to); its id.
+pub async fn insert_city_office(
+    executor: impl PgExecutor<'_>,
+    code: &str,
+) -> Result<UnitId, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into units (code, name, short_name, kind) values ($1, 'Văn phòng UBND Thành phố', 'VP UBND TP', 'city_office')
+                 returning id",
+    )
+    .bind(code)
+    .fetch_one(executor)
+    .await
+}
+
+/// Creates an administrator of `unit` who must change the password `password_hash` stands for
+/// at the first sign-in (`create-admin`); its id.
+pub async fn insert_first_admin(
+    executor: impl PgExecutor<'_>,
+    username: &str,
+    full_name: &str,
+    unit: UnitId,
+    password_hash: &str,
+) -> Result<UserId, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into users (username, full_name, title, unit_id, role, password_hash, must_change_password)
+         values ($1, $2, 'Quản trị hệ thống', $3, 'admin', $4, true) returning id",
+    )
+    .bind(username)
+    .bind(full_name)
+    .bind(unit)
+    .bind(password_hash)
+    .fetch_one(executor)
+    .await
 }
 
 pub async fn insert_user(

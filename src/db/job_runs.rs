@@ -37,6 +37,75 @@ impl JobRunRow {
     }
 }
 
+/// Takes the advisory lock `key` for the rest of the caller's transaction, if no one holds it;
+/// true when taken.
+pub async fn try_lock(executor: impl PgExecutor<'_>, key: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select pg_try_advisory_xact_lock($1)")
+        .bind(key)
+        .fetch_one(executor)
+        .await
+}
+
+/// Records the start of a run of `job` as of `as_of` in tick `slot`: the new run's id, or none
+/// when the job already ran in that tick.
+pub async fn claim(
+    executor: impl PgExecutor<'_>,
+    job: &str,
+    instance: &str,
+    as_of: DateTime<Utc>,
+    slot: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into job_runs (job, instance, as_of, slot, started_at) values ($1, $2, $3, $4, $3)
+         on conflict (job, slot) where slot is not null do nothing
+         returning id",
+    )
+    .bind(job)
+    .bind(instance)
+    .bind(as_of)
+    .bind(slot)
+    .fetch_optional(executor)
+    .await
+}
+
+/// Records how the run `id` ended: its outcome, counts (none: an empty object) or error.
+pub async fn finish(
+    executor: impl PgExecutor<'_>,
+    id: i64,
+    outcome: JobOutcome,
+    counts: Option<Value>,
+    error: Option<String>,
+    finished_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update job_runs set finished_at = $5, outcome = $2,
+                counts = coalesce($3, '{}'::jsonb), error = $4
+         where id = $1",
+    )
+    .bind(id)
+    .bind(outcome)
+    .bind(counts)
+    .bind(error)
+    .bind(finished_at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the runs of `job` started more than 90 days before `now`.
+pub async fn purge_old(
+    executor: impl PgExecutor<'_>,
+    job: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from job_runs where job = $1 and started_at < $2 - interval '90 days'")
+        .bind(job)
+        .bind(now)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
 const COLUMNS: &str = "id, job, instance, started_at, finished_at, outcome, counts, error";
 
 /// The latest runs of all jobs, newest first.

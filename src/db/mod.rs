@@ -6,8 +6,12 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod directory;
+pub mod edit_locks;
 pub mod email_outbox;
 pub mod files;
+pub mod flags;
+pub mod form_submissions;
+pub mod job_notices;
 pub mod job_runs;
 pub mod notifications;
 pub mod plans;
@@ -179,6 +183,12 @@ pub async fn migrate(pool: &PgPool) -> Result<(), SetupError> {
         return Err(SetupError::MissingExtensions(missing.join(", ")));
     }
     MIGRATOR.run(pool).await.map_err(SetupError::Migrate)
+}
+
+/// Asks the server a trivial query: succeeds when the database answers.
+pub async fn ping(executor: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("select 1").execute(executor).await?;
+    Ok(())
 }
 
 /// True when the database holds no units yet (nothing has been loaded).

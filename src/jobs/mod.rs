@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgPool;
 
+use crate::db;
 use crate::domain::JobOutcome;
 
 /// What a job needs to know about "now".
@@ -139,24 +140,18 @@ pub async fn run_job(
     // A transaction-level lock: however the run ends (an error, a panic, a lost connection),
     // ending the transaction releases it; a session lock could go back to the pool still held.
     let mut lock = pool.begin().await?;
-    let locked: bool = sqlx::query_scalar("select pg_try_advisory_xact_lock($1)")
-        .bind(job.lock_key())
-        .fetch_one(&mut *lock)
-        .await?;
+    let locked = db::job_runs::try_lock(&mut *lock, job.lock_key()).await?;
     if !locked {
         tracing::debug!(job = job.name(), "another instance is running this job");
         return Ok(RunResult::Skipped);
     }
-    let run_id: Option<i64> = sqlx::query_scalar(
-        "insert into job_runs (job, instance, as_of, slot, started_at) values ($1, $2, $3, $4, $3)
-         on conflict (job, slot) where slot is not null do nothing
-         returning id",
+    let run_id = db::job_runs::claim(
+        pool,
+        job.name(),
+        instance,
+        clock.now,
+        settings.slot(clock.now),
     )
-    .bind(job.name())
-    .bind(instance)
-    .bind(clock.now)
-    .bind(settings.slot(clock.now))
-    .fetch_optional(pool)
     .await?;
     let Some(run_id) = run_id else {
         tracing::debug!(
@@ -184,27 +179,20 @@ pub async fn run_job(
         Ok(counts) => (JobOutcome::Succeeded, counts.clone(), None),
         Err(e) => (JobOutcome::Failed, Value::Null, Some(e.to_string())),
     };
-    let recorded = sqlx::query(
-        "update job_runs set finished_at = $5, outcome = $2,
-                counts = coalesce($3, '{}'::jsonb), error = $4
-         where id = $1",
+    let recorded = db::job_runs::finish(
+        pool,
+        run_id,
+        outcome,
+        Some(counts.clone()).filter(|c| !c.is_null()),
+        error,
+        clock.now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default(),
     )
-    .bind(run_id)
-    .bind(outcome)
-    .bind(Some(counts.clone()).filter(|c| !c.is_null()))
-    .bind(error)
-    .bind(clock.now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default())
-    .execute(pool)
     .await;
     lock.commit().await?;
     let counts = result?;
     recorded?;
     // The record is kept for 90 days.
-    sqlx::query("delete from job_runs where job = $1 and started_at < $2 - interval '90 days'")
-        .bind(job.name())
-        .bind(clock.now)
-        .execute(pool)
-        .await?;
+    db::job_runs::purge_old(pool, job.name(), clock.now).await?;
     tracing::info!(job = job.name(), counts = %counts, "job finished");
     Ok(RunResult::Ran(counts))
 }

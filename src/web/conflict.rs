@@ -9,48 +9,12 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::PgConnection;
 
 use super::ctx::PageCtx;
 pub use super::error::Difference;
 use super::error::{AppError, Conflict};
-
-/// The tables whose edit forms carry a version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Versioned {
-    Units,
-    Users,
-    Fields,
-    Sources,
-    Shortcomings,
-    Plans,
-}
-
-impl Versioned {
-    fn table(self) -> &'static str {
-        match self {
-            Versioned::Units => "units",
-            Versioned::Users => "users",
-            Versioned::Fields => "fields",
-            Versioned::Sources => "sources",
-            Versioned::Shortcomings => "shortcomings",
-            Versioned::Plans => "plans",
-        }
-    }
-}
-
-/// Locks the row `id` for the rest of the transaction, so it is read and saved with no other
-/// save in between. False when there is no such row.
-pub async fn lock(conn: &mut PgConnection, table: Versioned, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i32> = sqlx::query_scalar(&format!(
-        "select 1 from {} where id = $1 for update",
-        table.table()
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
-}
+/// The lock a save takes before comparing versions, and the tables it applies to.
+pub use crate::db::edit_locks::{Versioned, lock};
 
 /// A form's fields as a person reads them: (label key, value shown), in the form's order.
 pub trait Shown {

@@ -16,6 +16,7 @@ use sqlx::PgPool;
 
 use super::error::AppError;
 use super::state::AppState;
+use crate::db;
 use crate::web::http::see_other;
 
 /// The query parameter that carries the key.
@@ -45,20 +46,10 @@ enum Claim {
 }
 
 async fn claim(pool: &PgPool, key: &str) -> Result<Claim, sqlx::Error> {
-    let inserted = sqlx::query(
-        "insert into form_submissions (token) values ($1) on conflict (token) do nothing",
-    )
-    .bind(key)
-    .execute(pool)
-    .await?;
-    if inserted.rows_affected() == 1 {
+    if db::form_submissions::claim(pool, key).await? {
         return Ok(Claim::First);
     }
-    let location: Option<Option<String>> =
-        sqlx::query_scalar("select location from form_submissions where token = $1")
-            .bind(key)
-            .fetch_optional(pool)
-            .await?;
+    let location = db::form_submissions::location(pool, key).await?;
     Ok(match location {
         Some(Some(location)) => Claim::Done(location),
         Some(None) => Claim::Running,
@@ -99,19 +90,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let recorded = match &location {
-        Some(location) => {
-            sqlx::query("update form_submissions set location = $2 where token = $1")
-                .bind(&key)
-                .bind(location)
-                .execute(&state.pool)
-                .await
-        }
-        None => {
-            sqlx::query("delete from form_submissions where token = $1")
-                .bind(&key)
-                .execute(&state.pool)
-                .await
-        }
+        Some(location) => db::form_submissions::set_location(&state.pool, &key, location).await,
+        None => db::form_submissions::release(&state.pool, &key).await,
     };
     if let Err(e) = recorded {
         // The answer stands; a resend will wait, then be told the form was already sent.

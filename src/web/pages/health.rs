@@ -7,7 +7,7 @@ use crate::web::state::AppState;
 
 /// 200 when the database answers a trivial query, 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("select 1").execute(&state.pool).await {
+    match crate::db::ping(&state.pool).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");

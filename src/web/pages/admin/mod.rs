@@ -35,12 +35,7 @@ pub struct IndexPage {
 
 /// `GET /admin`.
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
-    let (units, users, fields, sources): (i64, i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from units), (select count(*) from users),
-                (select count(*) from fields), (select count(*) from sources)",
-    )
-    .fetch_one(&state.pool)
-    .await?;
+    let (units, users, fields, sources) = crate::db::admin::totals(&state.pool).await?;
     let names: Vec<&str> = crate::jobs::Job::ALL.iter().map(|j| j.name()).collect();
     let jobs_failing = crate::db::job_runs::latest_per_job(&state.pool, &names)
         .await?
