@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
 
 use super::ctx::PageCtx;
 pub use super::error::Difference;
