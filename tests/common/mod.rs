@@ -274,6 +274,14 @@ impl TestApp {
         TestApp::build(database, pool, Utc::now())
     }
 
+    /// An empty, migrated database and a configuration changed by `change`.
+    pub async fn empty_with_config(change: impl FnOnce(&mut Config)) -> TestApp {
+        let (database, pool) = fresh_database(false).await;
+        let mut config = test_config();
+        change(&mut config);
+        TestApp::build_with(database, pool, Utc::now(), config)
+    }
+
     /// With the demo data and a configuration changed by `change`.
     pub async fn with_demo_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let (database, pool) = fresh_database(true).await;
