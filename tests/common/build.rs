@@ -237,6 +237,8 @@ pub fn task(app: &TestApp) -> TaskBuilder<'_> {
         percent: None,
         deadline: None,
         completed_on: None,
+        reminders: 0,
+        untouched_days: 0,
         coordinators: Vec::new(),
         assignees: Vec::new(),
     }
@@ -253,6 +255,8 @@ pub struct TaskBuilder<'a> {
     percent: Option<i16>,
     deadline: Option<NaiveDate>,
     completed_on: Option<NaiveDate>,
+    reminders: i32,
+    untouched_days: i64,
     coordinators: Vec<(i64, String)>,
     assignees: Vec<i64>,
 }
@@ -302,6 +306,19 @@ impl TaskBuilder<'_> {
         self
     }
 
+    /// Reminded `count` times (more than three on an overdue task: the overdue scan marks it
+    /// for the briefing).
+    pub fn reminded(mut self, count: i32) -> Self {
+        self.reminders = count;
+        self
+    }
+
+    /// Last updated `days` days ago (the stale scan marks it after the configured days).
+    pub fn untouched_for(mut self, days: i64) -> Self {
+        self.untouched_days = days;
+        self
+    }
+
     /// A coordinating unit and what it does.
     pub fn coordinator(mut self, unit: i64, role: &str) -> Self {
         self.coordinators.push((unit, role.to_owned()));
@@ -324,14 +341,18 @@ impl TaskBuilder<'_> {
             _ => 0,
         });
         let task: i64 = sqlx::query_scalar(
-            "insert into tasks (code, shortcoming_id, title, description, lead_unit_id,
+            // As the portal numbers them (TT-05.07), without cutting a number past 99 short.
+            "with next as (
+                 select s.id, s.code,
+                        (coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1)::text as n
+                 from shortcomings s left join tasks t on t.shortcoming_id = s.id
+                 where s.id = $1 group by s.id)
+             insert into tasks (code, shortcoming_id, title, description, lead_unit_id,
                                 original_deadline, deadline, status, percent_complete,
-                                completed_on, last_update_at)
-             select s.code || '.' || lpad((coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0)
-                                           + 1)::text, 2, '0'),
-                    s.id, $2, $3, $4, $5, $5, $6::task_status, $7, $8, $9
-             from shortcomings s left join tasks t on t.shortcoming_id = s.id
-             where s.id = $1 group by s.id
+                                completed_on, reminder_count, last_update_at)
+             select code || '.' || lpad(n, greatest(2, length(n)), '0'), id, $2, $3, $4, $5, $5,
+                    $6::task_status, $7, $8, $9, $10
+             from next
              returning id",
         )
         .bind(shortcoming)
@@ -342,7 +363,8 @@ impl TaskBuilder<'_> {
         .bind(self.status)
         .bind(percent)
         .bind(completed_on)
-        .bind(self.app.clock.now())
+        .bind(self.reminders)
+        .bind(self.app.clock.now() - Duration::days(self.untouched_days))
         .fetch_one(&self.app.pool)
         .await
         .unwrap_or_else(|e| panic!("task {}: {e}", self.title));
