@@ -386,6 +386,19 @@ impl TestApp {
         }
     }
 
+    /// Signs `username` in through the sign-in form, as a person does: the session cookie it
+    /// sets and the CSRF token of the page it leads to.
+    pub async fn signed_in(&self, username: &str, password: &str) -> TestSession {
+        let response = self.sign_in(username, password).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let cookie = response
+            .session_cookie()
+            .unwrap_or_else(|| panic!("{username} got no session"));
+        let home = self.get_with("/", &[("cookie", &cookie)]).await;
+        let csrf = home.attr("input[name=_csrf]", "value");
+        TestSession { cookie, csrf }
+    }
+
     /// GET as a signed-in user.
     pub async fn get_as(&self, session: &TestSession, path: &str) -> TestResponse {
         self.get_with(path, &[("cookie", &session.cookie)]).await

@@ -422,7 +422,12 @@ async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
 
     let app = TestApp::empty().await;
     let city = small_city(&app).await;
-    for lead in [city.badinh, city.hoankiem, city.sxd, city.stnmt] {
+    let division = build::unit(&app, "BADINH-QLDT")
+        .kind("division")
+        .parent(city.badinh)
+        .create()
+        .await;
+    for lead in [city.badinh, city.hoankiem, division, city.sxd, city.stnmt] {
         for shortcoming in [city.tt01, city.tt02] {
             one_of_each(&app, lead, shortcoming).await;
         }

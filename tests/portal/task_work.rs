@@ -252,8 +252,9 @@ async fn a_task_from_creation_to_confirmed_completion() {
     assert_eq!(notifications(&app, "badinh.cb1", "assigned", task).await, 1);
     assert_eq!(audit_count(&app, task, "task.assign").await, 1);
 
-    // The officer reports progress with a PDF; it shows in the history, downloadable.
-    let officer = app.session_for("badinh.cb1").await;
+    // The officer signs in and reports progress with a PDF; it shows in the history,
+    // downloadable.
+    let officer = app.signed_in("badinh.cb1", build::PASSWORD).await;
     let (version, seen) = form_state(&app, &officer, task).await;
     let response = app
         .post_multipart_as(
@@ -1407,19 +1408,24 @@ async fn who_may_do_what_on_a_task() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let head = app.session_for("badinh.lanhdao").await;
-    let stranger = city.stranger;
-    let refused = app
-        .post_as(
-            &head,
-            &format!("/tasks/{task}/assignees"),
-            &[("officer", &stranger.to_string())],
-        )
+    let retired = build::user(&app, "badinh.cu", city.badinh)
+        .inactive()
+        .create()
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        message(&refused, "assignees"),
-        "Chỉ phân công cán bộ đang hoạt động của đơn vị chủ trì."
-    );
+    for stranger in [city.stranger, retired] {
+        let refused = app
+            .post_as(
+                &head,
+                &format!("/tasks/{task}/assignees"),
+                &[("officer", &stranger.to_string())],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            message(&refused, "assignees"),
+            "Chỉ phân công cán bộ đang hoạt động của đơn vị chủ trì."
+        );
+    }
     // Unit staff do not create or edit tasks.
     for username in ["badinh.lanhdao", "badinh.cb1", "giamsat"] {
         let s = app.session_for(username).await;
@@ -1580,15 +1586,10 @@ async fn the_task_page_names_what_was_committed_before_it_was_asked_for() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let lead = city.badinh;
-    sqlx::query(
-        "insert into users (username, full_name, title, unit_id, role, password_hash)
-         values ('badinh.moi', 'Lương Thị Mới', 'Chuyên viên', $1, 'officer', 'x')",
-    )
-    .bind(lead)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    build::user(&app, "badinh.moi", city.badinh)
+        .full_name("Lương Thị Mới")
+        .create()
+        .await;
     sqlx::query("update users set active = false where username = 'badinh.cb1'")
         .execute(&app.pool)
         .await
