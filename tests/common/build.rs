@@ -1,99 +1,414 @@
-//! Small builders for tests that count: a test that asserts exact numbers builds the rows it
-//! counts on an empty database (`TestApp::empty`), instead of relying on the demo data, whose
-//! dates move with the day the suite runs.
+//! Builders of the small world a test asserts on, made on an empty database
+//! (`TestApp::empty`) instead of looked up in the demo data: units, users who can sign in,
+//! fields, shortcomings, plans and tasks (lead and coordinating units, officers, status,
+//! percent, deadline). Each builder fills what the test does not name with a default that
+//! keeps the schema's rules, writes plain SQL inserts and returns the new row's id:
+//!
+//! ```ignore
+//! let badinh = build::unit(&app, "BADINH").kind("district").create().await;
+//! build::user(&app, "badinh.cb1", badinh).create().await;
+//! let task = build::task(&app).lead(badinh).deadline(day).status("in_progress").create().await;
+//! ```
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
+use remediation_portal::domain::clock::Clock;
+use remediation_portal::domain::password;
+use tokio::sync::OnceCell;
 
 use super::{TestApp, scalar};
 
-/// A unit of `kind` (`city_office`, `department`, `district`, …) named after its code; its id.
-pub async fn unit(app: &TestApp, code: &str, kind: &str) -> i64 {
-    sqlx::query_scalar(
-        "insert into units (code, name, short_name, kind)
-         values ($1, 'Đơn vị ' || $1, $1, $2::unit_kind) returning id",
-    )
-    .bind(code)
-    .bind(kind)
-    .fetch_one(&app.pool)
+/// The password of every built user (`TestApp::sign_in(username, build::PASSWORD)`).
+pub const PASSWORD: &str = "ThuNghiem@2019";
+
+/// [`PASSWORD`]'s hash, made once per test run (argon2 is slow on purpose).
+async fn password_hash() -> &'static str {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        password::hash_blocking(PASSWORD.to_owned())
+            .await
+            .expect("the test password hashes")
+    })
     .await
-    .unwrap_or_else(|e| panic!("unit {code}: {e}"))
 }
 
-/// An account of `role` in `unit` that cannot sign in with a password (tests use
-/// `TestApp::session_for`); its id.
-pub async fn user(app: &TestApp, username: &str, unit: i64, role: &str) -> i64 {
+/// A unit with `code`: a department named "Đơn vị {code}" unless told otherwise.
+pub fn unit<'a>(app: &'a TestApp, code: &str) -> UnitBuilder<'a> {
+    UnitBuilder {
+        app,
+        code: code.to_owned(),
+        name: format!("Đơn vị {code}"),
+        short_name: code.to_owned(),
+        kind: "department",
+        parent: None,
+    }
+}
+
+/// See [`unit`].
+pub struct UnitBuilder<'a> {
+    app: &'a TestApp,
+    code: String,
+    name: String,
+    short_name: String,
+    kind: &'static str,
+    parent: Option<i64>,
+}
+
+impl UnitBuilder<'_> {
+    /// `city_office`, `department`, `district`, `division` or `commune`.
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The full name (and the short name in tables, when `short` is not empty).
+    pub fn name(mut self, name: &str, short: &str) -> Self {
+        self.name = name.to_owned();
+        if !short.is_empty() {
+            self.short_name = short.to_owned();
+        }
+        self
+    }
+
+    /// The unit it belongs to (a division's department or district).
+    pub fn parent(mut self, parent: i64) -> Self {
+        self.parent = Some(parent);
+        self
+    }
+
+    /// Inserts the unit; its id.
+    pub async fn create(self) -> i64 {
+        sqlx::query_scalar(
+            "insert into units (code, name, short_name, kind, parent_id)
+             values ($1, $2, $3, $4::unit_kind, $5) returning id",
+        )
+        .bind(&self.code)
+        .bind(&self.name)
+        .bind(&self.short_name)
+        .bind(self.kind)
+        .bind(self.parent)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("unit {}: {e}", self.code))
+    }
+}
+
+/// An active officer `username` of `unit`, who signs in with [`PASSWORD`].
+pub fn user<'a>(app: &'a TestApp, username: &str, unit: i64) -> UserBuilder<'a> {
+    UserBuilder {
+        app,
+        username: username.to_owned(),
+        unit,
+        role: "officer",
+        full_name: format!("Cán bộ {username}"),
+        active: true,
+    }
+}
+
+/// See [`user`].
+pub struct UserBuilder<'a> {
+    app: &'a TestApp,
+    username: String,
+    unit: i64,
+    role: &'static str,
+    full_name: String,
+    active: bool,
+}
+
+impl UserBuilder<'_> {
+    /// `admin`, `city_reviewer`, `unit_head`, `officer` or `viewer`.
+    pub fn role(mut self, role: &'static str) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// The name pages show.
+    pub fn full_name(mut self, full_name: &str) -> Self {
+        self.full_name = full_name.to_owned();
+        self
+    }
+
+    /// A retired account: it cannot sign in and is never offered.
+    pub fn inactive(mut self) -> Self {
+        self.active = false;
+        self
+    }
+
+    /// Inserts the account; its id.
+    pub async fn create(self) -> i64 {
+        sqlx::query_scalar(
+            "insert into users (username, full_name, unit_id, role, active, password_hash)
+             values ($1, $2, $3, $4::user_role, $5, $6) returning id",
+        )
+        .bind(&self.username)
+        .bind(&self.full_name)
+        .bind(self.unit)
+        .bind(self.role)
+        .bind(self.active)
+        .bind(password_hash().await)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("user {}: {e}", self.username))
+    }
+}
+
+/// A field (lĩnh vực) with `code` and a Vietnamese name; its id.
+pub async fn field(app: &TestApp, code: &str, name_vi: &str) -> i64 {
     sqlx::query_scalar(
-        "insert into users (username, full_name, unit_id, role, password_hash)
-         values ($1, 'Cán bộ ' || $1, $2, $3::user_role, '!') returning id",
+        "insert into fields (code, name_vi, name_en) values ($1, $2, 'Field ' || $1) returning id",
     )
-    .bind(username)
+    .bind(code)
+    .bind(name_vi)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_else(|e| panic!("field {code}: {e}"))
+}
+
+/// A shortcoming with `code` led by `lead`, in a field of its own unless told otherwise.
+pub fn shortcoming<'a>(app: &'a TestApp, code: &str, lead: i64) -> ShortcomingBuilder<'a> {
+    ShortcomingBuilder {
+        app,
+        code: code.to_owned(),
+        lead,
+        field: None,
+        title: format!("Tồn tại {code}"),
+    }
+}
+
+/// See [`shortcoming`].
+pub struct ShortcomingBuilder<'a> {
+    app: &'a TestApp,
+    code: String,
+    lead: i64,
+    field: Option<i64>,
+    title: String,
+}
+
+impl ShortcomingBuilder<'_> {
+    /// The field it belongs to.
+    pub fn field(mut self, field: i64) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    /// Inserts the shortcoming (and its field, when none was given); its id.
+    pub async fn create(self) -> i64 {
+        let field = match self.field {
+            Some(field) => field,
+            None => field(self.app, &format!("F-{}", self.code), "Lĩnh vực thử").await,
+        };
+        sqlx::query_scalar(
+            "insert into shortcomings (code, title, field_id, lead_unit_id, year_identified)
+             values ($1, $2, $3, $4, 2025) returning id",
+        )
+        .bind(&self.code)
+        .bind(&self.title)
+        .bind(field)
+        .bind(self.lead)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("shortcoming {}: {e}", self.code))
+    }
+}
+
+/// A plan of `unit`, not issued yet, due in 30 days; its id.
+pub async fn plan(app: &TestApp, unit: i64, title: &str) -> i64 {
+    sqlx::query_scalar(
+        "insert into plans (unit_id, title, issue_deadline) values ($1, $2, $3) returning id",
+    )
     .bind(unit)
-    .bind(role)
+    .bind(title)
+    .bind(app.state.today() + Duration::days(30))
     .fetch_one(&app.pool)
     .await
-    .unwrap_or_else(|e| panic!("user {username}: {e}"))
+    .unwrap_or_else(|e| panic!("plan {title}: {e}"))
 }
 
-/// A shortcoming led by `lead_unit`, in a field made for it; its id.
-pub async fn shortcoming(app: &TestApp, code: &str, lead_unit: i64) -> i64 {
-    let field: i64 = sqlx::query_scalar(
-        "insert into fields (code, name_vi, name_en) values ($1, 'Lĩnh vực ' || $1, 'Field ' || $1)
-         returning id",
-    )
-    .bind(format!("F-{code}"))
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar(
-        "insert into shortcomings (code, title, field_id, lead_unit_id, year_identified)
-         values ($1, 'Tồn tại ' || $1, $2, $3, 2025) returning id",
-    )
-    .bind(code)
-    .bind(field)
-    .bind(lead_unit)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("shortcoming {code}: {e}"))
+/// A task titled "Nhiệm vụ thử", not started, with no deadline: led by `lead` under a
+/// shortcoming made for it, or by the lead unit of `shortcoming`; coded after its shortcoming
+/// as the portal codes it (TT-05.01).
+pub fn task(app: &TestApp) -> TaskBuilder<'_> {
+    TaskBuilder {
+        app,
+        shortcoming: None,
+        lead: None,
+        title: "Nhiệm vụ thử".to_owned(),
+        description: String::new(),
+        status: "not_started",
+        percent: None,
+        deadline: None,
+        completed_on: None,
+        reminders: 0,
+        untouched_days: 0,
+        coordinators: Vec::new(),
+        assignees: Vec::new(),
+    }
 }
 
-/// An open task (`not_started`, `in_progress` or `needs_direction`) under `shortcoming`, led by
-/// the shortcoming's lead unit, due on `deadline`, followed by `officers`; its id.
-pub async fn task(
-    app: &TestApp,
-    shortcoming: i64,
+/// See [`task`].
+pub struct TaskBuilder<'a> {
+    app: &'a TestApp,
+    shortcoming: Option<i64>,
+    lead: Option<i64>,
+    title: String,
+    description: String,
+    status: &'static str,
+    percent: Option<i16>,
     deadline: Option<NaiveDate>,
-    status: &str,
-    officers: &[&str],
-) -> i64 {
-    let number: i64 = scalar(app, "select count(*) + 1 from tasks").await;
-    let task: i64 = sqlx::query_scalar(
-        "insert into tasks (code, shortcoming_id, title, lead_unit_id, original_deadline, deadline,
-                            status, last_update_at)
-         select s.code || '.' || $2, s.id, 'Nhiệm vụ thử số ' || $2, s.lead_unit_id, $3, $3,
-                $4::task_status, $5
-         from shortcomings s where s.id = $1
-         returning id",
-    )
-    .bind(shortcoming)
-    .bind(number)
-    .bind(deadline)
-    .bind(status)
-    .bind(remediation_portal::domain::clock::Clock::now(
-        app.clock.as_ref(),
-    ))
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("task under {shortcoming}: {e}"));
-    for officer in officers {
+    completed_on: Option<NaiveDate>,
+    reminders: i32,
+    untouched_days: i64,
+    coordinators: Vec<(i64, String)>,
+    assignees: Vec<i64>,
+}
+
+impl TaskBuilder<'_> {
+    /// The shortcoming it remedies (its lead unit leads the task unless [`Self::lead`]).
+    pub fn shortcoming(mut self, shortcoming: i64) -> Self {
+        self.shortcoming = Some(shortcoming);
+        self
+    }
+
+    /// The lead unit.
+    pub fn lead(mut self, unit: i64) -> Self {
+        self.lead = Some(unit);
+        self
+    }
+
+    /// The title (and the description, when `description` is not empty).
+    pub fn title(mut self, title: &str, description: &str) -> Self {
+        self.title = title.to_owned();
+        self.description = description.to_owned();
+        self
+    }
+
+    /// The status (`done`: completed today unless [`Self::done_on`]).
+    pub fn status(mut self, status: &'static str) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Done, on `day`.
+    pub fn done_on(mut self, day: NaiveDate) -> Self {
+        self.status = "done";
+        self.completed_on = Some(day);
+        self
+    }
+
+    /// The percent complete (default: 100 when reported done, else 0).
+    pub fn percent(mut self, percent: i16) -> Self {
+        self.percent = Some(percent);
+        self
+    }
+
+    /// The deadline, also the original one.
+    pub fn deadline(mut self, deadline: NaiveDate) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Reminded `count` times (more than three on an overdue task: the overdue scan marks it
+    /// for the briefing).
+    pub fn reminded(mut self, count: i32) -> Self {
+        self.reminders = count;
+        self
+    }
+
+    /// Last updated `days` days ago (the stale scan marks it after the configured days).
+    pub fn untouched_for(mut self, days: i64) -> Self {
+        self.untouched_days = days;
+        self
+    }
+
+    /// A coordinating unit and what it does.
+    pub fn coordinator(mut self, unit: i64, role: &str) -> Self {
+        self.coordinators.push((unit, role.to_owned()));
+        self
+    }
+
+    /// An officer who follows the task.
+    pub fn assignee(mut self, user: i64) -> Self {
+        self.assignees.push(user);
+        self
+    }
+
+    /// Inserts the task, its coordinating units and officers; its id.
+    pub async fn create(self) -> i64 {
+        let (shortcoming, lead) = self.shortcoming_and_lead().await;
+        let done = self.status == "done";
+        let completed_on = done.then(|| self.completed_on.unwrap_or(self.app.state.today()));
+        let percent = self.percent.unwrap_or(match self.status {
+            "done" | "pending_confirmation" => 100,
+            _ => 0,
+        });
+        let task: i64 = sqlx::query_scalar(
+            // As the portal numbers them (TT-05.07), without cutting a number past 99 short.
+            "with next as (
+                 select s.id, s.code,
+                        (coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1)::text as n
+                 from shortcomings s left join tasks t on t.shortcoming_id = s.id
+                 where s.id = $1 group by s.id)
+             insert into tasks (code, shortcoming_id, title, description, lead_unit_id,
+                                original_deadline, deadline, status, percent_complete,
+                                completed_on, reminder_count, last_update_at)
+             select code || '.' || lpad(n, greatest(2, length(n)), '0'), id, $2, $3, $4, $5, $5,
+                    $6::task_status, $7, $8, $9, $10
+             from next
+             returning id",
+        )
+        .bind(shortcoming)
+        .bind(&self.title)
+        .bind(&self.description)
+        .bind(lead)
+        .bind(self.deadline)
+        .bind(self.status)
+        .bind(percent)
+        .bind(completed_on)
+        .bind(self.reminders)
+        .bind(self.app.clock.now() - Duration::days(self.untouched_days))
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("task {}: {e}", self.title));
+        self.insert_people(task).await;
+        task
+    }
+
+    /// The coordinating units and the officers who follow `task`.
+    async fn insert_people(&self, task: i64) {
+        let (units, roles): (Vec<i64>, Vec<String>) = self.coordinators.iter().cloned().unzip();
         sqlx::query(
-            "insert into task_assignees (task_id, user_id)
-             select $1, id from users where username = $2",
+            "insert into task_coordinators (task_id, unit_id, role_text)
+             select $1, * from unnest($2::bigint[], $3::text[])",
         )
         .bind(task)
-        .bind(officer)
-        .execute(&app.pool)
+        .bind(units)
+        .bind(roles)
+        .execute(&self.app.pool)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("coordinators of task {task}: {e}"));
+        sqlx::query(
+            "insert into task_assignees (task_id, user_id) select $1, unnest($2::bigint[])",
+        )
+        .bind(task)
+        .bind(&self.assignees)
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("officers of task {task}: {e}"));
     }
-    task
+
+    /// The shortcoming given, or one made for the lead unit; the lead given, or its lead.
+    async fn shortcoming_and_lead(&self) -> (i64, i64) {
+        match (self.shortcoming, self.lead) {
+            (Some(shortcoming), Some(lead)) => (shortcoming, lead),
+            (Some(shortcoming), None) => {
+                let sql = format!("select lead_unit_id from shortcomings where id = {shortcoming}");
+                (shortcoming, scalar(self.app, &sql).await)
+            }
+            (None, Some(lead)) => {
+                let number: i64 = scalar(self.app, "select count(*) + 1 from shortcomings").await;
+                let code = format!("TT-{number:02}");
+                (shortcoming(self.app, &code, lead).create().await, lead)
+            }
+            (None, None) => panic!("a task needs .lead(unit) or .shortcoming(id)"),
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Test harness. Needs nothing running: without `TEST_DATABASE_URL` it starts one embedded
 //! PostgreSQL cluster per test run in a temporary directory (stopped and removed when the run
 //! ends), migrates a template database once, and gives every test a fresh database cloned from
-//! it (cloning is fast). With `TEST_DATABASE_URL` it does the same on that server.
+//! it (cloning is fast). With `TEST_DATABASE_URL` it does the same on that server. The demo
+//! data is loaded into a second template when a test first asks for it.
 //!
 //! Tests call the real router (`remediation_portal::web::router`).
 
@@ -45,7 +46,7 @@ pub struct Cluster {
     base: PgConnectOptions,
     /// `DATABASE_URL` for a database of this server, for child processes: `{db}` is replaced.
     url_pattern: String,
-    /// When the demo template's data was generated.
+    /// The instant the demo template's data is generated as of.
     pub demo_now: DateTime<Utc>,
 }
 
@@ -146,26 +147,67 @@ fn start_cluster() -> Cluster {
             .unwrap();
         db::migrate(&pool).await.expect("migrations apply");
         pool.close().await;
-
-        sqlx::raw_sql(&format!(
-            "create database {DEMO_TEMPLATE} template {TEMPLATE}"
-        ))
-        .execute(&admin)
-        .await
-        .unwrap();
-        let pool = PgPool::connect_with(base.clone().database(DEMO_TEMPLATE))
-            .await
-            .unwrap();
-        remediation_portal::seed::load_demo(&pool, demo_now, chrono_tz::Asia::Ho_Chi_Minh, 30)
-            .await
-            .expect("demo data loads");
-        pool.close().await;
         admin.close().await;
     });
     Cluster {
         base: base.disable_statement_logging(),
         url_pattern,
         demo_now,
+    }
+}
+
+/// The template with the demo data, loaded on first use: a run whose tests all build their
+/// own world never loads it.
+fn demo_template() -> &'static str {
+    static LOADED: OnceLock<()> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        // On a thread of its own, with its own runtime: the caller is inside a test's runtime.
+        std::thread::spawn(load_demo_template)
+            .join()
+            .expect("the demo data loads");
+    });
+    DEMO_TEMPLATE
+}
+
+fn load_demo_template() {
+    let cluster = cluster();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let admin = PgPool::connect_with(cluster.options("postgres"))
+            .await
+            .unwrap();
+        clone_database(&admin, DEMO_TEMPLATE, TEMPLATE).await;
+        admin.close().await;
+        let pool = PgPool::connect_with(cluster.options(DEMO_TEMPLATE))
+            .await
+            .unwrap();
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        remediation_portal::seed::load_demo(&pool, cluster.demo_now, tz, 30)
+            .await
+            .expect("demo data loads");
+        pool.close().await;
+    });
+}
+
+/// Creates `name` as a copy of `template`. Copies of one template cannot start at the same
+/// instant; it retries briefly if they collide.
+async fn clone_database(admin: &PgPool, name: &str, template: &str) {
+    let mut attempt = 0;
+    loop {
+        match sqlx::raw_sql(&format!("create database {name} template {template}"))
+            .execute(admin)
+            .await
+        {
+            Ok(_) => return,
+            Err(_) if attempt < 50 => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cloning {template}: {e}"),
+        }
     }
 }
 
@@ -211,26 +253,11 @@ pub async fn fresh_database(with_demo: bool) -> (String, PgPool) {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst)
     );
-    let template = if with_demo { DEMO_TEMPLATE } else { TEMPLATE };
+    let template = if with_demo { demo_template() } else { TEMPLATE };
     let admin = PgPool::connect_with(cluster.options("postgres"))
         .await
         .unwrap();
-    // Clones of one template cannot start at the same instant; retry briefly if they collide.
-    let mut attempt = 0;
-    loop {
-        match sqlx::raw_sql(&format!("create database {name} template {template}"))
-            .execute(&admin)
-            .await
-        {
-            Ok(_) => break,
-            Err(e) if attempt < 50 => {
-                attempt += 1;
-                let _ = e;
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("cloning {template}: {e}"),
-        }
-    }
+    clone_database(&admin, &name, template).await;
     admin.close().await;
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(5)
@@ -272,6 +299,14 @@ impl TestApp {
     pub async fn empty() -> TestApp {
         let (database, pool) = fresh_database(false).await;
         TestApp::build(database, pool, Utc::now())
+    }
+
+    /// An empty, migrated database and a configuration changed by `change`.
+    pub async fn empty_with_config(change: impl FnOnce(&mut Config)) -> TestApp {
+        let (database, pool) = fresh_database(false).await;
+        let mut config = test_config();
+        change(&mut config);
+        TestApp::build_with(database, pool, Utc::now(), config)
     }
 
     /// With the demo data and a configuration changed by `change`.
@@ -349,6 +384,19 @@ impl TestApp {
             cookie: format!("{}={token}", session::SESSION_COOKIE),
             csrf,
         }
+    }
+
+    /// Signs `username` in through the sign-in form, as a person does: the session cookie it
+    /// sets and the CSRF token of the page it leads to.
+    pub async fn signed_in(&self, username: &str, password: &str) -> TestSession {
+        let response = self.sign_in(username, password).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let cookie = response
+            .session_cookie()
+            .unwrap_or_else(|| panic!("{username} got no session"));
+        let home = self.get_with("/", &[("cookie", &cookie)]).await;
+        let csrf = home.attr("input[name=_csrf]", "value");
+        TestSession { cookie, csrf }
     }
 
     /// GET as a signed-in user.

@@ -26,30 +26,45 @@ fn instant(s: &str) -> DateTime<Utc> {
 /// every count a scan returns is a count of what the test made, whatever the date.
 async fn small_city() -> TestApp {
     let app = TestApp::empty().await;
-    let office = build::unit(&app, "VP", "city_office").await;
-    build::user(&app, "vp.chuyenvien", office, "city_reviewer").await;
-    let badinh = build::unit(&app, "BADINH", "district").await;
-    build::user(&app, "badinh.lanhdao", badinh, "unit_head").await;
-    build::user(&app, "badinh.cb1", badinh, "officer").await;
-    let hoankiem = build::unit(&app, "HOANKIEM", "district").await;
-    build::user(&app, "hoankiem.lanhdao", hoankiem, "unit_head").await;
-    let snv = build::unit(&app, "SNV", "department").await;
-    build::user(&app, "snv.lanhdao", snv, "unit_head").await;
-    build::shortcoming(&app, "TT-01", badinh).await;
+    let office = build::unit(&app, "VP").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let badinh = build::unit(&app, "BADINH").kind("district").create().await;
+    build::user(&app, "badinh.lanhdao", badinh)
+        .role("unit_head")
+        .create()
+        .await;
+    build::user(&app, "badinh.cb1", badinh).create().await;
+    let hoankiem = build::unit(&app, "HOANKIEM")
+        .kind("district")
+        .create()
+        .await;
+    build::user(&app, "hoankiem.lanhdao", hoankiem)
+        .role("unit_head")
+        .create()
+        .await;
+    let snv = build::unit(&app, "SNV").create().await;
+    build::user(&app, "snv.lanhdao", snv)
+        .role("unit_head")
+        .create()
+        .await;
+    build::shortcoming(&app, "TT-01", badinh).create().await;
     app
 }
 
 /// A task of Ba Đình due on `deadline`, followed by its first officer; its id.
 async fn task_due(app: &TestApp, deadline: &str) -> i64 {
     let shortcoming: i64 = scalar(app, "select id from shortcomings where code = 'TT-01'").await;
-    build::task(
-        app,
-        shortcoming,
-        Some(date(deadline)),
-        "in_progress",
-        &["badinh.cb1"],
-    )
-    .await
+    let officer: i64 = scalar(app, "select id from users where username = 'badinh.cb1'").await;
+    build::task(app)
+        .shortcoming(shortcoming)
+        .deadline(date(deadline))
+        .status("in_progress")
+        .assignee(officer)
+        .create()
+        .await
 }
 
 async fn overdue(app: &TestApp, task: i64) -> (bool, Option<NaiveDate>) {

@@ -1,27 +1,154 @@
-//! The task list's filters, sort and search, and that they stay in the URL.
+//! The task list's filters, sort and search, and that they stay in the URL. Each test starts
+//! from an empty database and builds the tasks it lists.
 
 use axum::http::StatusCode;
+use chrono::Duration;
+use remediation_portal::domain::clock::Clock;
+use remediation_portal::jobs::flags;
 
-use crate::common::{TestApp, list_total as total};
+use crate::common::{TestApp, TestResponse, build, list_total as total};
+
+/// The total a list page reports and the rows it shows (the total may come from the stored
+/// counts, the rows always from the tasks).
+fn listed(page: &TestResponse) -> (i64, i64) {
+    (total(page), page.count("table.tasks tr.task-row") as i64)
+}
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
+/// The units, fields and shortcomings the lists are filtered by: the City office and its
+/// reviewer (`vp.chuyenvien`), the districts Ba Đình and Hoàn Kiếm, the Construction
+/// department and the Natural Resources department with an officer (`stnmt.cb1`); TT-01 (land,
+/// led by Ba Đình) and TT-02 (environment, led by the Construction department).
+struct City {
+    badinh: i64,
+    hoankiem: i64,
+    sxd: i64,
+    stnmt: i64,
+    /// The officer of the Natural Resources department.
+    stnmt_officer: i64,
+    tt01: i64,
+    tt02: i64,
+    /// TT-02's field.
+    environment: i64,
+}
+
+/// [`City`], on an empty database.
+async fn small_city(app: &TestApp) -> City {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    build::user(app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH").kind("district").create().await;
+    let sxd = build::unit(app, "SXD")
+        .name("Sở Xây dựng", "")
+        .create()
+        .await;
+    let stnmt = build::unit(app, "STNMT").create().await;
+    let land = build::field(app, "DD", "Đất đai").await;
+    let environment = build::field(app, "MT", "Môi trường").await;
+    City {
+        badinh,
+        hoankiem: build::unit(app, "HOANKIEM").kind("district").create().await,
+        sxd,
+        stnmt,
+        stnmt_officer: build::user(app, "stnmt.cb1", stnmt).create().await,
+        tt01: build::shortcoming(app, "TT-01", badinh)
+            .field(land)
+            .create()
+            .await,
+        tt02: build::shortcoming(app, "TT-02", sxd)
+            .field(environment)
+            .create()
+            .await,
+        environment,
+    }
+}
+
+/// Seven tasks of `lead` under `shortcoming`, one of each kind the list tells apart: on
+/// track (not started, due in 10 days), overdue and reminded four times (for the briefing),
+/// stale (untouched for 40 days, due in 60), done on time (due in 20), done late, needs
+/// direction with no deadline, reported done and due in 5 days (due soon). Flagged as the
+/// jobs flag them.
+async fn one_of_each(app: &TestApp, lead: i64, shortcoming: i64) {
+    let task = || build::task(app).shortcoming(shortcoming).lead(lead);
+    let day = |days| app.state.today() + Duration::days(days);
+    task().deadline(day(10)).create().await;
+    task()
+        .status("in_progress")
+        .percent(40)
+        .deadline(day(-5))
+        .reminded(4)
+        .create()
+        .await;
+    task()
+        .status("in_progress")
+        .percent(20)
+        .deadline(day(60))
+        .untouched_for(40)
+        .create()
+        .await;
+    task().deadline(day(20)).done_on(day(-3)).create().await;
+    task().deadline(day(-10)).done_on(day(-1)).create().await;
+    task().status("needs_direction").create().await;
+    task()
+        .status("pending_confirmation")
+        .deadline(day(5))
+        .create()
+        .await;
+    flag(app).await;
+}
+
+/// Runs the overdue and stale scans as of the app's clock.
+async fn flag(app: &TestApp) {
+    flags::flag_overdue(&app.pool, app.state.today())
+        .await
+        .unwrap();
+    flags::flag_stale(&app.pool, app.clock.now(), 30)
+        .await
+        .unwrap();
+}
+
+/// The tasks the filter tests list: [`one_of_each`] of the Construction department under
+/// TT-02; two of Ba Đình under TT-01, due in 45 days, coordinated one by the Construction
+/// department and one by the Natural Resources department; and one of the Natural Resources
+/// department under TT-02, due in 90 days, followed by its officer. Ten in all.
+async fn listed_tasks(app: &TestApp, city: &City) {
+    one_of_each(app, city.sxd, city.tt02).await;
+    let in_45_days = app.state.today() + Duration::days(45);
+    for coordinator in [city.sxd, city.stnmt] {
+        build::task(app)
+            .shortcoming(city.tt01)
+            .deadline(in_45_days)
+            .coordinator(coordinator, "")
+            .create()
+            .await;
+    }
+    build::task(app)
+        .shortcoming(city.tt02)
+        .lead(city.stnmt)
+        .deadline(app.state.today() + Duration::days(90))
+        .assignee(city.stnmt_officer)
+        .create()
+        .await;
+}
+
 #[tokio::test]
 async fn each_filter_narrows_the_list_to_exactly_its_tasks() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    listed_tasks(&app, &city).await;
     let me = app.session_for("vp.chuyenvien").await;
     let today = app.state.today();
 
     let all = app.get_as(&me, "/tasks").await;
-    assert_eq!(total(&all), count(&app, "select count(*) from tasks").await);
+    assert_eq!(listed(&all), (10, 10));
 
     let done = app.get_as(&me, "/tasks?status=done").await;
-    assert_eq!(
-        total(&done),
-        count(&app, "select count(*) from tasks where status = 'done'").await
-    );
+    assert_eq!(listed(&done), (2, 2));
     assert!(
         done.texts("table.tasks td .badge[class*=status-]")
             .iter()
@@ -29,95 +156,59 @@ async fn each_filter_narrows_the_list_to_exactly_its_tasks() {
     );
 
     let overdue = app.get_as(&me, "/tasks?timeliness=overdue").await;
-    assert_eq!(
-        total(&overdue),
-        count(&app, "select count(*) from tasks where overdue").await
-    );
+    assert_eq!(listed(&overdue), (1, 1));
     assert!(
         overdue.count("table.tasks .time-overdue") as i64
             == overdue.count("table.tasks tr.task-row") as i64
     );
 
-    let lead: i64 = count(&app, "select id from units where code = 'SXD'").await;
+    let lead = city.sxd;
     let by_lead = app.get_as(&me, &format!("/tasks?lead={lead}")).await;
-    assert_eq!(
-        total(&by_lead),
-        count(
-            &app,
-            &format!("select count(*) from tasks where lead_unit_id = {lead}")
-        )
-        .await
-    );
+    assert_eq!(listed(&by_lead), (7, 7));
     let by_coordinator = app
         .get_as(&me, &format!("/tasks?coordinating={lead}"))
         .await;
-    assert_eq!(
-        total(&by_coordinator),
-        count(
-            &app,
-            &format!("select count(*) from task_coordinators where unit_id = {lead}")
-        )
-        .await
-    );
+    assert_eq!(listed(&by_coordinator), (1, 1));
 
-    let field: i64 = count(&app, "select id from fields where code = 'MT'").await;
+    let field = city.environment;
     let by_field = app.get_as(&me, &format!("/tasks?field={field}")).await;
-    assert_eq!(
-        total(&by_field),
-        count(&app, &format!("select count(*) from tasks t join shortcomings s on s.id = t.shortcoming_id where s.field_id = {field}")).await
-    );
+    assert_eq!(listed(&by_field), (8, 8), "TT-02's tasks");
 
     let from = today.format("%d/%m/%Y").to_string();
-    let to = (today + chrono::Duration::days(30))
-        .format("%d/%m/%Y")
-        .to_string();
+    let to = (today + Duration::days(30)).format("%d/%m/%Y").to_string();
     let window = app
         .get_as(&me, &format!("/tasks?from={from}&to={to}"))
         .await;
-    assert_eq!(
-        total(&window),
-        count(
-            &app,
-            &format!(
-                "select count(*) from tasks where deadline between '{today}' and '{}'",
-                today + chrono::Duration::days(30)
-            )
-        )
-        .await
-    );
+    assert_eq!(listed(&window), (3, 3), "due in 5, 10 and 20 days");
 
     let briefing = app.get_as(&me, "/tasks?briefing=1").await;
-    assert_eq!(
-        total(&briefing),
-        count(&app, "select count(*) from tasks where marked_for_briefing").await
-    );
+    assert_eq!(listed(&briefing), (1, 1));
     let stale = app.get_as(&me, "/tasks?stale=1").await;
-    assert_eq!(
-        total(&stale),
-        count(&app, "select count(*) from tasks where stale").await
-    );
+    assert_eq!(listed(&stale), (1, 1));
 
-    // Combined, and kept in the pagination links.
+    // Combined, and kept in the pagination links: more not started than a page holds.
+    for _ in 0..50 {
+        build::task(&app).shortcoming(city.tt01).create().await;
+    }
     let combined = app.get_as(&me, "/tasks?status=not_started&sort=code").await;
+    assert_eq!(total(&combined), 54);
     let codes = combined.texts("table.tasks td:first-child");
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted, "sorted by code");
-    if combined.count("nav.pagination a[rel=next]") > 0 {
-        let next = combined
-            .html()
-            .select(&scraper::Selector::parse("nav.pagination a[rel=next]").unwrap())
-            .next()
-            .and_then(|a| a.attr("href"))
-            .unwrap()
-            .to_owned();
-        assert!(
-            next.contains("status=not_started")
-                && next.contains("sort=code")
-                && next.contains("page=2"),
-            "{next}"
-        );
-    }
+    let next = combined
+        .html()
+        .select(&scraper::Selector::parse("nav.pagination a[rel=next]").unwrap())
+        .next()
+        .and_then(|a| a.attr("href"))
+        .unwrap()
+        .to_owned();
+    assert!(
+        next.contains("status=not_started")
+            && next.contains("sort=code")
+            && next.contains("page=2"),
+        "{next}"
+    );
     // The form shows what is filtered.
     assert_eq!(
         combined.count("#status option[value=not_started][selected]"),
@@ -130,14 +221,16 @@ async fn each_filter_narrows_the_list_to_exactly_its_tasks() {
         .get_as(&me, "/tasks?status=finished&lead=abc&from=someday")
         .await;
     assert_eq!(odd.status, StatusCode::OK);
-    assert_eq!(total(&odd), total(&all));
+    assert_eq!(total(&odd), 60);
 }
 
 #[tokio::test]
 async fn each_timeliness_class_lists_what_task_timeliness_says() {
     // The list writes the classes as plain conditions (for the indexes); they must mean what
     // the SQL function that labels each row means, alone and combined.
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    listed_tasks(&app, &city).await;
     let me = app.session_for("vp.chuyenvien").await;
     let as_of = app.state.as_of();
     let mut choices: Vec<String> = remediation_portal::domain::Timeliness::ALL
@@ -161,21 +254,34 @@ async fn each_timeliness_class_lists_what_task_timeliness_says() {
             ),
         )
         .await;
-        assert!(expected > 0, "the demo has tasks {choice}");
+        assert!(expected > 0, "tasks {choice} were built");
         assert_eq!(total(&page), expected, "{choice}");
     }
 }
 
 #[tokio::test]
 async fn search_ignores_vietnamese_diacritics() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
+    for title in [
+        "Thu hồi đất nông nghiệp bị lấn chiếm",
+        "Xử lý ĐẤT NÔNG NGHIỆP sử dụng sai mục đích",
+        "Giảm 20% hồ sơ giải quyết trễ hạn",
+        "Nhiệm vụ thử",
+    ] {
+        build::task(&app)
+            .shortcoming(city.tt01)
+            .title(title, "")
+            .create()
+            .await;
+    }
     let expected = count(
         &app,
         "select count(*) from tasks where search_fold(code || ' ' || title || ' ' || description) like '%dat nong nghiep%'",
     )
     .await;
-    assert!(expected > 0);
+    assert_eq!(expected, 2);
     let plain = app.get_as(&me, "/tasks?q=dat%20nong%20nghiep").await;
     assert_eq!(total(&plain), expected);
     let accented = app
@@ -197,18 +303,24 @@ async fn search_ignores_vietnamese_diacritics() {
         "select count(*) from tasks where strpos(search_text, '%') > 0",
     )
     .await;
-    assert!(percent < count(&app, "select count(*) from tasks").await);
+    assert_eq!(percent, 1);
     assert_eq!(total(&app.get_as(&me, "/tasks?q=%25").await), percent);
     // By code.
-    let by_code = app.get_as(&me, "/tasks?q=tt-05.0").await;
-    assert!(total(&by_code) >= 1);
+    let by_code = app.get_as(&me, "/tasks?q=tt-01.03").await;
+    assert_eq!(total(&by_code), 1);
+    assert_eq!(
+        by_code.text("table.tasks td.task-title"),
+        "Giảm 20% hồ sơ giải quyết trễ hạn"
+    );
 }
 
 #[tokio::test]
 async fn filters_never_widen_a_users_scope() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    listed_tasks(&app, &city).await;
     let officer = app.session_for("stnmt.cb1").await;
-    let other: i64 = count(&app, "select id from units where code = 'BADINH'").await;
+    let other = city.badinh;
     // Another unit's tasks appear only where the officer's unit coordinates them.
     let page = app.get_as(&officer, &format!("/tasks?lead={other}")).await;
     let coordinated = count(
@@ -220,7 +332,7 @@ async fn filters_never_widen_a_users_scope() {
         ),
     )
     .await;
-    assert_eq!(total(&page), coordinated);
+    assert_eq!((total(&page), coordinated), (1, 1));
     assert!(
         total(&page)
             < count(
@@ -231,15 +343,13 @@ async fn filters_never_widen_a_users_scope() {
     );
     // "Tasks I follow": the officer's own assignments.
     let mine = app.get_as(&officer, "/tasks?mine=1").await;
-    assert_eq!(
-        total(&mine),
-        count(&app, "select count(*) from task_assignees a join users u on u.id = a.user_id where u.username = 'stnmt.cb1'").await
-    );
+    assert_eq!(total(&mine), 1);
 }
 
 #[tokio::test]
 async fn a_nul_character_in_a_search_or_a_form_is_a_bad_request_not_a_server_error() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
     let list = app.get_as(&me, "/tasks?q=dat%00dai").await;
     assert_eq!(list.status, StatusCode::BAD_REQUEST);
@@ -256,7 +366,7 @@ async fn a_nul_character_in_a_search_or_a_form_is_a_bad_request_not_a_server_err
 
 #[tokio::test]
 async fn a_nul_character_in_the_sign_in_form_is_a_bad_request_too() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let response = app
         .post_form(
             "/signin",
@@ -269,14 +379,27 @@ async fn a_nul_character_in_the_sign_in_form_is_a_bad_request_too() {
 
 #[tokio::test]
 async fn a_broad_search_stops_counting_at_200_and_says_so() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
+    for n in 0..204 {
+        let title = if n < 201 {
+            "Hoàn thành giải phóng mặt bằng"
+        } else {
+            "Nhiệm vụ thử"
+        };
+        build::task(&app)
+            .shortcoming(city.tt01)
+            .title(title, "")
+            .create()
+            .await;
+    }
     let matches = count(
         &app,
         "select count(*) from tasks where search_text like '%an%'",
     )
     .await;
-    assert!(matches > 200, "the demo has {matches} tasks with \"an\"");
+    assert_eq!(matches, 201, "tasks with \"an\"");
     let page = app.get_as(&me, "/tasks?q=an").await;
     assert!(
         page.text(".page-of").contains("hơn 200 kết quả"),
@@ -286,7 +409,7 @@ async fn a_broad_search_stops_counting_at_200_and_says_so() {
     assert_eq!(page.count("tr.task-row"), 50);
     // The same tasks without the search are counted exactly.
     let all = app.get_as(&me, "/tasks").await;
-    assert_eq!(total(&all), count(&app, "select count(*) from tasks").await);
+    assert_eq!(total(&all), 204);
 }
 
 #[tokio::test]
@@ -297,17 +420,21 @@ async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
         FieldId, ShortcomingId, TaskStatus, Timeliness, UnitGroup, UnitId,
     };
 
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    let division = build::unit(&app, "BADINH-QLDT")
+        .kind("division")
+        .parent(city.badinh)
+        .create()
+        .await;
+    for lead in [city.badinh, city.hoankiem, division, city.sxd, city.stnmt] {
+        for shortcoming in [city.tt01, city.tt02] {
+            one_of_each(&app, lead, shortcoming).await;
+        }
+    }
     let as_of = app.state.as_of();
-    let district = UnitId(count(&app, "select id from units where code = 'BADINH'").await);
-    let department = UnitId(count(&app, "select id from units where code = 'SXD'").await);
-    let shortcoming = count(&app, "select id from shortcomings where code = 'TT-02'").await;
-    let field = count(
-        &app,
-        "select field_id from shortcomings where code = 'TT-02'",
-    )
-    .await;
-    let (shortcoming, field) = (ShortcomingId(shortcoming), FieldId(field));
+    let (district, department) = (UnitId(city.badinh), UnitId(city.sxd));
+    let (shortcoming, field) = (ShortcomingId(city.tt02), FieldId(city.environment));
 
     // Every way of narrowing by unit and shortcoming, with every measure the counts hold.
     let dimensions: Vec<TaskFilter> = vec![
@@ -401,7 +528,7 @@ async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
             assert!(nonzero > 50, "only {nonzero} filters match any task");
         }
     };
-    check("loading the demo").await;
+    check("building the tasks").await;
     sqlx::query(
         "update tasks set status = 'needs_direction', stale = true
          where id in (select id from tasks where status = 'in_progress' order by id limit 7)",
@@ -441,7 +568,11 @@ async fn totals_from_the_stored_counts_equal_the_tasks_counted() {
 
 #[tokio::test]
 async fn with_too_many_units_for_a_drop_down_the_filters_take_a_typed_name() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    for shortcoming in [city.tt01, city.tt02, city.tt02] {
+        build::task(&app).shortcoming(shortcoming).create().await;
+    }
     let me = app.session_for("vp.chuyenvien").await;
     // Below the limit: drop-downs.
     let page = app.get_as(&me, "/tasks").await;
@@ -465,12 +596,7 @@ async fn with_too_many_units_for_a_drop_down_the_filters_take_a_typed_name() {
     assert!(page.count("#bulk-form") == 1);
 
     // A name, typed without diacritics, that names one unit: its tasks, and the box names it.
-    let lead: i64 = count(&app, "select id from units where code = 'SXD'").await;
-    let expected = count(
-        &app,
-        &format!("select count(*) from tasks where lead_unit_id = {lead}"),
-    )
-    .await;
+    let (lead, expected) = (city.sxd, 2);
     let found = app.get_as(&me, "/tasks?lead_name=so+xay+dung").await;
     assert_eq!(found.status, StatusCode::OK);
     assert_eq!(total(&found), expected);
@@ -521,10 +647,12 @@ async fn with_too_many_units_for_a_drop_down_the_filters_take_a_typed_name() {
 async fn pages_follow_each_other_in_order_without_gaps_or_repeats() {
     // The list reads a page's ids first and then their rows: the pages put together must be
     // every task once, in the list's order, for each sort.
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    many_tasks(&app, &city, 120).await;
     let me = app.session_for("vp.chuyenvien").await;
     let all = count(&app, "select count(*) from tasks").await;
-    assert!(all > 100, "the demo has several pages of tasks");
+    assert_eq!(all, 120, "several pages of tasks");
     for sort in ["deadline", "deadline_desc", "code", "updated", "percent"] {
         let mut codes: Vec<String> = Vec::new();
         let mut page = 1;
@@ -563,4 +691,21 @@ async fn pages_follow_each_other_in_order_without_gaps_or_repeats() {
         first.iter().chain(&second).filter_map(|t| day(t)).collect();
     assert!(dated.len() > 50, "{first:?}");
     assert!(dated.windows(2).all(|w| w[0] <= w[1]), "{dated:?}");
+}
+
+/// `n` tasks that sort differently by each key: spread over two shortcomings and two lead
+/// units, with deadlines up and down over three months (every tenth none), percents from 0 to
+/// 95 and several last-update times.
+async fn many_tasks(app: &TestApp, city: &City, n: i64) {
+    for i in 0..n {
+        let mut task = build::task(app)
+            .shortcoming(if i % 3 == 0 { city.tt02 } else { city.tt01 })
+            .status("in_progress")
+            .percent((i * 37 % 20 * 5) as i16)
+            .untouched_for(i % 7);
+        if i % 10 != 0 {
+            task = task.deadline(app.state.today() + Duration::days(i * 41 % 90 - 30));
+        }
+        task.create().await;
+    }
 }

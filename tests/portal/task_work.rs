@@ -2,11 +2,12 @@
 //! assigns officers, officers report progress with evidence, the head confirms or returns,
 //! extensions, escalations, reminders, bulk actions, concurrent edits and every validation
 //! message. Each action is checked in the database, on the page, in the history and in the
-//! audit log.
+//! audit log. Each test starts from an empty database and builds what it works on.
 
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 
-use crate::common::{TestApp, TestResponse, TestSession, scalar, unit_id};
+use crate::common::{TestApp, TestResponse, TestSession, build, scalar};
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -25,16 +26,90 @@ type ProgressCase<'a> = (
 /// A bad task form: the fields changed from a good one; the field and its message.
 type TaskFormCase<'a> = (Vec<(&'a str, String)>, &'a str, &'a str);
 
-async fn unit(app: &TestApp, code: &str) -> i64 {
-    unit_id(app, code).await
+/// The units and people of these tests: the City office (its reviewer, an administrator and
+/// a viewer), Ba Đình and Hoàn Kiếm (each its head and an officer), the Natural Resources and
+/// Environment department (its head and an officer), the Construction department, and
+/// shortcoming TT-05 led by Ba Đình. Usernames follow the demo's (`badinh.lanhdao`).
+struct City {
+    badinh: i64,
+    stnmt: i64,
+    sxd: i64,
+    hoankiem: i64,
+    /// Ba Đình's officer.
+    officer: i64,
+    /// Hoàn Kiếm's officer.
+    stranger: i64,
+    shortcoming: i64,
 }
 
-async fn user(app: &TestApp, username: &str) -> i64 {
-    scalar(
-        app,
-        &format!("select id from users where username = '{username}'"),
-    )
-    .await
+/// [`City`] on an empty database.
+async fn small_city(app: &TestApp) -> City {
+    let office = build::unit(app, "VPUB")
+        .kind("city_office")
+        .name("Văn phòng UBND Thành phố", "VP UBND TP")
+        .create()
+        .await;
+    for (username, role) in [
+        ("vp.chuyenvien", "city_reviewer"),
+        ("admin", "admin"),
+        ("giamsat", "viewer"),
+    ] {
+        build::user(app, username, office).role(role).create().await;
+    }
+    let badinh = district(app, "BADINH", "Ba Đình").await;
+    let hoankiem = district(app, "HOANKIEM", "Hoàn Kiếm").await;
+    let stnmt = build::unit(app, "STNMT")
+        .name("Sở Tài nguyên và Môi trường", "Sở TN&MT")
+        .create()
+        .await;
+    staff(app, stnmt, "stnmt").await;
+    City {
+        badinh: badinh.0,
+        stnmt,
+        sxd: build::unit(app, "SXD")
+            .name("Sở Xây dựng", "")
+            .create()
+            .await,
+        hoankiem: hoankiem.0,
+        officer: badinh.1,
+        stranger: hoankiem.1,
+        shortcoming: build::shortcoming(app, "TT-05", badinh.0).create().await,
+    }
+}
+
+/// A district (Quận `name`) with its head and an officer; its id and the officer's.
+async fn district(app: &TestApp, code: &str, name: &str) -> (i64, i64) {
+    let unit = build::unit(app, code)
+        .kind("district")
+        .name(&format!("Quận {name}"), &format!("Q. {name}"))
+        .create()
+        .await;
+    (unit, staff(app, unit, &code.to_lowercase()).await)
+}
+
+/// The head (`{login}.lanhdao`) and an officer (`{login}.cb1`) of `unit`; the officer's id.
+async fn staff(app: &TestApp, unit: i64, login: &str) -> i64 {
+    build::user(app, &format!("{login}.lanhdao"), unit)
+        .role("unit_head")
+        .create()
+        .await;
+    build::user(app, &format!("{login}.cb1"), unit)
+        .create()
+        .await
+}
+
+/// The task most tests work on: Ba Đình's, under TT-05, due in `days` days, coordinated by
+/// the two departments.
+fn district_task<'a>(app: &'a TestApp, city: &City, days: i64) -> build::TaskBuilder<'a> {
+    build::task(app)
+        .shortcoming(city.shortcoming)
+        .title(
+            "Rà soát các dự án chậm triển khai trên địa bàn quận",
+            "Lập danh sách, phân loại, đề xuất xử lý.",
+        )
+        .deadline(day(app, days))
+        .coordinator(city.stnmt, "Hướng dẫn chuyên môn về đất đai")
+        .coordinator(city.sxd, "Phối hợp về xây dựng")
 }
 
 /// The version and the "seen" instant the task page's forms carry.
@@ -89,13 +164,8 @@ async fn notifications(app: &TestApp, username: &str, kind: &str, task: i64) -> 
 }
 
 /// The reviewer creates a task for Ba Đình with two coordinating departments.
-async fn create_task(app: &TestApp, reviewer: &TestSession, deadline: &str) -> i64 {
-    let shortcoming: i64 = scalar(app, "select id from shortcomings where code = 'TT-05'").await;
-    let (lead, stnmt, sxd) = (
-        unit(app, "BADINH").await,
-        unit(app, "STNMT").await,
-        unit(app, "SXD").await,
-    );
+async fn create_task(app: &TestApp, city: &City, reviewer: &TestSession, deadline: &str) -> i64 {
+    let (shortcoming, lead, stnmt, sxd) = (city.shortcoming, city.badinh, city.stnmt, city.sxd);
     let response = app
         .post_as(
             reviewer,
@@ -129,17 +199,22 @@ async fn create_task(app: &TestApp, reviewer: &TestSession, deadline: &str) -> i
         .unwrap_or_else(|_| panic!("odd location {location}"))
 }
 
+/// The City's day `days` days from today.
+fn day(app: &TestApp, days: i64) -> NaiveDate {
+    app.state.today() + chrono::Duration::days(days)
+}
+
+/// [`day`] as the forms write it.
 fn in_days(app: &TestApp, days: i64) -> String {
-    (app.state.today() + chrono::Duration::days(days))
-        .format("%d/%m/%Y")
-        .to_string()
+    day(app, days).format("%d/%m/%Y").to_string()
 }
 
 #[tokio::test]
 async fn a_task_from_creation_to_confirmed_completion() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 90)).await;
+    let task = create_task(&app, &city, &reviewer, &in_days(&app, 90)).await;
 
     // Created: coded after its shortcoming, two coordinating units, not started, on record.
     let code: String = scalar(&app, &format!("select code from tasks where id = {task}")).await;
@@ -166,20 +241,20 @@ async fn a_task_from_creation_to_confirmed_completion() {
 
     // The district head assigns an officer.
     let head = app.session_for("badinh.lanhdao").await;
-    let officer_id = user(&app, "badinh.cb1").await;
     let response = app
         .post_as(
             &head,
             &format!("/tasks/{task}/assignees"),
-            &[("officer", &officer_id.to_string())],
+            &[("officer", &city.officer.to_string())],
         )
         .await;
     assert_saved(&response, task);
     assert_eq!(notifications(&app, "badinh.cb1", "assigned", task).await, 1);
     assert_eq!(audit_count(&app, task, "task.assign").await, 1);
 
-    // The officer reports progress with a PDF; it shows in the history, downloadable.
-    let officer = app.session_for("badinh.cb1").await;
+    // The officer signs in and reports progress with a PDF; it shows in the history,
+    // downloadable.
+    let officer = app.signed_in("badinh.cb1", build::PASSWORD).await;
     let (version, seen) = form_state(&app, &officer, task).await;
     let response = app
         .post_multipart_as(
@@ -322,13 +397,14 @@ async fn a_task_from_creation_to_confirmed_completion() {
 
 #[tokio::test]
 async fn a_reported_completion_can_be_returned_with_a_reason() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task: i64 = scalar(
-        &app,
-        "select min(id) from tasks where status = 'pending_confirmation'",
-    )
-    .await;
+    let task = district_task(&app, &city, 30)
+        .status("pending_confirmation")
+        .assignee(city.officer)
+        .create()
+        .await;
     let (version, seen) = form_state(&app, &reviewer, task).await;
     let path = format!("/tasks/{task}/return");
     let refused = app
@@ -358,12 +434,14 @@ async fn a_reported_completion_can_be_returned_with_a_reason() {
     )
     .await;
     assert_eq!(status, "in_progress");
-    let returned: i64 = scalar(
-        &app,
-        &format!("select count(*) from notifications where kind = 'returned' and task_id = {task}"),
-    )
-    .await;
-    assert!(returned >= 1);
+    // The officer who follows it and the head of its unit are told.
+    for username in ["badinh.cb1", "badinh.lanhdao"] {
+        assert_eq!(
+            notifications(&app, username, "returned", task).await,
+            1,
+            "{username}"
+        );
+    }
     let page = app.get_as(&reviewer, &format!("/tasks/{task}")).await;
     assert!(
         page.text("#history .event")
@@ -373,9 +451,10 @@ async fn a_reported_completion_can_be_returned_with_a_reason() {
 
 #[tokio::test]
 async fn an_extension_is_requested_then_approved_and_both_deadlines_show() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 20)).await;
+    let task = district_task(&app, &city, 20).create().await;
     let head = app.session_for("badinh.lanhdao").await;
     let path = format!("/tasks/{task}/extensions");
 
@@ -538,22 +617,10 @@ async fn an_extension_is_requested_then_approved_and_both_deadlines_show() {
 
 #[tokio::test]
 async fn approving_an_extension_clears_the_overdue_flag_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 5)).await;
-    sqlx::query(&format!(
-        "update tasks set deadline = current_date - 400, original_deadline = current_date - 400 where id = {task}"
-    ))
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(&format!(
-        "update tasks set deadline = $1::date - 3, original_deadline = $1::date - 3 where id = {task}"
-    ))
-    .bind(app.state.today())
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let task = district_task(&app, &city, -3).create().await;
     remediation_portal::jobs::flags::flag_overdue(&app.pool, app.state.today())
         .await
         .unwrap();
@@ -604,9 +671,10 @@ async fn approving_an_extension_clears_the_overdue_flag_at_once() {
 
 #[tokio::test]
 async fn asking_for_the_citys_direction_and_its_answer() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 60)).await;
+    let task = district_task(&app, &city, 60).create().await;
     let officer = app.session_for("badinh.cb1").await;
     let head = app.session_for("badinh.lanhdao").await;
     let progress = format!("/tasks/{task}/progress");
@@ -732,20 +800,14 @@ async fn asking_for_the_citys_direction_and_its_answer() {
 
 #[tokio::test]
 async fn reminders_are_counted_and_the_fourth_on_an_overdue_task_marks_it_for_the_briefing() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 5)).await;
-    sqlx::query(&format!(
-        "update tasks set deadline = $1::date - 10, original_deadline = $1::date - 10 where id = {task}"
-    ))
-    .bind(app.state.today())
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let task = district_task(&app, &city, -10).create().await;
     remediation_portal::jobs::flags::flag_overdue(&app.pool, app.state.today())
         .await
         .unwrap();
-    let lead = unit(&app, "BADINH").await;
+    let lead = city.badinh;
     let path = format!("/tasks/{task}/reminders");
     for n in 1..=4 {
         let response = app
@@ -814,7 +876,7 @@ async fn reminders_are_counted_and_the_fourth_on_an_overdue_task_marks_it_for_th
         message(&refused, "reminder_to"),
         "Vui lòng chọn một mục trong danh sách."
     );
-    let stnmt = unit(&app, "STNMT").await;
+    let stnmt = city.stnmt;
     assert_saved(
         &app.post_as(&head, &path, &[("to", &stnmt.to_string())])
             .await,
@@ -854,9 +916,10 @@ async fn reminders_are_counted_and_the_fourth_on_an_overdue_task_marks_it_for_th
 
 #[tokio::test]
 async fn a_save_over_someone_elses_change_is_refused_and_keeps_what_was_typed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 60)).await;
+    let task = district_task(&app, &city, 60).create().await;
     let first = app.session_for("badinh.lanhdao").await;
     let second = app.session_for("badinh.cb1").await;
     let path = format!("/tasks/{task}/progress");
@@ -981,11 +1044,17 @@ async fn a_save_over_someone_elses_change_is_refused_and_keeps_what_was_typed() 
     assert_eq!(title, "Tiêu đề do quản trị sửa");
 }
 
+/// A task's columns the City's edit form shows: shortcoming, title, lead unit, deadline,
+/// description, expected result, leader in charge.
+type EditedColumns = (i64, String, i64, NaiveDate, String, String, String);
+
 /// The edit form's fields for a task as saved (what a browser would send back unchanged).
 async fn edit_fields(app: &TestApp, task: i64) -> Vec<(String, String)> {
-    let (shortcoming, title, lead, deadline): (i64, String, i64, chrono::NaiveDate) =
+    let (shortcoming, title, lead, deadline, description, expected, leader): EditedColumns =
         sqlx::query_as(&format!(
-            "select shortcoming_id, title, lead_unit_id, deadline from tasks where id = {task}"
+            "select shortcoming_id, title, lead_unit_id, deadline, description, expected_result,
+                    leader_in_charge
+             from tasks where id = {task}"
         ))
         .fetch_one(&app.pool)
         .await
@@ -998,18 +1067,9 @@ async fn edit_fields(app: &TestApp, task: i64) -> Vec<(String, String)> {
             "deadline".to_owned(),
             deadline.format("%d/%m/%Y").to_string(),
         ),
-        (
-            "description".to_owned(),
-            "Lập danh sách, phân loại, đề xuất xử lý.".to_owned(),
-        ),
-        (
-            "expected_result".to_owned(),
-            "Báo cáo kết quả rà soát".to_owned(),
-        ),
-        (
-            "leader_in_charge".to_owned(),
-            "Đ/c Chủ tịch UBND quận".to_owned(),
-        ),
+        ("description".to_owned(), description),
+        ("expected_result".to_owned(), expected),
+        ("leader_in_charge".to_owned(), leader),
     ];
     let coordinators: Vec<(i64, String)> = sqlx::query_as(&format!(
         "select unit_id, role_text from task_coordinators where task_id = {task} order by unit_id"
@@ -1026,9 +1086,9 @@ async fn edit_fields(app: &TestApp, task: i64) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn every_bad_progress_report_gets_its_message_and_nothing_is_saved() {
-    let app = TestApp::with_demo_config(|c| c.max_upload_bytes = 64 * 1024).await;
-    let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 60)).await;
+    let app = TestApp::empty_with_config(|c| c.max_upload_bytes = 64 * 1024).await;
+    let city = small_city(&app).await;
+    let task = district_task(&app, &city, 60).create().await;
     let officer = app.session_for("badinh.cb1").await;
     let path = format!("/tasks/{task}/progress");
     let (version, seen) = form_state(&app, &officer, task).await;
@@ -1150,15 +1210,12 @@ async fn every_bad_progress_report_gets_its_message_and_nothing_is_saved() {
 
 #[tokio::test]
 async fn every_bad_task_form_gets_its_message_and_nothing_is_saved() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let shortcoming: i64 = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
-    let lead = unit(&app, "BADINH").await.to_string();
-    let other_plan: i64 = scalar(
-        &app,
-        "select p.id from plans p join units u on u.id = p.unit_id where u.code <> 'BADINH' limit 1",
-    )
-    .await;
+    let shortcoming = city.shortcoming;
+    let lead = city.badinh.to_string();
+    let other_plan = build::plan(&app, city.hoankiem, "Kế hoạch của quận Hoàn Kiếm").await;
     let before: i64 = scalar(&app, "select count(*) from tasks").await;
     let yesterday = in_days(&app, -1);
     let future = in_days(&app, 30);
@@ -1274,9 +1331,9 @@ async fn every_bad_task_form_gets_its_message_and_nothing_is_saved() {
 
 #[tokio::test]
 async fn who_may_do_what_on_a_task() {
-    let app = TestApp::with_demo().await;
-    let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 60)).await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    let task = district_task(&app, &city, 60).create().await;
     let progress = format!("/tasks/{task}/progress");
     let contribution = format!("/tasks/{task}/contributions");
     let fields = [("status", "in_progress"), ("percent", "10"), ("note", "x")];
@@ -1351,19 +1408,24 @@ async fn who_may_do_what_on_a_task() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let head = app.session_for("badinh.lanhdao").await;
-    let stranger = user(&app, "hoankiem.cb1").await;
-    let refused = app
-        .post_as(
-            &head,
-            &format!("/tasks/{task}/assignees"),
-            &[("officer", &stranger.to_string())],
-        )
+    let retired = build::user(&app, "badinh.cu", city.badinh)
+        .inactive()
+        .create()
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        message(&refused, "assignees"),
-        "Chỉ phân công cán bộ đang hoạt động của đơn vị chủ trì."
-    );
+    for stranger in [city.stranger, retired] {
+        let refused = app
+            .post_as(
+                &head,
+                &format!("/tasks/{task}/assignees"),
+                &[("officer", &stranger.to_string())],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            message(&refused, "assignees"),
+            "Chỉ phân công cán bộ đang hoạt động của đơn vị chủ trì."
+        );
+    }
     // Unit staff do not create or edit tasks.
     for username in ["badinh.lanhdao", "badinh.cb1", "giamsat"] {
         let s = app.session_for(username).await;
@@ -1380,10 +1442,11 @@ async fn who_may_do_what_on_a_task() {
 
 #[tokio::test]
 async fn bulk_actions_change_all_ticked_tasks_or_none() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let a = create_task(&app, &reviewer, &in_days(&app, 60)).await;
-    let b = create_task(&app, &reviewer, &in_days(&app, 70)).await;
+    let a = district_task(&app, &city, 60).create().await;
+    let b = district_task(&app, &city, 70).create().await;
     let (a_s, b_s) = (a.to_string(), b.to_string());
     let back = "status=not_started&q=ra+soat+cham+trien+khai+tren+dia+ban+quan";
 
@@ -1420,7 +1483,7 @@ async fn bulk_actions_change_all_ticked_tasks_or_none() {
     }
 
     // Re-assigning the lead to a unit that coordinates them is refused for all.
-    let stnmt = unit(&app, "STNMT").await.to_string();
+    let stnmt = city.stnmt.to_string();
     let refused = app
         .post_as(
             &reviewer,
@@ -1448,7 +1511,7 @@ async fn bulk_actions_change_all_ticked_tasks_or_none() {
     assert_eq!(refused.count("input[name=task][checked]"), 2);
 
     // Another unit takes both over; the old unit's officers stop following them.
-    let hoankiem = unit(&app, "HOANKIEM").await.to_string();
+    let hoankiem = city.hoankiem.to_string();
     let response = app
         .post_as(
             &reviewer,
@@ -1503,9 +1566,10 @@ async fn bulk_actions_change_all_ticked_tasks_or_none() {
 
 #[tokio::test]
 async fn the_task_page_names_what_was_committed_before_it_was_asked_for() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = create_task(&app, &reviewer, &in_days(&app, 90)).await;
+    let task = district_task(&app, &city, 90).create().await;
     let path = format!("/tasks/{task}");
     // Read once: the server's directory now holds the names.
     let before = app.get_as(&reviewer, &path).await;
@@ -1517,19 +1581,15 @@ async fn the_task_page_names_what_was_committed_before_it_was_asked_for() {
 
     // Renamed, added and retired behind the server's back (another instance, a script):
     // the next page shows it all, since each change raised its kind's version.
-    sqlx::query("update units set name = 'Sở Xây dựng Thành phố Hà Nội' where code = 'SXD'")
+    sqlx::query("update units set name = 'Sở Xây dựng Thành phố Hà Nội' where id = $1")
+        .bind(city.sxd)
         .execute(&app.pool)
         .await
         .unwrap();
-    let lead = unit(&app, "BADINH").await;
-    sqlx::query(
-        "insert into users (username, full_name, title, unit_id, role, password_hash)
-         values ('badinh.moi', 'Lương Thị Mới', 'Chuyên viên', $1, 'officer', 'x')",
-    )
-    .bind(lead)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    build::user(&app, "badinh.moi", city.badinh)
+        .full_name("Lương Thị Mới")
+        .create()
+        .await;
     sqlx::query("update users set active = false where username = 'badinh.cb1'")
         .execute(&app.pool)
         .await
