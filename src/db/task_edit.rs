@@ -22,7 +22,7 @@ pub struct TaskValues {
     pub deadline: Option<NaiveDate>,
 }
 
-/// The code of the next task of `shortcoming` (TT-05.07), with the shortcoming's row locked
+/// The code of the next task of `shortcoming` (TT-05.07; TT-05.100 after TT-05.99), with the shortcoming's row locked
 /// for the rest of the transaction, so task numbers of one shortcoming come one at a time.
 /// The number is read by a statement of its own, after the lock is held: a statement that
 /// waited for the lock would still read the tasks as they were when it began, without the one
@@ -36,10 +36,11 @@ pub async fn next_code(
         .execute(&mut *conn)
         .await?;
     sqlx::query_scalar(
-        "select s.code || '.' || lpad((coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1)::text, 2, '0')
-         from shortcomings s left join tasks t on t.shortcoming_id = s.id
-         where s.id = $1
-         group by s.code",
+        "select s.code || '.' || lpad(n::text, greatest(2, length(n::text)), '0')
+         from (select s.code, coalesce(max(substring(t.code from '\\.(\\d+)$')::int), 0) + 1 as n
+               from shortcomings s left join tasks t on t.shortcoming_id = s.id
+               where s.id = $1
+               group by s.code) s",
     )
     .bind(shortcoming)
     .fetch_one(conn)

@@ -1620,3 +1620,29 @@ async fn the_task_page_names_what_was_committed_before_it_was_asked_for() {
     let list = app.get_as(&reviewer, "/tasks?q=cham+trien+khai").await;
     assert!(list.body.contains("TT-05A"), "{}", list.body);
 }
+
+/// Task numbers grow past two digits: after TT-07.99 comes TT-07.100, not a second TT-07.10.
+#[tokio::test]
+async fn the_hundredth_task_of_a_shortcoming_gets_a_number_of_its_own() {
+    use remediation_portal::db::task_edit::next_code;
+    use remediation_portal::domain::ShortcomingId;
+
+    let app = TestApp::empty().await;
+    let unit = build::unit(&app, "SOTHU").create().await;
+    let shortcoming = build::shortcoming(&app, "TT-07", unit).create().await;
+    let first = build::task(&app).shortcoming(shortcoming).create().await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    let code = next_code(&mut conn, ShortcomingId(shortcoming))
+        .await
+        .unwrap();
+    assert_eq!(code, "TT-07.02");
+    sqlx::query("update tasks set code = 'TT-07.99' where id = $1")
+        .bind(first)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let code = next_code(&mut conn, ShortcomingId(shortcoming))
+        .await
+        .unwrap();
+    assert_eq!(code, "TT-07.100");
+}
