@@ -19,7 +19,8 @@ use crate::common::{TestApp, cluster, fresh_database, scalar, test_config};
 const SEED_BENCH: &str = env!("CARGO_BIN_EXE_seed-bench");
 
 /// `seed-bench` with `args` and none of the environment but `PATH` (and `PG_BIN`, where the
-/// test run finds PostgreSQL) and `vars`: the portal's defaults, as the test configuration's.
+/// test run finds PostgreSQL, and a shifted clock's variables) and `vars`: the portal's
+/// defaults, as the test configuration's.
 fn seed_bench(vars: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(SEED_BENCH);
     command
@@ -28,6 +29,14 @@ fn seed_bench(vars: &[(&str, &str)], args: &[&str]) -> Output {
         .env("PORTAL_LOG", "warn");
     if let Some(pg_bin) = std::env::var_os("PG_BIN") {
         command.env("PG_BIN", pg_bin);
+    }
+    // The clock the suite runs on: `tests/on-dates.sh` shifts it with libfaketime, and the
+    // program must read the same day as the test that checks what it generated.
+    for (key, value) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if name == "LD_PRELOAD" || name.starts_with("FAKETIME") || name == "DONT_FAKE_MONOTONIC" {
+            command.env(&key, value);
+        }
     }
     command
         .envs(vars.iter().copied())
