@@ -1,6 +1,7 @@
 //! Domain types and rules: no axum, no SQL. The web and jobs layers build on these.
 
 pub mod access;
+pub mod calendar;
 pub mod clock;
 pub mod dates;
 pub mod files;
@@ -8,6 +9,7 @@ pub mod filter;
 pub mod ids;
 pub mod input;
 pub mod password;
+pub mod periods;
 pub mod plan;
 pub mod status;
 pub mod text;
