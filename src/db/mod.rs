@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod dashboard;
 pub mod directory;
 pub mod edit_locks;
@@ -15,6 +16,7 @@ pub mod job_notices;
 pub mod job_runs;
 pub mod notifications;
 pub mod plans;
+pub mod reports;
 pub mod shortcomings;
 pub mod sql;
 pub mod task_edit;

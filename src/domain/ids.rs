@@ -31,6 +31,10 @@ id_type!(
     PlanId,
     /// A remediation task.
     TaskId,
+    /// A report regime (which periodic report the City asks for).
+    RegimeId,
+    /// A unit's periodic report for one period.
+    ReportId,
 );
 
 impl TaskId {

@@ -143,9 +143,11 @@ pub mod limits {
     pub const ANSWER: Limit = limit("escalations", "response", LONG_TEXT);
     pub const REMINDER_DOC_NUMBER: Limit = limit("reminders", "doc_number", DOC_NUMBER);
     pub const REMINDER_MESSAGE: Limit = limit("reminders", "message", LONG_TEXT);
+    pub const CALENDAR_DAY_NAME: Limit = limit("calendar_days", "name", NAME);
+    pub const REGIME_NAME: Limit = limit("report_regimes", "name", NAME);
 
     /// Every limit, for the test that holds the database's constraints to them.
-    pub const ALL: [Limit; 32] = [
+    pub const ALL: [Limit; 34] = [
         UNIT_CODE,
         UNIT_NAME,
         UNIT_SHORT_NAME,
@@ -178,6 +180,8 @@ pub mod limits {
         ANSWER,
         REMINDER_DOC_NUMBER,
         REMINDER_MESSAGE,
+        CALENDAR_DAY_NAME,
+        REGIME_NAME,
     ];
 }
 

@@ -11,6 +11,7 @@ pub mod input;
 pub mod password;
 pub mod periods;
 pub mod plan;
+pub mod reports;
 pub mod status;
 pub mod text;
 

@@ -4,6 +4,7 @@
 
 pub mod flags;
 pub mod notices;
+pub mod reports;
 pub mod scheduler;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,7 +31,7 @@ pub enum Job {
     DueSoon,
     /// Marks open tasks with no update for too long.
     StaleScan,
-    /// Tells units of periodic reports coming due or late.
+    /// Opens each period's periodic reports, then tells units of those coming due or late.
     ReportDeadlines,
     /// Sends the daily digest emails (once per City day, after the morning hour).
     EmailDigest,
@@ -168,9 +169,7 @@ pub async fn run_job(
         Job::OverdueScan => flags::flag_overdue(pool, clock.today).await,
         Job::DueSoon => notices::due_soon(pool, clock.today, &settings.due_soon_notice_days).await,
         Job::StaleScan => flags::flag_stale(pool, clock.now, settings.stale_days).await,
-        Job::ReportDeadlines => {
-            notices::report_deadlines(pool, clock.today, settings.report_notice_days).await
-        }
+        Job::ReportDeadlines => report_deadlines(pool, clock.today, settings).await,
         Job::EmailDigest => crate::notify::daily_digest(pool, clock.now, settings.time_zone).await,
         Job::FoldCounts => crate::db::dashboard::fold(pool).await,
     };
@@ -195,6 +194,20 @@ pub async fn run_job(
     db::job_runs::purge_old(pool, job.name(), clock.now).await?;
     tracing::info!(job = job.name(), counts = %counts, "job finished");
     Ok(RunResult::Ran(counts))
+}
+
+/// Opens the periods' reports, then tells of those coming due or late: the counts of both.
+async fn report_deadlines(
+    pool: &PgPool,
+    today: NaiveDate,
+    settings: &JobSettings,
+) -> Result<Value, sqlx::Error> {
+    let mut counts = reports::open_periods(pool, today).await?;
+    let told = notices::report_deadlines(pool, today, settings.report_notice_days).await?;
+    if let (Some(counts), Value::Object(told)) = (counts.as_object_mut(), told) {
+        counts.extend(told);
+    }
+    Ok(counts)
 }
 
 /// The jobs the pages depend on, run before the first request is served: the overdue flags

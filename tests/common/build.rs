@@ -412,3 +412,86 @@ impl TaskBuilder<'_> {
         }
     }
 }
+
+/// A report regime named `name` for periods of `period` (`quarter`, `month`…), closed on the
+/// 14th, due one working day later, owed by the units that lead tasks, opening reports from
+/// the period that takes in `first_period_start`.
+pub fn regime<'a>(
+    app: &'a TestApp,
+    name: &str,
+    period: &'static str,
+    first_period_start: NaiveDate,
+) -> RegimeBuilder<'a> {
+    RegimeBuilder {
+        app,
+        name: name.to_owned(),
+        period,
+        first_period_start,
+        due_working_days: 1,
+        coordinators_report: false,
+        chosen: None,
+    }
+}
+
+/// See [`regime`].
+pub struct RegimeBuilder<'a> {
+    app: &'a TestApp,
+    name: String,
+    period: &'static str,
+    first_period_start: NaiveDate,
+    due_working_days: i16,
+    coordinators_report: bool,
+    chosen: Option<Vec<i64>>,
+}
+
+impl RegimeBuilder<'_> {
+    /// Due `days` working days after the cut-off.
+    pub fn due_after(mut self, days: i16) -> Self {
+        self.due_working_days = days;
+        self
+    }
+
+    /// Owed by the coordinating units of tasks too.
+    pub fn coordinators_report(mut self) -> Self {
+        self.coordinators_report = true;
+        self
+    }
+
+    /// Owed by `units` alone.
+    pub fn chosen(mut self, units: &[i64]) -> Self {
+        self.chosen = Some(units.to_vec());
+        self
+    }
+
+    pub async fn create(self) -> i64 {
+        let owed_by = if self.chosen.is_some() {
+            "chosen_units"
+        } else {
+            "task_units"
+        };
+        let regime: i64 = sqlx::query_scalar(
+            "insert into report_regimes (name, period, due_working_days, owed_by,
+                                         coordinators_report, first_period_start)
+             values ($1, $2::report_period, $3, $4::report_owners, $5, $6) returning id",
+        )
+        .bind(&self.name)
+        .bind(self.period)
+        .bind(self.due_working_days)
+        .bind(owed_by)
+        .bind(self.coordinators_report)
+        .bind(self.first_period_start)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("regime {}: {e}", self.name));
+        sqlx::query(
+            "insert into report_regime_units (regime_id, unit_id)
+             select $1, unnest($2::bigint[])",
+        )
+        .bind(regime)
+        .bind(self.chosen.unwrap_or_default())
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("units of regime {regime}: {e}"));
+        regime
+    }
+}

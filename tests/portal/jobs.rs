@@ -369,10 +369,15 @@ async fn a_task_without_updates_for_a_month_is_stale_and_its_unit_is_told() {
 async fn a_report_coming_due_and_then_late_is_told_once_each() {
     let app = small_city().await;
     let unit = unit_id(&app, "SNV").await;
+    let regime = build::regime(&app, "Báo cáo quý", "quarter", date("2027-01-01"))
+        .chosen(&[unit])
+        .create()
+        .await;
     let report: i64 = sqlx::query_scalar(
-        "insert into reports (unit_id, period, period_year, period_number, cutoff_start, cutoff_end, due_on)
-         values ($1, 'quarter', 2027, 1, '2027-01-01', '2027-03-15', '2027-03-20') returning id",
+        "insert into reports (regime_id, unit_id, period, period_year, period_number, cutoff_start, cutoff_end, due_on)
+         values ($1, $2, 'quarter', 2027, 1, '2027-01-01', '2027-03-15', '2027-03-20') returning id",
     )
+    .bind(regime)
     .bind(unit)
     .fetch_one(&app.pool)
     .await

@@ -18,6 +18,7 @@ mod migrations;
 mod notifications;
 mod pages;
 mod plans;
+mod reports;
 mod robustness;
 mod shortcoming_edit;
 mod task_list;

@@ -1,0 +1,128 @@
+//! Periodic reports: the regimes open each period's reports for the units that owe them, once,
+//! with the dates of the period and the working-day calendar.
+
+use chrono::NaiveDate;
+use remediation_portal::jobs::reports::open_periods;
+
+use crate::common::{TestApp, build, scalar};
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Units leading, coordinating and done with tasks, each task created long before the
+/// periods the tests open: (lead of an open task, coordinator of it, lead of a task done on
+/// 05/01/2027, a unit with no task, an inactive lead of an open task).
+async fn units_with_tasks(app: &TestApp) -> (i64, i64, i64, i64, i64) {
+    let lead = build::unit(app, "LEAD").create().await;
+    let coordinator = build::unit(app, "COORD").create().await;
+    let finished = build::unit(app, "DONE").create().await;
+    let idle = build::unit(app, "IDLE").create().await;
+    let closed = build::unit(app, "CLOSED").create().await;
+    build::task(app)
+        .lead(lead)
+        .coordinator(coordinator, "Phối hợp")
+        .create()
+        .await;
+    build::task(app)
+        .lead(finished)
+        .status("done")
+        .done_on(date("2027-01-05"))
+        .create()
+        .await;
+    build::task(app).lead(closed).create().await;
+    let setup = [
+        "update units set active = false where code = 'CLOSED'",
+        "update tasks set created_at = '2026-06-01T00:00:00Z'",
+    ];
+    for sql in setup {
+        sqlx::query(sql).execute(&app.pool).await.unwrap();
+    }
+    (lead, coordinator, finished, idle, closed)
+}
+
+/// (unit, period code, start, cut-off, due) of every report, in order.
+async fn reports(app: &TestApp) -> Vec<(i64, String, NaiveDate, NaiveDate, NaiveDate)> {
+    sqlx::query_as(
+        "select unit_id, period_year || '-' || period_number, cutoff_start, cutoff_end, due_on
+         from reports order by unit_id, period_year, period_number",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn each_period_opens_one_report_per_unit_that_owes_it() {
+    let app = TestApp::empty().await;
+    let (lead, _, finished, _, _) = units_with_tasks(&app).await;
+    build::regime(&app, "Báo cáo quý", "quarter", date("2027-01-10"))
+        .due_after(3)
+        .create()
+        .await;
+    // Q1 2027 closes on Sunday 14/03; Monday 15/03 is listed off: due Thursday 18/03.
+    sqlx::query(
+        "insert into calendar_days (day, kind, name) values ('2027-03-15', 'day_off', 'Nghỉ bù')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let counts = open_periods(&app.pool, date("2027-03-20")).await.unwrap();
+    assert_eq!(counts["reports_opened"], 3);
+    let q1 = (date("2026-12-15"), date("2027-03-14"), date("2027-03-18"));
+    let q2 = (date("2027-03-15"), date("2027-06-14"), date("2027-06-17"));
+    assert_eq!(
+        reports(&app).await,
+        [
+            (lead, "2027-1".to_owned(), q1.0, q1.1, q1.2),
+            (lead, "2027-2".to_owned(), q2.0, q2.1, q2.2),
+            // Its task was done in Q1: it reports on Q1, not on Q2.
+            (finished, "2027-1".to_owned(), q1.0, q1.1, q1.2),
+        ],
+        "the coordinator, the idle unit and the inactive one owe nothing"
+    );
+
+    // Run again, and twice at once: nothing more is opened.
+    let counts = open_periods(&app.pool, date("2027-03-20")).await.unwrap();
+    assert_eq!(counts["reports_opened"], 0);
+    let (a, b) = tokio::join!(
+        open_periods(&app.pool, date("2027-06-20")),
+        open_periods(&app.pool, date("2027-06-20"))
+    );
+    let opened = a.unwrap()["reports_opened"].as_u64().unwrap()
+        + b.unwrap()["reports_opened"].as_u64().unwrap();
+    assert_eq!(opened, 1, "Q3 for the lead unit, once");
+    assert_eq!(scalar::<i64>(&app, "select count(*) from reports").await, 4);
+}
+
+#[tokio::test]
+async fn a_regime_may_ask_coordinators_or_chosen_units() {
+    let app = TestApp::empty().await;
+    let (lead, coordinator, _, idle, _) = units_with_tasks(&app).await;
+    let with_coordinators = build::regime(&app, "Báo cáo tháng", "month", date("2027-02-01"))
+        .coordinators_report()
+        .create()
+        .await;
+    let chosen = build::regime(&app, "Báo cáo năm", "year", date("2027-02-01"))
+        .chosen(&[idle])
+        .create()
+        .await;
+    open_periods(&app.pool, date("2027-02-10")).await.unwrap();
+    let owing = |regime: i64| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select unit_id from reports where regime_id = $1 order by unit_id",
+            )
+            .bind(regime)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let monthly = owing(with_coordinators).await;
+    assert!(monthly.contains(&lead) && monthly.contains(&coordinator));
+    assert!(!monthly.contains(&idle));
+    assert_eq!(owing(chosen).await, [idle]);
+}
