@@ -13,6 +13,9 @@ use chrono::NaiveDate;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::calendar::CalendarDayKind;
+use crate::domain::periods::{CutoffDay, PeriodKind};
+use crate::domain::reports::DUE_WORKING_DAYS;
 use crate::domain::{SourceKind, UnitKind};
 
 /// The code of the City office, the one `city_office` unit, which the City's accounts belong to.
@@ -28,6 +31,7 @@ const SOURCES_FILE: &str = "demo/sources.toml";
 const SHORTCOMINGS_FILE: &str = "demo/shortcomings.toml";
 const NAMES_FILE: &str = "demo/names.toml";
 const NOTES_FILE: &str = "demo/notes.toml";
+const REPORTS_FILE: &str = "demo/reports.toml";
 
 /// The files' text, as embedded in the binary.
 const EMBEDDED: Texts<'static> = Texts {
@@ -37,6 +41,7 @@ const EMBEDDED: Texts<'static> = Texts {
     shortcomings: include_str!("../../demo/shortcomings.toml"),
     names: include_str!("../../demo/names.toml"),
     notes: include_str!("../../demo/notes.toml"),
+    reports: include_str!("../../demo/reports.toml"),
 };
 
 /// The demo data's lists, read from `demo/*.toml` and checked: every code a row names exists.
@@ -49,6 +54,9 @@ pub struct Catalog {
     pub shortcomings: Vec<Shortcoming>,
     pub names: Names,
     pub notes: Notes,
+    pub regimes: Vec<Regime>,
+    /// The listed days of the working-day calendar.
+    pub days: Vec<CalendarDay>,
 }
 
 /// A unit (`demo/units.toml`).
@@ -142,6 +150,27 @@ pub struct Notes {
     pub extension_reason: Vec<String>,
 }
 
+/// A report regime (`demo/reports.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub name: String,
+    pub period: PeriodKind,
+    pub cutoff_day: u32,
+    pub due_working_days: u32,
+    pub coordinators: bool,
+}
+
+/// A listed day of the working-day calendar (`demo/reports.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDay {
+    #[serde(deserialize_with = "toml_day")]
+    pub date: NaiveDate,
+    pub kind: CalendarDayKind,
+    pub name: String,
+}
+
 /// A mistake in one of the demo files: the file, and what is wrong in which row.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]
@@ -168,6 +197,7 @@ struct Texts<'a> {
     shortcomings: &'a str,
     names: &'a str,
     notes: &'a str,
+    reports: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +208,15 @@ struct UnitsFile {
     /// Lists of unit codes a measure may name as its leads.
     #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportsFile {
+    #[serde(rename = "regime")]
+    regimes: Vec<Regime>,
+    #[serde(rename = "day")]
+    days: Vec<CalendarDay>,
 }
 
 #[derive(Deserialize)]
@@ -236,6 +275,10 @@ impl Catalog {
                 &notes.extension_reason,
             ],
         )?;
+        let ReportsFile { regimes, days } = parse(REPORTS_FILE, texts.reports)?;
+        check_regimes(&regimes)?;
+        let dates: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
+        unique(REPORTS_FILE, "day", dates.iter().map(String::as_str))?;
         let mut catalog = Catalog {
             units,
             fields,
@@ -243,6 +286,8 @@ impl Catalog {
             shortcomings: Vec::new(),
             names,
             notes,
+            regimes,
+            days,
         };
         let ShortcomingsFile { shortcomings } = parse(SHORTCOMINGS_FILE, texts.shortcomings)?;
         catalog.shortcomings = catalog.resolve_shortcomings(shortcomings, &groups)?;
@@ -363,6 +408,32 @@ fn toml_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveD
         .ok_or_else(|| D::Error::custom(format!("{value} is not a date (year-month-day)")))
 }
 
+/// A date that must be there (see [`toml_date`]).
+fn toml_day<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    toml_date(deserializer)?.ok_or_else(|| D::Error::custom("a date is needed"))
+}
+
+/// The regimes' names are unique and their dates within what the portal takes.
+fn check_regimes(regimes: &[Regime]) -> Result<(), CatalogError> {
+    unique(
+        REPORTS_FILE,
+        "regime",
+        regimes.iter().map(|r| r.name.as_str()),
+    )?;
+    for regime in regimes {
+        if CutoffDay::new(regime.cutoff_day).is_none()
+            || !DUE_WORKING_DAYS.contains(&regime.due_working_days)
+        {
+            let message = format!(
+                "regime {}: cutoff_day or due_working_days out of range",
+                regime.name
+            );
+            return Err(CatalogError::new(REPORTS_FILE, message));
+        }
+    }
+    Ok(())
+}
+
 /// The units' codes are unique, their kinds those the demo gives accounts, the City office is
 /// `VPUB` and alone of its kind, and every parent comes before its divisions.
 fn check_units(units: &[Unit]) -> Result<(), CatalogError> {
@@ -470,6 +541,7 @@ fn not_empty(file: &'static str, lists: &[&Vec<String>]) -> Result<(), CatalogEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     /// The embedded files with `from` replaced by `to` in one of them.
     fn with(file: &str, from: &str, to: &str) -> Result<Catalog, CatalogError> {
@@ -479,6 +551,7 @@ mod tests {
             SOURCES_FILE => &mut texts.sources,
             SHORTCOMINGS_FILE => &mut texts.shortcomings,
             NAMES_FILE => &mut texts.names,
+            REPORTS_FILE => &mut texts.reports,
             other => panic!("{other}"),
         };
         assert!(text.contains(from), "{file} has no {from}");
@@ -512,6 +585,25 @@ mod tests {
         assert_eq!(plan.doc_number.as_deref(), Some("68/KH-UBND"));
         assert_eq!(plan.doc_date, NaiveDate::from_ymd_opt(2019, 3, 15));
         assert_eq!(catalog.sources[5].doc_date, None);
+    }
+
+    #[test]
+    fn the_reports_file_holds_the_regimes_and_three_years_of_days_off() {
+        let catalog = Catalog::embedded().unwrap();
+        let kinds: Vec<PeriodKind> = catalog.regimes.iter().map(|r| r.period).collect();
+        assert_eq!(kinds, [PeriodKind::Quarter, PeriodKind::Month]);
+        for year in 2025..=2027 {
+            let tet = catalog
+                .days
+                .iter()
+                .filter(|d| d.date.year() == year && d.name.starts_with("Tết Nguyên đán"))
+                .count();
+            assert!(tet >= 5, "{year}: Tết has {tet} days");
+        }
+        let range = message(REPORTS_FILE, "due_working_days = 3", "due_working_days = 0");
+        assert!(range.contains("out of range"), "{range}");
+        let twice = message(REPORTS_FILE, "date = 2025-01-28", "date = 2025-01-27");
+        assert!(twice.contains("2025-01-27: written twice"), "{twice}");
     }
 
     #[test]

@@ -18,8 +18,10 @@ use sqlx::{PgConnection, PgPool};
 use crate::db;
 use crate::domain::dates::city_today;
 use crate::domain::password;
+use crate::domain::periods::{CutoffDay, Period};
+use crate::domain::reports::{ReportOwners, Schedule};
 use crate::domain::{Role, TaskStatus, TaskUpdateKind, UnitKind};
-use crate::jobs::flags;
+use crate::jobs::{self, flags};
 
 use catalog::{CITY_OFFICE, Catalog, Source, Unit};
 use rng::Rng;
@@ -77,7 +79,8 @@ pub async fn demo_sign_ins(pool: &PgPool) -> Result<Vec<(String, String)>, sqlx:
 }
 
 /// Loads the demo data into an empty database, in one transaction, as of `now`; then brings
-/// the overdue and stale flags up to date, as the background job would.
+/// the overdue and stale flags up to date and opens the current periods' reports, as the
+/// background jobs would.
 pub async fn load_demo(
     pool: &PgPool,
     now: DateTime<Utc>,
@@ -108,6 +111,7 @@ pub async fn load_demo(
     tx.commit().await?;
     flags::flag_overdue(pool, today).await?;
     flags::flag_stale(pool, now, stale_days).await?;
+    jobs::reports::open_periods(pool, today).await?;
     Ok(summary)
 }
 
@@ -149,6 +153,32 @@ impl<'a> Loader<'a> {
         let plans = self.load_plans().await?;
         self.load_shortcomings_and_tasks(&fields, &sources, &plans)
             .await?;
+        self.load_report_regimes().await?;
+        Ok(())
+    }
+
+    /// The working-day calendar and the report regimes, asking for reports from the period
+    /// the day of loading falls in.
+    async fn load_report_regimes(&mut self) -> anyhow::Result<()> {
+        for day in &self.catalog.days {
+            db::calendar::set_day(&mut *self.conn, day.date, day.kind, &day.name).await?;
+        }
+        for regime in &self.catalog.regimes {
+            let cutoff = CutoffDay::new(regime.cutoff_day).unwrap_or(CutoffDay::DEFAULT);
+            let current = Period::containing(regime.period, self.today, cutoff);
+            let new = db::reports::NewRegime {
+                name: &regime.name,
+                schedule: Schedule {
+                    kind: regime.period,
+                    cutoff,
+                    due_working_days: regime.due_working_days,
+                    first_period_start: current.start(cutoff),
+                },
+                owed_by: ReportOwners::TaskUnits,
+                coordinators_report: regime.coordinators,
+            };
+            db::reports::insert_regime(&mut *self.conn, &new).await?;
+        }
         Ok(())
     }
 

@@ -126,3 +126,29 @@ async fn a_regime_may_ask_coordinators_or_chosen_units() {
     assert!(!monthly.contains(&idle));
     assert_eq!(owing(chosen).await, [idle]);
 }
+
+#[tokio::test]
+async fn the_demo_has_the_current_periods_reports_open() {
+    let app = TestApp::with_demo().await;
+    let today = app.state.today();
+    // Each regime's current period, for every unit that leads a task still open or done in
+    // the period; due after the cut-off.
+    let open: Vec<(String, i64, i64, bool)> = sqlx::query_as(
+        "select g.name, count(*),
+                (select count(distinct t.lead_unit_id) from tasks t
+                 where t.completed_on is null or t.completed_on >= min(r.cutoff_start)),
+                bool_and(r.cutoff_start <= $1 and $1 <= r.cutoff_end and r.cutoff_end < r.due_on
+                         and r.status = 'draft')
+         from reports r join report_regimes g on g.id = r.regime_id
+         group by g.id, g.name order by g.id",
+    )
+    .bind(today)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(open.len(), 2, "{open:?}");
+    for (name, reports, leading, current) in open {
+        assert!(reports > 0 && reports == leading, "{name}: {reports} of {leading}");
+        assert!(current, "{name}: the period today falls in");
+    }
+}
