@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use sqlx::{FromRow, PgExecutor};
 
 use crate::domain::periods::{CutoffDay, Period, PeriodDates, PeriodKind};
-use crate::domain::reports::{ReportOwners, Schedule};
-use crate::domain::{RegimeId, UnitId};
+use crate::domain::reports::{ReportOwners, ReportStatus, Schedule};
+use crate::domain::{RegimeId, ReportId, UnitId};
 
 /// A report regime as saved.
 #[derive(Debug, Clone, FromRow)]
@@ -135,4 +135,102 @@ pub async fn open_reports(
     .execute(executor)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Which reports a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    /// The units the reader may see (`None`: every unit).
+    pub units: Option<Vec<i64>>,
+    pub unit: Option<UnitId>,
+    pub regime: Option<RegimeId>,
+    pub period: Option<Period>,
+    pub status: Option<ReportStatus>,
+}
+
+/// A report as lists show it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ReportListRow {
+    pub id: ReportId,
+    pub regime_name: String,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub period: PeriodKind,
+    pub period_year: i16,
+    pub period_number: i16,
+    pub cutoff_start: NaiveDate,
+    pub cutoff_end: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: ReportStatus,
+    /// The day it was submitted, in the City's time zone.
+    pub submitted_on: Option<NaiveDate>,
+}
+
+impl ReportListRow {
+    pub fn period(&self) -> Period {
+        Period {
+            kind: self.period,
+            year: self.period_year.into(),
+            number: self.period_number as u32,
+        }
+    }
+}
+
+/// One page of the reports `filter` asks for (the latest periods first, then by unit), and
+/// the number of all of them. `tz`: the City's time zone, for the submission day.
+pub async fn list(
+    executor: impl PgExecutor<'_> + Copy,
+    filter: &ReportFilter,
+    tz: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ReportListRow>, i64), sqlx::Error> {
+    let condition = "($1::bigint[] is null or r.unit_id = any($1))
+                     and ($2::bigint is null or r.unit_id = $2)
+                     and ($3::bigint is null or r.regime_id = $3)
+                     and ($4::report_period is null
+                          or (r.period = $4 and r.period_year = $5 and r.period_number = $6))
+                     and ($7::report_status is null or r.status = $7)";
+    let period = filter.period;
+    let rows = sqlx::query_as(&format!(
+        "select r.id, g.name as regime_name, r.unit_id, u.short_name as unit_name, r.period,
+                r.period_year, r.period_number, r.cutoff_start, r.cutoff_end, r.due_on, r.status,
+                (r.submitted_at at time zone $8)::date as submitted_on
+         from reports r join report_regimes g on g.id = r.regime_id join units u on u.id = r.unit_id
+         where {condition}
+         order by r.cutoff_end desc, g.id, u.sort_order, u.id
+         limit $9 offset $10"
+    ))
+    .bind(filter.units.as_deref())
+    .bind(filter.unit)
+    .bind(filter.regime)
+    .bind(period.map(|p| p.kind))
+    .bind(period.map(|p| p.year as i16))
+    .bind(period.map(|p| p.number as i16))
+    .bind(filter.status)
+    .bind(tz)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(executor)
+    .await?;
+    let total = sqlx::query_scalar(&format!("select count(*) from reports r where {condition}"))
+        .bind(filter.units.as_deref())
+        .bind(filter.unit)
+        .bind(filter.regime)
+        .bind(period.map(|p| p.kind))
+        .bind(period.map(|p| p.year as i16))
+        .bind(period.map(|p| p.number as i16))
+        .bind(filter.status)
+        .fetch_one(executor)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every regime, for choosing among them.
+pub async fn regimes(executor: impl PgExecutor<'_>) -> Result<Vec<RegimeRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {REGIME_COLUMNS} from report_regimes order by active desc, id"
+    ))
+    .fetch_all(executor)
+    .await
 }

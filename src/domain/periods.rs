@@ -218,6 +218,13 @@ impl Period {
         Period::new(kind, year, number)
     }
 
+    /// The period a code names, whatever its kind (`2026-Q4`, `2026-M12`, `2026-H2`, `2026`).
+    pub fn parse(code: &str) -> Option<Period> {
+        PeriodKind::ALL
+            .into_iter()
+            .find_map(|kind| Period::from_code(kind, code))
+    }
+
     /// The message key of the period's name and the number it takes (`{n}`): "Quý {n}/{y}".
     pub fn label_key(self) -> &'static str {
         match (self.kind, self.number) {
@@ -402,6 +409,15 @@ mod tests {
         assert_eq!(Period::from_code(PeriodKind::Quarter, "2026-Q5"), None);
         assert_eq!(Period::from_code(PeriodKind::Quarter, "2026-M04"), None);
         assert_eq!(Period::from_code(PeriodKind::Year, "99999"), None);
+        assert_eq!(
+            Period::parse("2026-H2"),
+            Period::new(PeriodKind::HalfYear, 2026, 2)
+        );
+        assert_eq!(
+            Period::parse("2026"),
+            Period::new(PeriodKind::Year, 2026, 1)
+        );
+        assert_eq!(Period::parse("2026-X1"), None);
         assert_eq!(
             Period::new(PeriodKind::Quarter, 2026, 4)
                 .unwrap()

@@ -28,6 +28,57 @@ impl ReportOwners {
     }
 }
 
+/// Where a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, Deserialize)]
+#[sqlx(type_name = "report_status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    /// Being prepared by the unit.
+    Draft,
+    /// Sent by the unit's head; its figures are frozen.
+    Submitted,
+    /// Sent back by the City with a reason, to correct and submit again.
+    Returned,
+    /// Accepted by the City.
+    Accepted,
+}
+
+impl ReportStatus {
+    pub const ALL: [ReportStatus; 4] = [
+        ReportStatus::Draft,
+        ReportStatus::Submitted,
+        ReportStatus::Returned,
+        ReportStatus::Accepted,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Submitted => "submitted",
+            ReportStatus::Returned => "returned",
+            ReportStatus::Accepted => "accepted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReportStatus> {
+        ReportStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "report_status.draft",
+            ReportStatus::Submitted => "report_status.submitted",
+            ReportStatus::Returned => "report_status.returned",
+            ReportStatus::Accepted => "report_status.accepted",
+        }
+    }
+
+    /// Still the unit's to send (a draft, or returned to it).
+    pub fn is_with_unit(self) -> bool {
+        matches!(self, ReportStatus::Draft | ReportStatus::Returned)
+    }
+}
+
 /// The working days a report may be due after its cut-off: at least one (a report is sent
 /// after its figures are closed), at most about three months.
 pub const DUE_WORKING_DAYS: std::ops::RangeInclusive<u32> = 1..=60;

@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use super::assets;
 use super::error::{self, error_marker};
 use super::pages::{
-    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, shortcomings,
-    tasks,
+    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, reports,
+    shortcomings, tasks,
 };
 use super::state::AppState;
 use super::{error_page, guard, session};
@@ -95,6 +95,7 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             SignedIn,
             get(shortcomings::show),
         ),
+        r("GET", "/reports", SignedIn, get(reports::index)),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
         // Work on a task: each handler checks the user's part in the task (docs/design.md: Roles).

@@ -73,6 +73,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/my-tasks", SIGNED_IN),
         ("GET", "/shortcomings", SIGNED_IN),
         ("GET", "/shortcomings/{id}", SIGNED_IN),
+        ("GET", "/reports", SIGNED_IN),
         ("GET", "/tasks", SIGNED_IN),
         ("GET", "/tasks/{id}", SIGNED_IN),
         ("POST", "/tasks/{id}/progress", UNIT_STAFF),

@@ -148,7 +148,76 @@ async fn the_demo_has_the_current_periods_reports_open() {
     .unwrap();
     assert_eq!(open.len(), 2, "{open:?}");
     for (name, reports, leading, current) in open {
-        assert!(reports > 0 && reports == leading, "{name}: {reports} of {leading}");
+        assert!(
+            reports > 0 && reports == leading,
+            "{name}: {reports} of {leading}"
+        );
         assert!(current, "{name}: the period today falls in");
     }
+}
+
+#[tokio::test]
+async fn the_list_shows_a_unit_its_own_reports_and_the_city_every_one() {
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VP").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let sxd = build::unit(&app, "SXD")
+        .name("Sở Xây dựng", "Sở XD")
+        .create()
+        .await;
+    let snv = build::unit(&app, "SNV")
+        .name("Sở Nội vụ", "Sở NV")
+        .create()
+        .await;
+    build::user(&app, "sxd.lanhdao", sxd)
+        .role("unit_head")
+        .create()
+        .await;
+    build::task(&app).lead(sxd).create().await;
+    build::task(&app).lead(snv).create().await;
+    let today = app.state.today();
+    build::regime(&app, "Báo cáo quý", "quarter", today)
+        .create()
+        .await;
+    open_periods(&app.pool, today).await.unwrap();
+    // The Construction department's report is past its due date.
+    sqlx::query(
+        "update reports set cutoff_start = $1 - 40, cutoff_end = $1 - 10, due_on = $1 - 1
+         where unit_id = $2",
+    )
+    .bind(today)
+    .bind(sxd)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let head = app.session_for("sxd.lanhdao").await;
+    let page = app.get_as(&head, "/reports").await;
+    assert_eq!(page.texts("#reports .report-unit"), ["Sở XD"]);
+    assert_eq!(page.texts("#reports .report-late"), ["Quá hạn gửi"]);
+    assert_eq!(page.texts("#reports .report-regime"), ["Báo cáo quý"]);
+
+    let city = app.session_for("vp.chuyenvien").await;
+    let page = app.get_as(&city, "/reports").await;
+    assert_eq!(page.count("#reports .report-row"), 2);
+    let period = scalar::<String>(
+        &app,
+        "select period_year || '-Q' || period_number from reports limit 1",
+    )
+    .await;
+    let page = app
+        .get_as(&city, &format!("/reports?period={period}&status=draft"))
+        .await;
+    assert_eq!(page.count("#reports .report-row"), 2);
+    assert!(page.text("#reports .report-period").starts_with("Quý "));
+    let page = app.get_as(&city, "/reports?status=accepted").await;
+    assert_eq!(page.count("#reports .report-row"), 0);
+    assert_eq!(page.text(".empty"), "Không có báo cáo nào.");
+    let page = app
+        .get_as(&city, &format!("/reports?unit={snv}&period=nonsense"))
+        .await;
+    assert_eq!(page.texts("#reports .report-unit"), ["Sở NV"]);
 }
