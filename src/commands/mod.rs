@@ -1,12 +1,19 @@
-//! The changes people make to tasks, one function each (docs/architecture.md, "Commands").
+//! The changes people make, one function each (docs/architecture.md, "Commands").
 //!
 //! A command takes the transaction it runs in, who acts ([`By`]) and typed input. It locks the
-//! task, checks the permission on the locked row, checks the input against the task as it is
-//! now, and writes the change with its history entry, its audit entry and its notifications.
-//! It returns what it changed ([`Changed`]) or why it refused ([`Refusal`]); the caller commits
-//! and answers (a page, the API). Nothing here knows HTTP or a language: refusals carry
-//! message keys.
+//! row it changes, checks the permission on the locked row, checks the input against the row
+//! as it is now, and writes the change with its history entry, its audit entry and its
+//! notifications. It returns what it changed or why it refused ([`Refusal`]); the caller
+//! commits and answers (a page, the API). Nothing here knows HTTP or a language: refusals
+//! carry message keys.
+//!
+//! An edit of a row that an edit form shows (a unit, a plan…) also takes the caller's own
+//! check that the row is still as the editor saw it (`unchanged`), run on the locked row
+//! before anything is written: a page compares the form's fingerprint, the API an `If-Match`
+//! version. Its refusal is the caller's own error type, which every [`Refusal`] converts into.
 
+pub mod constraints;
+pub mod directory;
 pub mod task_edit;
 pub mod task_requests;
 pub mod task_work;
@@ -36,6 +43,26 @@ pub struct By<'a> {
 }
 
 impl By<'_> {
+    /// Records `entry` as this person's, for this request.
+    async fn audit(&self, conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<(), Refusal> {
+        let entry = AuditEntry {
+            actor: Some(self.actor.id),
+            request_id: self.request_id,
+            ..entry
+        };
+        audit::record(conn, entry).await?;
+        Ok(())
+    }
+
+    /// Refuses anyone but an administrator.
+    fn admin_only(&self) -> Result<(), Refusal> {
+        if self.actor.is_admin() {
+            Ok(())
+        } else {
+            Err(Refusal::Forbidden)
+        }
+    }
+
     /// The unit a history entry is written for: the task's lead unit when the author works in
     /// it (or above it), else the author's own unit.
     fn acting_unit(&self, lead: UnitId) -> UnitId {
@@ -50,7 +77,7 @@ impl By<'_> {
 /// Why a command changed nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
-    #[error("no such task")]
+    #[error("no such row")]
     NotFound,
     #[error("not allowed")]
     Forbidden,
@@ -60,6 +87,9 @@ pub enum Refusal {
     /// The task changed since the form was filled (its `row_version`).
     #[error("the task changed since the form was filled")]
     Stale,
+    /// A deletion of what other rows still refer to.
+    #[error("still in use")]
+    InUse,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -150,6 +180,11 @@ async fn record(
     };
     audit::record(conn, entry).await?;
     Ok(())
+}
+
+/// A value as the audit log's before/after keeps it.
+fn snapshot(value: &impl serde::Serialize) -> Option<Value> {
+    serde_json::to_value(value).ok()
 }
 
 /// Stores the files of a history entry or a request; what the audit entry says of them.

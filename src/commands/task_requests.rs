@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgConnection;
 
+use super::constraints::OrRefuse;
 use super::{By, Changed, Refusal, lock_visible, record, store_files};
 use crate::db::files::{FileOwner, NewFile};
 use crate::db::notifications::{self, Notice};
@@ -85,18 +86,9 @@ pub async fn request_extension(
         doc_number,
     };
     // Two requests sent at once: the second finds the first (extension_requests_one_pending).
-    let extension = match work::insert_extension(&mut *conn, id, by.actor.id, &request).await {
-        Err(e)
-            if e.as_database_error().and_then(|d| d.constraint())
-                == Some("extension_requests_one_pending") =>
-        {
-            return Err(Refusal::one(
-                "form",
-                Invalid::new("extension.already_pending"),
-            ));
-        }
-        other => other?,
-    };
+    let extension = work::insert_extension(&mut *conn, id, by.actor.id, &request)
+        .await
+        .or_refuse()?;
     let stored = store_files(conn, FileOwner::ExtensionRequest(extension), &files, by).await?;
     record(
         conn,

@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::commands::Refusal;
 use crate::domain::input::FieldErrors;
 
 /// What can go wrong in a handler. Internal details are logged once, never shown.
@@ -59,6 +60,21 @@ pub struct Difference {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Internal(e.into())
+    }
+}
+
+/// A command's refusal, as a page answers it: a form's messages beside its fields (422), 404,
+/// 403, or a request no page sends. (The task pages answer a stale task with its changes:
+/// `pages::tasks::shared::answer`.)
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => AppError::NotFound,
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::Invalid(errors) => AppError::Validation(errors),
+            Refusal::Stale | Refusal::InUse => AppError::BadRequest,
+            Refusal::Database(e) => e.into(),
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! Helpers for forms: reading typed values from what was typed, the constraint violations a
 //! form can cause, and forms with files.
 
+use crate::commands::constraints::field_errors;
 use crate::db::files::NewFile;
-use crate::domain::input::{FieldErrors, Invalid, REQUIRED, clean, limits};
+use crate::domain::input::{Invalid, clean};
 use crate::web::error::AppError;
 
 /// A form with nothing in it but its CSRF token (a button that does one thing).
@@ -33,61 +34,6 @@ pub fn checked(value: &Option<String>) -> bool {
         .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// The constraints a form's values can still violate once they passed its checks (another
-/// person saved the same code meanwhile, say), keyed by the names the migrations give them:
-/// the field the message goes beside, and the message.
-const REFUSALS: &[(&str, &str, Invalid)] = &[
-    (
-        "fields_code_key",
-        "code",
-        Invalid::new("admin.fields.code_taken"),
-    ),
-    (
-        "units_code_key",
-        "code",
-        Invalid::new("admin.units.code_taken"),
-    ),
-    (
-        "users_username_key",
-        "username",
-        Invalid::new("admin.users.username_taken"),
-    ),
-    (
-        "sources_doc_number_key",
-        "doc_number",
-        Invalid::new("admin.sources.number_taken"),
-    ),
-    (
-        "shortcomings_code_key",
-        "code",
-        Invalid::new("shortcoming_form.code_taken"),
-    ),
-    (
-        "plans_issued_has_number",
-        "doc_number",
-        Invalid::new("plan_form.number_required"),
-    ),
-    ("plans_title_present", "title", REQUIRED),
-    (
-        "extension_requests_one_pending",
-        "form",
-        Invalid::new("extension.already_pending"),
-    ),
-];
-
-/// The field errors for a violated constraint: one of [`REFUSALS`], or a text longer than its
-/// column takes (`<table>_<column>_length`, beside the field of the column's name).
-pub fn refusal(error: &sqlx::Error) -> Option<FieldErrors> {
-    let constraint = error.as_database_error()?.constraint()?;
-    if let Some((_, field, invalid)) = REFUSALS.iter().find(|(name, ..)| *name == constraint) {
-        return Some(FieldErrors::refused(field, invalid.clone()));
-    }
-    limits::ALL
-        .iter()
-        .find(|limit| limit.constraint() == constraint)
-        .map(|limit| FieldErrors::refused(limit.column, limit.too_long()))
-}
-
 /// Turns the constraint violations a form can cause into messages beside its fields (422, the
 /// form again with what was typed); any other database error stays an error.
 pub trait OnConstraint<T> {
@@ -96,7 +42,7 @@ pub trait OnConstraint<T> {
 
 impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
     fn on_constraint(self) -> Result<T, AppError> {
-        self.map_err(|error| match refusal(&error) {
+        self.map_err(|error| match field_errors(&error) {
             Some(errors) => AppError::Validation(errors),
             None => error.into(),
         })

@@ -192,6 +192,9 @@ async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
     // A unit cannot move under itself or its own divisions.
     let district = scalar(&app, "select id from units where code = 'BADINH'").await;
     let division = scalar(&app, "select id from units where code = 'BADINH.TNMT'").await;
+    let version = app
+        .version(&me, &format!("/admin/units/{district}/edit"))
+        .await;
     let looped = app
         .post_as(
             &me,
@@ -203,6 +206,7 @@ async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
                 ("kind", "district"),
                 ("parent_id", &division.to_string()),
                 ("active", "on"),
+                ("version", &version),
             ],
         )
         .await;

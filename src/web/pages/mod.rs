@@ -22,6 +22,7 @@ use sqlx::{Postgres, Transaction};
 use super::error::AppError;
 use super::session::Session;
 use super::state::AppState;
+use crate::commands::By;
 use crate::db::audit::{self as audit_log, AuditEntry};
 use crate::web::http::request_id;
 use crate::web::http::see_other;
@@ -34,6 +35,31 @@ pub fn render(page: &impl Template) -> Result<Html<String>, AppError> {
 /// Parses an id from the path; anything that is not a positive number is simply not found.
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
     super::forms::id_of(raw).ok_or(AppError::NotFound)
+}
+
+/// Who acts, as the commands take it: the signed-in user, now, for this request.
+pub fn by<'a>(state: &AppState, session: &'a Session, headers: &'a HeaderMap) -> By<'a> {
+    By {
+        actor: &session.user.actor,
+        name: &session.user.full_name,
+        request_id: request_id(headers),
+        now: state.clock.now(),
+        today: state.today(),
+    }
+}
+
+/// Ends a command's change the same way everywhere: the commit, a one-time message for the
+/// next page, and a 303 to `location`.
+pub async fn saved(
+    state: &AppState,
+    session: &Session,
+    tx: Transaction<'_, Postgres>,
+    (message, value): (&str, Option<String>),
+    location: &str,
+) -> Result<Response, AppError> {
+    tx.commit().await?;
+    session.flash(state, message, value).await?;
+    Ok(see_other(location))
 }
 
 /// Ends a change the same way everywhere: its audit entry (by the signed-in user, with the

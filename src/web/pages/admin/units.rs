@@ -6,19 +6,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::commands::{Refusal, directory};
 use crate::db::admin::{self as queries, UnitOption, UnitRow, UnitValues};
-use crate::db::audit::AuditEntry;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{UnitId, UnitKind};
-use crate::web::conflict::{
-    self, Difference, EditForm, Shown, active_label, choice_label, unit_name,
-};
+use crate::web::conflict::{Difference, EditForm, Shown, active_label, choice_label, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
-use crate::web::pages::{SAVED, finish, parse_id, render, snapshot};
+use crate::web::forms::{NoFields, checked, id_of, optional};
+use crate::web::pages::{SAVED, by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -154,13 +152,9 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
     shown(form_page(&state, ctx, None, form, FieldErrors::default(), None).await)
 }
 
-/// The values to save, or the messages beside the fields. `editing`: the unit being edited,
-/// which cannot move below itself.
-async fn parse(
-    state: &AppState,
-    form: &UnitForm,
-    editing: Option<UnitId>,
-) -> Result<UnitValues, AppError> {
+/// The values to save, or the messages beside the fields. (Whether the parent exists and is
+/// not below the unit is the command's to check.)
+fn parse(form: &UnitForm) -> Result<UnitValues, AppError> {
     let mut errors = FieldErrors::default();
     let code = errors.check("code", input::unit_code(&form.code));
     let name = errors.check("name", limits::UNIT_NAME.required(&form.name));
@@ -170,38 +164,23 @@ async fn parse(
     );
     let kind = errors.check("kind", UnitKind::from_code(&form.kind).ok_or(input::CHOOSE));
     let parent_id = match form.parent_id.trim() {
-        "" => None,
-        raw => {
-            let parent = id_of(raw).map(UnitId);
-            let exists = match parent {
-                Some(parent) => queries::unit(&state.pool, parent).await?.is_some(),
-                None => false,
-            };
-            let loops = match (editing, parent) {
-                (Some(unit), Some(parent)) if exists => {
-                    queries::is_in_subtree(&state.pool, unit, parent).await?
-                }
-                _ => false,
-            };
-            if !exists {
-                errors.refuse("parent_id", Invalid::new("admin.units.parent_unknown"));
-            } else if loops {
-                errors.refuse("parent_id", Invalid::new("admin.units.parent_loop"));
-            }
-            parent
-        }
+        "" => Some(None),
+        raw => errors.check(
+            "parent_id",
+            id_of(raw)
+                .map(|id| Some(UnitId(id)))
+                .ok_or(Invalid::new("admin.units.parent_unknown")),
+        ),
     };
-    match (code, name, short_name, kind) {
-        (Some(code), Some(name), Some(short_name), Some(kind)) if errors.is_empty() => {
-            Ok(UnitValues {
-                code,
-                name,
-                short_name,
-                kind,
-                parent_id,
-                active: form.is_active(),
-            })
-        }
+    match (code, name, short_name, kind, parent_id) {
+        (Some(code), Some(name), Some(short_name), Some(kind), Some(parent_id)) => Ok(UnitValues {
+            code,
+            name,
+            short_name,
+            kind,
+            parent_id,
+            active: form.is_active(),
+        }),
         _ => Err(AppError::Validation(errors)),
     }
 }
@@ -215,14 +194,10 @@ pub async fn create(
     CsrfForm(form): CsrfForm<UnitForm>,
 ) -> Result<Response, AppError> {
     let outcome = async {
-        let values = parse(&state, &form, None).await?;
+        let values = parse(&form)?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert_unit(&mut *tx, &values)
-            .await
-            .on_constraint()?;
-        let entry = AuditEntry::change("unit.create", "unit", id, None, snapshot(&values));
-        let entry = entry.in_unit(id);
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        directory::create_unit(&mut tx, &by(&state, &session, &headers), &values).await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors, None)
@@ -254,20 +229,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = UnitId(parse_id(&raw)?);
     let outcome = async {
-        let values = parse(&state, &form, Some(id)).await?;
+        let values = parse(&form)?;
         let mut tx = state.pool.begin().await?;
-        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        queries::update_unit(&mut *tx, id, &values)
-            .await
-            .on_constraint()?;
-        let action = match (saved.active, values.active) {
-            (true, false) => "unit.deactivate",
-            (false, true) => "unit.reactivate",
-            _ => "unit.update",
-        };
-        let (before, after) = (snapshot(&saved), snapshot(&values));
-        let entry = AuditEntry::change(action, "unit", id, before, after).in_unit(id);
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        let by = by(&state, &session, &headers);
+        directory::update_unit(&mut tx, &by, id, &values, |saved| {
+            UnitForm::from_row(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond_edit(
         &state,
@@ -291,42 +260,24 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     let id = UnitId(parse_id(&raw)?);
-    let unit = queries::unit(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
-    if queries::unit_references(&mut *tx, id).await? > 0 {
-        let problem = if unit.open_tasks > 0 {
-            ctx.tf("admin.units.has_open_tasks", unit.open_tasks)
-        } else {
-            ctx.t("admin.units.in_use").to_owned()
-        };
-        let form = UnitForm::from_row(&unit);
-        let page = form_page(
-            &state,
-            ctx,
-            Some(unit),
-            form,
-            FieldErrors::default(),
-            Some(problem),
-        );
-        return Ok((StatusCode::CONFLICT, page.await?).into_response());
+    match directory::delete_unit(&mut tx, &by(&state, &session, &headers), id).await {
+        Ok(()) => saved(&state, &session, tx, ("admin.deleted", None), LIST).await,
+        Err(Refusal::InUse) => {
+            drop(tx);
+            let unit = queries::unit(&state.pool, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let problem = if unit.open_tasks > 0 {
+                ctx.tf("admin.units.has_open_tasks", unit.open_tasks)
+            } else {
+                ctx.t("admin.units.in_use").to_owned()
+            };
+            let form = UnitForm::from_row(&unit);
+            let errors = FieldErrors::default();
+            let page = form_page(&state, ctx, Some(unit), form, errors, Some(problem));
+            Ok((StatusCode::CONFLICT, page.await?).into_response())
+        }
+        Err(refusal) => Err(refusal.into()),
     }
-    queries::delete_unit(&mut *tx, id).await?;
-    finish(
-        &state,
-        &session,
-        &headers,
-        tx,
-        AuditEntry {
-            action: "unit.delete",
-            entity: "unit",
-            entity_id: Some(id.to_string()),
-            before: snapshot(&unit),
-            ..Default::default()
-        },
-        ("admin.deleted", None),
-        "/admin/units",
-    )
-    .await
 }

@@ -6,23 +6,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
+use crate::commands::directory;
 use crate::db::admin::{self as queries, UnitOption, UserRow, UserValues};
-use crate::db::audit::AuditEntry;
-use crate::db::auth as auth_queries;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::password;
 use crate::domain::{Role, UnitId, UserId};
-use crate::web::conflict::{
-    self, Difference, EditForm, Shown, active_label, choice_label, unit_name,
-};
+use crate::web::conflict::{Difference, EditForm, Shown, active_label, choice_label, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::{NoFields, OnConstraint, checked, id_of, optional};
-use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, finish, parse_id, render, snapshot};
+use crate::web::forms::{NoFields, checked, id_of, optional};
+use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -200,8 +196,9 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
 }
 
 /// The values to save, or the messages beside the fields. The username is typed only when
-/// the account is created (`creating`); an edit keeps the saved one.
-async fn parse(state: &AppState, form: &UserForm, creating: bool) -> Result<UserValues, AppError> {
+/// the account is created (`creating`); an edit keeps the saved one. (Whether the unit exists
+/// is the command's to check.)
+fn parse(form: &UserForm, creating: bool) -> Result<UserValues, AppError> {
     let mut errors = FieldErrors::default();
     let username = if creating {
         errors.check("username", input::username(&form.username))
@@ -215,13 +212,11 @@ async fn parse(state: &AppState, form: &UserForm, creating: bool) -> Result<User
     let title = errors.check("title", limits::USER_TITLE.text(&form.title));
     let email = errors.check("email", input::email(&form.email));
     let phone = errors.check("phone", input::phone(&form.phone));
-    let unit_id = match id_of(&form.unit_id).map(UnitId) {
-        Some(unit) => queries::unit(&state.pool, unit).await?.map(|u| u.id),
-        None => None,
-    };
     let unit_id = errors.check(
         "unit_id",
-        unit_id.ok_or(Invalid::new("admin.users.unit_unknown")),
+        id_of(&form.unit_id)
+            .map(UnitId)
+            .ok_or(Invalid::new("admin.users.unit_unknown")),
     );
     let role = errors.check("role", Role::from_code(&form.role).ok_or(input::CHOOSE));
     match (username, full_name, title, email, phone, unit_id, role) {
@@ -256,18 +251,21 @@ pub async fn create(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
     let outcome = async {
-        let values = parse(&state, &form, true).await?;
+        let values = parse(&form, true)?;
         let temporary = password::temporary();
         let password_hash = password::hash_blocking(temporary.clone()).await?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert_user(&mut *tx, &values, &password_hash)
-            .await
-            .on_constraint()?;
-        let entry = AuditEntry::change("user.create", "user", id, None, snapshot(&values));
-        let entry = entry.in_unit(values.unit_id);
+        let by = by(&state, &session, &headers);
+        let id = directory::create_user(&mut tx, &by, &values, &password_hash).await?;
         let message = ("admin.users.created", Some(temporary));
-        let location = format!("/admin/users/{id}/edit");
-        finish(&state, &session, &headers, tx, entry, message, &location).await
+        saved(
+            &state,
+            &session,
+            tx,
+            message,
+            &format!("/admin/users/{id}/edit"),
+        )
+        .await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors)
@@ -300,36 +298,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = UserId(parse_id(&raw)?);
     let outcome = async {
-        queries::user(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let mut values = parse(&state, &form, false).await?;
-        if id == session.user.id && (!values.active || values.role != Role::Admin) {
-            // An administrator cannot lock themselves out.
-            let refusal = Invalid::new("admin.users.not_yourself");
-            return Err(AppError::Validation(FieldErrors::refused("role", refusal)));
-        }
+        let values = parse(&form, false)?;
         let mut tx = state.pool.begin().await?;
-        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        values.username = saved.username.clone();
-        queries::update_user(&mut *tx, id, &values).await?;
-        let access_changed =
-            !values.active || values.role != saved.role || values.unit_id != saved.unit_id;
-        let ended = if access_changed {
-            auth_queries::delete_user_sessions(&mut *tx, id, None).await?
-        } else {
-            0
-        };
-        let action = match (saved.active, values.active) {
-            (true, false) => "user.deactivate",
-            (false, true) => "user.reactivate",
-            _ => "user.update",
-        };
-        let mut after = snapshot(&values).unwrap_or_default();
-        after["sessions_ended"] = json!(ended);
-        let entry = AuditEntry::change(action, "user", id, snapshot(&saved), Some(after));
-        let entry = entry.in_unit(values.unit_id);
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        let by = by(&state, &session, &headers);
+        directory::update_user(&mut tx, &by, id, &values, |saved| {
+            UserForm::from_row(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond_edit(
         &state,
@@ -352,28 +328,17 @@ pub async fn reset_password(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     let id = UserId(parse_id(&raw)?);
-    let user = queries::user(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let temporary = password::temporary();
     let password_hash = password::hash_blocking(temporary.clone()).await?;
     let mut tx = state.pool.begin().await?;
-    auth_queries::set_password(&mut *tx, id, &password_hash, true, state.clock.now()).await?;
-    let ended = auth_queries::delete_user_sessions(&mut *tx, id, None).await?;
-    finish(
+    let by = by(&state, &session, &headers);
+    directory::reset_password(&mut tx, &by, id, &password_hash).await?;
+    let message = ("admin.users.password_reset", Some(temporary));
+    saved(
         &state,
         &session,
-        &headers,
         tx,
-        AuditEntry {
-            action: "user.reset_password",
-            entity: "user",
-            entity_id: Some(id.to_string()),
-            unit: Some(user.unit_id),
-            after: Some(json!({ "must_change_password": true, "sessions_ended": ended })),
-            ..Default::default()
-        },
-        ("admin.users.password_reset", Some(temporary)),
+        message,
         &format!("/admin/users/{id}/edit"),
     )
     .await

@@ -255,10 +255,7 @@ async fn saved(
 fn refused(refusal: Refusal) -> Result<FieldErrors, AppError> {
     match refusal {
         Refusal::Invalid(errors) => Ok(errors),
-        Refusal::NotFound => Err(AppError::NotFound),
-        Refusal::Forbidden => Err(AppError::Forbidden),
-        Refusal::Stale => Err(AppError::BadRequest),
-        Refusal::Database(e) => Err(e.into()),
+        other => Err(other.into()),
     }
 }
 

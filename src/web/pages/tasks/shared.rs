@@ -1,17 +1,17 @@
 //! What every action on a task begins and ends with: who may see the task, who acts (for the
 //! commands), and the answer: the commit and the way back, or the page again.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use sqlx::{Postgres, Transaction};
 
 use super::page::{PageState, TaskForms, changes_since, task_page};
-use crate::commands::{By, Changed, Refusal};
+use crate::commands::{Changed, Refusal};
 use crate::domain::TaskId;
 use crate::domain::input::FieldErrors;
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
-use crate::web::http::{request_id, see_other};
+use crate::web::http::see_other;
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -35,16 +35,7 @@ pub async fn visible(
     Ok(parties)
 }
 
-/// Who acts, as the commands take it.
-pub fn by<'a>(state: &AppState, session: &'a Session, headers: &'a HeaderMap) -> By<'a> {
-    By {
-        actor: &session.user.actor,
-        name: &session.user.full_name,
-        request_id: request_id(headers),
-        now: state.clock.now(),
-        today: state.today(),
-    }
-}
+pub use crate::web::pages::by;
 
 /// The answer to an action on task `id`, sent from its page: what the command did, committed,
 /// said in a one-time message, and back to the timeline; or the page again when it refused —
@@ -77,14 +68,12 @@ pub async fn answer(
         Err(refusal) => {
             drop(tx);
             match refusal {
-                Refusal::NotFound => Err(AppError::NotFound),
-                Refusal::Forbidden => Err(AppError::Forbidden),
-                Refusal::Database(e) => Err(e.into()),
                 Refusal::Invalid(mut errors) => {
                     errors.localize(ctx.catalog());
                     refuse_unprocessable(state, ctx, session, id, forms, errors).await
                 }
                 Refusal::Stale => refuse_conflict(state, ctx, session, id, forms, seen).await,
+                other => Err(other.into()),
             }
         }
     }
