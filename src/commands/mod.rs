@@ -14,6 +14,7 @@
 
 pub mod constraints;
 pub mod directory;
+pub mod reports;
 pub mod task_edit;
 pub mod task_requests;
 pub mod task_work;

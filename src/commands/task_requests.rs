@@ -149,6 +149,7 @@ pub async fn decide_extension(
         kind: NotificationKind::ExtensionDecided,
         task: Some(id),
         extension_request: Some(extension.id),
+        report: None,
         params: json!({
             "code": task.code,
             "approved": approve,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgExecutor};
 
-use crate::domain::{NotificationKind, TaskId, UnitId, UserId};
+use crate::domain::{NotificationKind, ReportId, TaskId, UnitId, UserId};
 
 /// What a notification points at and says (its text is rendered in the reader's language from
 /// the kind and `params`).
@@ -14,6 +14,7 @@ pub struct Notice {
     pub kind: NotificationKind,
     pub task: Option<TaskId>,
     pub extension_request: Option<i64>,
+    pub report: Option<ReportId>,
     pub params: Value,
 }
 
@@ -24,6 +25,18 @@ impl Notice {
             kind,
             task: Some(task),
             extension_request: None,
+            report: None,
+            params,
+        }
+    }
+
+    /// A notice about a periodic report.
+    pub fn report(kind: NotificationKind, report: ReportId, params: Value) -> Self {
+        Notice {
+            kind,
+            task: None,
+            extension_request: None,
+            report: Some(report),
             params,
         }
     }
@@ -55,14 +68,15 @@ pub async fn notify(
     }
     let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
     let done = sqlx::query(
-        "insert into notifications (user_id, kind, task_id, extension_request_id, params,
-                                    created_at)
-         select distinct u, $2, $3, $4, $5, $6 from unnest($1::bigint[]) as u",
+        "insert into notifications (user_id, kind, task_id, extension_request_id, report_id,
+                                    params, created_at)
+         select distinct u, $2, $3, $4, $5, $6, $7 from unnest($1::bigint[]) as u",
     )
     .bind(ids)
     .bind(notice.kind)
     .bind(notice.task)
     .bind(notice.extension_request)
+    .bind(notice.report)
     .bind(&notice.params)
     .bind(at)
     .execute(executor)

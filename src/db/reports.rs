@@ -1,11 +1,15 @@
 //! Report regimes and the periodic reports they open.
 
-use chrono::NaiveDate;
-use sqlx::{FromRow, PgExecutor};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::types::Json;
+use sqlx::{FromRow, PgConnection, PgExecutor};
 
 use crate::domain::periods::{CutoffDay, Period, PeriodDates, PeriodKind};
-use crate::domain::reports::{ReportOwners, ReportStatus, Schedule};
-use crate::domain::{RegimeId, ReportId, UnitId};
+use crate::domain::reports::{
+    AnnexRow, ClassCounts, Figures, Narrative, ReportOwners, ReportStatus, Schedule,
+    ShortcomingCounts,
+};
+use crate::domain::{RegimeId, ReportId, UnitId, UserId};
 
 /// A report regime as saved.
 #[derive(Debug, Clone, FromRow)]
@@ -232,5 +236,355 @@ pub async fn regimes(executor: impl PgExecutor<'_>) -> Result<Vec<RegimeRow>, sq
         "select {REGIME_COLUMNS} from report_regimes order by active desc, id"
     ))
     .fetch_all(executor)
+    .await
+}
+
+/// A report as its page shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub regime_id: RegimeId,
+    pub regime_name: String,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    /// The name of the unit it belongs to (the body above it in the document's heading).
+    pub parent_name: Option<String>,
+    pub period: PeriodKind,
+    pub period_year: i16,
+    pub period_number: i16,
+    pub cutoff_start: NaiveDate,
+    pub cutoff_end: NaiveDate,
+    pub due_on: NaiveDate,
+    pub status: ReportStatus,
+    pub narrative: Json<Narrative>,
+    pub row_version: i32,
+}
+
+impl ReportRow {
+    pub fn period(&self) -> Period {
+        Period {
+            kind: self.period,
+            year: self.period_year.into(),
+            number: self.period_number as u32,
+        }
+    }
+
+    /// The day its figures are judged on: the cut-off, or `today` while the period runs.
+    pub fn as_of(&self, today: NaiveDate) -> NaiveDate {
+        self.cutoff_end.min(today)
+    }
+}
+
+const REPORT_SELECT: &str = "select r.id, r.regime_id, g.name as regime_name, r.unit_id,
+            u.name as unit_name, p.name as parent_name, r.period, r.period_year, r.period_number,
+            r.cutoff_start, r.cutoff_end, r.due_on, r.status, r.narrative, r.row_version
+     from reports r join report_regimes g on g.id = r.regime_id join units u on u.id = r.unit_id
+          left join units p on p.id = u.parent_id";
+
+pub async fn report(
+    executor: impl PgExecutor<'_>,
+    id: ReportId,
+) -> Result<Option<ReportRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{REPORT_SELECT} where r.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
+/// The report `id`, locked for the rest of the transaction.
+pub async fn lock(conn: &mut PgConnection, id: ReportId) -> Result<Option<ReportRow>, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("select id from reports where id = $1 for update")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match found {
+        Some(_) => report(conn, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The tasks a report covers: led by `$1`, created by the cut-off (`$3`) and not done before
+/// the period began (`$2`); `done_by` when done by the figures' day (`$4`), and the class each
+/// stands in on that day.
+const COVERED_TASKS: &str = "covered as (
+         select t.*, (t.completed_on is not null and t.completed_on <= $4) as done_by,
+                case when t.completed_on is not null and t.completed_on <= $4 then
+                          case when t.deadline is null or t.completed_on <= t.deadline
+                               then 'done_on_time' else 'done_late' end
+                     when t.deadline is null then 'no_deadline'
+                     when t.deadline < $4 then 'open_overdue'
+                     else 'open_on_time' end as class
+         from tasks t
+         where t.created_at::date <= $3 and (t.completed_on is null or t.completed_on >= $2)
+     )";
+
+const CLASS_COUNTS: &str = "count(*) as total,
+         count(*) filter (where class = 'done_on_time') as done_on_time,
+         count(*) filter (where class = 'done_late') as done_late,
+         count(*) filter (where class = 'open_on_time') as open_on_time,
+         count(*) filter (where class = 'open_overdue') as open_overdue,
+         count(*) filter (where class = 'no_deadline') as no_deadline,
+         count(*) filter (where not done_by and status = 'needs_direction') as needs_direction,
+         count(*) filter (where not done_by and stale) as not_updated";
+
+#[derive(FromRow)]
+struct ShortcomingCountsRow {
+    code: String,
+    title: String,
+    field_code: String,
+    field_name: String,
+    #[sqlx(flatten)]
+    counts: ClassCounts,
+}
+
+/// The figures of `unit`'s report for the period `start`–`end`, judged on `as_of`.
+pub async fn figures(
+    conn: &mut PgConnection,
+    unit: UnitId,
+    start: NaiveDate,
+    end: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Figures, sqlx::Error> {
+    let rows: Vec<ShortcomingCountsRow> = sqlx::query_as(&format!(
+        "with {COVERED_TASKS}
+         select s.code, s.title, f.code as field_code, f.name_vi as field_name, {CLASS_COUNTS}
+         from covered t join shortcomings s on s.id = t.shortcoming_id
+              join fields f on f.id = s.field_id
+         where t.lead_unit_id = $1
+         group by s.id, s.code, s.title, f.id, f.code, f.name_vi, f.sort_order
+         order by f.sort_order, f.id, s.code"
+    ))
+    .bind(unit)
+    .bind(start)
+    .bind(end)
+    .bind(as_of)
+    .fetch_all(&mut *conn)
+    .await?;
+    let coordinated: ClassCounts = sqlx::query_as(&format!(
+        "with {COVERED_TASKS}
+         select {CLASS_COUNTS}
+         from covered t
+         where exists (select 1 from task_coordinators c where c.task_id = t.id and c.unit_id = $1)"
+    ))
+    .bind(unit)
+    .bind(start)
+    .bind(end)
+    .bind(as_of)
+    .fetch_one(&mut *conn)
+    .await?;
+    let by_shortcoming = rows
+        .into_iter()
+        .map(|row| ShortcomingCounts {
+            code: row.code,
+            title: row.title,
+            field_code: row.field_code,
+            field_name: row.field_name,
+            counts: row.counts,
+        })
+        .collect();
+    Ok(Figures::new(as_of, by_shortcoming, coordinated))
+}
+
+/// The annex of `unit`'s report: one row per task it leads in the period, as on `as_of`, in
+/// the order of the shortcomings and the tasks' codes.
+pub async fn annex(
+    executor: impl PgExecutor<'_>,
+    unit: UnitId,
+    start: NaiveDate,
+    end: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Vec<AnnexRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "with {COVERED_TASKS}
+         select s.code || '. ' || s.title as shortcoming,
+                coalesce((select string_agg(coalesce(src.doc_number, src.title), '; '
+                                            order by src.doc_date nulls last, src.id)
+                          from shortcoming_sources ss join sources src on src.id = ss.source_id
+                          where ss.shortcoming_id = s.id), '') as sources,
+                t.code as task_code, t.title as task_title, lu.short_name as lead_unit,
+                coalesce((select string_agg(cu.short_name, ', ' order by cu.sort_order, cu.id)
+                          from task_coordinators c join units cu on cu.id = c.unit_id
+                          where c.task_id = t.id), '') as coordinators,
+                t.leader_in_charge,
+                coalesce((select string_agg(us.full_name, ', ' order by us.full_name)
+                          from task_assignees a join users us on us.id = a.user_id
+                          where a.task_id = t.id), '') as officers,
+                t.original_deadline, t.deadline,
+                coalesce((select u.note from task_updates u
+                          where u.task_id = t.id and u.kind = 'progress' and u.note <> ''
+                                and u.created_at::date <= $4
+                          order by u.created_at desc, u.id desc limit 1), '') as result,
+                case when t.done_by then 'done'
+                     when t.status = 'done' then 'in_progress'
+                     else t.status::text end as status,
+                t.class
+         from covered t join shortcomings s on s.id = t.shortcoming_id
+              join units lu on lu.id = t.lead_unit_id
+         where t.lead_unit_id = $1
+         order by s.code, t.code"
+    ))
+    .bind(unit)
+    .bind(start)
+    .bind(end)
+    .bind(as_of)
+    .fetch_all(executor)
+    .await
+}
+
+/// Saves a draft's text; the new version.
+pub async fn save_narrative(
+    executor: impl PgExecutor<'_>,
+    id: ReportId,
+    narrative: &Narrative,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar(
+        "update reports set narrative = $2, row_version = row_version + 1 where id = $1
+         returning row_version",
+    )
+    .bind(id)
+    .bind(Json(narrative))
+    .fetch_one(executor)
+    .await
+}
+
+/// What a submission freezes.
+#[derive(Debug, Clone)]
+pub struct NewSubmission<'a> {
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+    pub on: NaiveDate,
+    pub figures: &'a Figures,
+    pub annex: &'a [AnnexRow],
+    pub narrative: &'a Narrative,
+}
+
+/// Records a submission of report `id` (numbered after the last) and marks the report
+/// submitted; the submission's number.
+pub async fn submit(
+    conn: &mut PgConnection,
+    id: ReportId,
+    submission: &NewSubmission<'_>,
+) -> Result<i16, sqlx::Error> {
+    let number: i16 = sqlx::query_scalar(
+        "insert into report_submissions (report_id, number, submitted_by, submitted_at,
+                                         submitted_on, figures, annex, narrative)
+         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7
+         from report_submissions where report_id = $1
+         returning number",
+    )
+    .bind(id)
+    .bind(submission.by)
+    .bind(submission.at)
+    .bind(submission.on)
+    .bind(Json(submission.figures))
+    .bind(Json(submission.annex))
+    .bind(Json(submission.narrative))
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update reports set status = 'submitted', figures = $2, submitted_by = $3,
+                            submitted_at = $4, decided_by = null, decided_at = null,
+                            decision_note = '', row_version = row_version + 1
+         where id = $1",
+    )
+    .bind(id)
+    .bind(Json(submission.figures))
+    .bind(submission.by)
+    .bind(submission.at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(number)
+}
+
+/// Accepts or returns the latest submission of report `id`.
+pub async fn decide(
+    conn: &mut PgConnection,
+    id: ReportId,
+    decision: ReportStatus,
+    by: UserId,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update report_submissions set decision = $2, decided_by = $3, decided_at = $4,
+                                       decision_note = $5
+         where report_id = $1
+           and number = (select max(number) from report_submissions where report_id = $1)",
+    )
+    .bind(id)
+    .bind(decision)
+    .bind(by)
+    .bind(at)
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update reports set status = $2, decided_by = $3, decided_at = $4, decision_note = $5,
+                            row_version = row_version + 1
+         where id = $1",
+    )
+    .bind(id)
+    .bind(decision)
+    .bind(by)
+    .bind(at)
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A submission as the report's page lists it, with what it froze.
+#[derive(Debug, Clone, FromRow)]
+pub struct SubmissionRow {
+    pub number: i16,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub submitted_on: NaiveDate,
+    pub figures: Json<Figures>,
+    pub annex: Json<Vec<AnnexRow>>,
+    pub narrative: Json<Narrative>,
+    pub decision: Option<ReportStatus>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: String,
+}
+
+/// Every submission of report `id`, the latest first.
+pub async fn submissions(
+    executor: impl PgExecutor<'_>,
+    id: ReportId,
+) -> Result<Vec<SubmissionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.number, su.full_name as submitted_by, s.submitted_at, s.submitted_on,
+                s.figures, s.annex, s.narrative, s.decision, du.full_name as decided_by,
+                s.decided_at, s.decision_note
+         from report_submissions s join users su on su.id = s.submitted_by
+              left join users du on du.id = s.decided_by
+         where s.report_id = $1
+         order by s.number desc",
+    )
+    .bind(id)
+    .fetch_all(executor)
+    .await
+}
+
+/// The active City reviewers, whom a submission is news to.
+pub async fn city_reviewers(executor: impl PgExecutor<'_>) -> Result<Vec<UserId>, sqlx::Error> {
+    sqlx::query_scalar("select id from users where role = 'city_reviewer' and active order by id")
+        .fetch_all(executor)
+        .await
+}
+
+/// Who submitted report `id` last.
+pub async fn last_submitter(
+    executor: impl PgExecutor<'_>,
+    id: ReportId,
+) -> Result<Option<UserId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select submitted_by from report_submissions where report_id = $1
+         order by number desc limit 1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
     .await
 }

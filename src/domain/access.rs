@@ -107,6 +107,26 @@ impl Actor {
         self.manages_tasks() || (self.is_head_of_lead(task) && !task.coordinators.is_empty())
     }
 
+    /// May write `unit`'s periodic report (its text, while it is with the unit): the unit's
+    /// officers and head, an admin.
+    pub fn may_write_report(&self, unit: UnitId) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::UnitHead | Role::Officer => self.units.contains(&unit),
+            Role::CityReviewer | Role::Viewer => false,
+        }
+    }
+
+    /// May submit `unit`'s periodic report to the City: the unit's head, an admin.
+    pub fn may_submit_report(&self, unit: UnitId) -> bool {
+        self.is_admin() || (self.role == Role::UnitHead && self.units.contains(&unit))
+    }
+
+    /// May accept or return a submitted report: the City.
+    pub fn may_decide_report(&self) -> bool {
+        self.manages_tasks()
+    }
+
     /// May read the audit log: the City all of it, a unit head their units' entries.
     pub fn reads_audit(&self) -> bool {
         matches!(self.role, Role::Admin | Role::CityReviewer | Role::UnitHead)

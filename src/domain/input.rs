@@ -145,9 +145,10 @@ pub mod limits {
     pub const REMINDER_MESSAGE: Limit = limit("reminders", "message", LONG_TEXT);
     pub const CALENDAR_DAY_NAME: Limit = limit("calendar_days", "name", NAME);
     pub const REGIME_NAME: Limit = limit("report_regimes", "name", NAME);
+    pub const REPORT_DECISION_NOTE: Limit = limit("report_submissions", "decision_note", LONG_TEXT);
 
     /// Every limit, for the test that holds the database's constraints to them.
-    pub const ALL: [Limit; 34] = [
+    pub const ALL: [Limit; 35] = [
         UNIT_CODE,
         UNIT_NAME,
         UNIT_SHORT_NAME,
@@ -182,6 +183,7 @@ pub mod limits {
         REMINDER_MESSAGE,
         CALENDAR_DAY_NAME,
         REGIME_NAME,
+        REPORT_DECISION_NOTE,
     ];
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::WorkCalendar;
+use super::input::{FieldErrors, Invalid};
 use super::periods::{CutoffDay, Period, PeriodDates, PeriodKind};
 
 /// Who owes a regime's reports.
@@ -113,6 +114,200 @@ impl Schedule {
     }
 }
 
+/// The four parts of a report's text, in the order of the official outline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Narrative {
+    /// I. Tình hình triển khai.
+    pub implementation: String,
+    /// II. Kết quả thực hiện.
+    pub results: String,
+    /// III. Tồn tại, khó khăn, nguyên nhân.
+    pub problems: String,
+    /// IV. Nhiệm vụ kỳ tới, kiến nghị, đề xuất.
+    pub next_steps: String,
+}
+
+/// The most characters one part of a report's text takes.
+pub const NARRATIVE_LIMIT: usize = 20_000;
+
+impl Narrative {
+    /// The text as typed, each part cleaned (see `input::clean`), or the parts too long.
+    pub fn parse(parts: [&str; 4]) -> Result<Narrative, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let [implementation, results, problems, next_steps] = parts.map(|raw| {
+            let text = raw.trim().replace("\r\n", "\n");
+            (text.chars().count() <= NARRATIVE_LIMIT).then_some(text)
+        });
+        let too_long = || Invalid::with("form.too_long_max", NARRATIVE_LIMIT);
+        for (field, part) in [
+            ("implementation", &implementation),
+            ("results", &results),
+            ("problems", &problems),
+            ("next_steps", &next_steps),
+        ] {
+            if part.is_none() {
+                errors.refuse(field, too_long());
+            }
+        }
+        match (implementation, results, problems, next_steps) {
+            (Some(implementation), Some(results), Some(problems), Some(next_steps)) => {
+                Ok(Narrative {
+                    implementation,
+                    results,
+                    problems,
+                    next_steps,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// (field name, label key, text) of each part, in order.
+    pub fn parts(&self) -> [(&'static str, &'static str, &str); 4] {
+        [
+            (
+                "implementation",
+                "report.implementation",
+                &self.implementation,
+            ),
+            ("results", "report.results", &self.results),
+            ("problems", "report.problems", &self.problems),
+            ("next_steps", "report.next_steps", &self.next_steps),
+        ]
+    }
+}
+
+/// How many tasks stand in each class as of a day: the Government's four (done on time, done
+/// late, open within the deadline, open overdue), those with no deadline, and among the open
+/// ones those waiting for the City's direction and those not updated for too long.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(default)]
+pub struct ClassCounts {
+    pub total: i64,
+    pub done_on_time: i64,
+    pub done_late: i64,
+    pub open_on_time: i64,
+    pub open_overdue: i64,
+    pub no_deadline: i64,
+    pub needs_direction: i64,
+    pub not_updated: i64,
+}
+
+impl ClassCounts {
+    pub fn done(&self) -> i64 {
+        self.done_on_time + self.done_late
+    }
+
+    pub fn open(&self) -> i64 {
+        self.total - self.done()
+    }
+
+    /// The share done, in whole per cent (rounded half up); 0 of nothing.
+    pub fn done_percent(&self) -> i64 {
+        if self.total == 0 {
+            0
+        } else {
+            (self.done() * 200 + self.total) / (self.total * 2)
+        }
+    }
+
+    fn add(&mut self, other: &ClassCounts) {
+        self.total += other.total;
+        self.done_on_time += other.done_on_time;
+        self.done_late += other.done_late;
+        self.open_on_time += other.open_on_time;
+        self.open_overdue += other.open_overdue;
+        self.no_deadline += other.no_deadline;
+        self.needs_direction += other.needs_direction;
+        self.not_updated += other.not_updated;
+    }
+}
+
+/// One shortcoming's tasks in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortcomingCounts {
+    pub code: String,
+    pub title: String,
+    pub field_code: String,
+    pub field_name: String,
+    pub counts: ClassCounts,
+}
+
+/// One field's tasks in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldCounts {
+    pub code: String,
+    pub name: String,
+    pub counts: ClassCounts,
+}
+
+/// A unit's figures for a period, as a report shows them and a submission freezes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Figures {
+    /// The day the classes are judged on: the cut-off, or today while the period runs.
+    pub as_of: Option<NaiveDate>,
+    /// The tasks the unit leads.
+    pub lead: ClassCounts,
+    pub by_shortcoming: Vec<ShortcomingCounts>,
+    pub by_field: Vec<FieldCounts>,
+    /// The tasks it coordinates.
+    pub coordinated: ClassCounts,
+}
+
+impl Figures {
+    /// The figures of the tasks led, per shortcoming (in the order given), summed per field
+    /// (in the order fields first appear) and in all.
+    pub fn new(
+        as_of: NaiveDate,
+        by_shortcoming: Vec<ShortcomingCounts>,
+        coordinated: ClassCounts,
+    ) -> Figures {
+        let mut lead = ClassCounts::default();
+        let mut by_field: Vec<FieldCounts> = Vec::new();
+        for row in &by_shortcoming {
+            lead.add(&row.counts);
+            match by_field.iter_mut().find(|f| f.code == row.field_code) {
+                Some(field) => field.counts.add(&row.counts),
+                None => by_field.push(FieldCounts {
+                    code: row.field_code.clone(),
+                    name: row.field_name.clone(),
+                    counts: row.counts,
+                }),
+            }
+        }
+        Figures {
+            as_of: Some(as_of),
+            lead,
+            by_shortcoming,
+            by_field,
+            coordinated,
+        }
+    }
+}
+
+/// One row of a report's annex: a task the unit leads, as it stood on the figures' day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AnnexRow {
+    pub shortcoming: String,
+    pub sources: String,
+    pub task_code: String,
+    pub task_title: String,
+    pub lead_unit: String,
+    pub coordinators: String,
+    pub leader_in_charge: String,
+    pub officers: String,
+    pub original_deadline: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    /// The latest progress note by the figures' day.
+    pub result: String,
+    /// The status's code (`in_progress`…) on the figures' day.
+    pub status: String,
+    /// The class's code (`done_on_time`, `open_overdue`…).
+    pub class: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +335,80 @@ mod tests {
         assert_eq!(codes(d(2026, 12, 15)), ["2026-Q4", "2027-Q1"]);
         assert_eq!(codes(d(2027, 3, 15)), ["2026-Q4", "2027-Q1", "2027-Q2"]);
         assert!(codes(d(2026, 9, 14)).is_empty(), "before the first period");
+    }
+
+    fn counts(done_on_time: i64, open_overdue: i64) -> ClassCounts {
+        ClassCounts {
+            total: done_on_time + open_overdue,
+            done_on_time,
+            open_overdue,
+            ..ClassCounts::default()
+        }
+    }
+
+    fn shortcoming(code: &str, field: &str, counts: ClassCounts) -> ShortcomingCounts {
+        ShortcomingCounts {
+            code: code.into(),
+            title: format!("Tồn tại {code}"),
+            field_code: field.into(),
+            field_name: format!("Lĩnh vực {field}"),
+            counts,
+        }
+    }
+
+    #[test]
+    fn figures_sum_by_field_and_in_all() {
+        let figures = Figures::new(
+            d(2026, 12, 14),
+            vec![
+                shortcoming("TT-01", "DD", counts(2, 1)),
+                shortcoming("TT-02", "MT", counts(0, 3)),
+                shortcoming("TT-03", "DD", counts(1, 0)),
+            ],
+            counts(1, 1),
+        );
+        assert_eq!(figures.lead, counts(3, 4));
+        let fields: Vec<(&str, ClassCounts)> = figures
+            .by_field
+            .iter()
+            .map(|f| (f.code.as_str(), f.counts))
+            .collect();
+        assert_eq!(fields, [("DD", counts(3, 1)), ("MT", counts(0, 3))]);
+        assert_eq!(figures.lead.done(), 3);
+        assert_eq!(figures.lead.open(), 4);
+        assert_eq!(figures.lead.done_percent(), 43, "3 of 7");
+        assert_eq!(counts(1, 1).done_percent(), 50);
+        assert_eq!(ClassCounts::default().done_percent(), 0);
+        let empty = Figures::new(d(2026, 12, 14), Vec::new(), ClassCounts::default());
+        assert_eq!(empty.lead.total, 0);
+        assert!(empty.by_field.is_empty());
+    }
+
+    #[test]
+    fn a_narrative_keeps_its_paragraphs_and_refuses_a_part_too_long() {
+        let narrative =
+            Narrative::parse(["  Đã ban hành kế hoạch.\r\nĐã giao việc.  ", "", "", ""]);
+        assert_eq!(
+            narrative.unwrap().implementation,
+            "Đã ban hành kế hoạch.\nĐã giao việc."
+        );
+        let long = "á".repeat(NARRATIVE_LIMIT + 1);
+        let Err(errors) = Narrative::parse(["", &long, "", &long]) else {
+            panic!("too long");
+        };
+        let fields: Vec<&str> = errors.fields().collect();
+        assert_eq!(fields, ["next_steps", "results"]);
+    }
+
+    #[test]
+    fn frozen_figures_read_back_as_written() {
+        let figures = Figures::new(
+            d(2026, 12, 14),
+            vec![shortcoming("TT-01", "DD", counts(2, 1))],
+            counts(0, 0),
+        );
+        let json = serde_json::to_value(&figures).unwrap();
+        assert_eq!(serde_json::from_value::<Figures>(json).unwrap(), figures);
     }
 
     #[test]

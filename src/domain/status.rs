@@ -395,11 +395,14 @@ pub enum NotificationKind {
     Reminder,
     ReportDue,
     ReportLate,
+    ReportSubmitted,
+    ReportReturned,
+    ReportAccepted,
 }
 
 impl NotificationKind {
     /// In the order the preferences page lists them: the daily work first, the jobs' news after.
-    pub const ALL: [NotificationKind; 11] = [
+    pub const ALL: [NotificationKind; 14] = [
         NotificationKind::Assigned,
         NotificationKind::Returned,
         NotificationKind::Confirmed,
@@ -411,6 +414,9 @@ impl NotificationKind {
         NotificationKind::Stale,
         NotificationKind::ReportDue,
         NotificationKind::ReportLate,
+        NotificationKind::ReportSubmitted,
+        NotificationKind::ReportReturned,
+        NotificationKind::ReportAccepted,
     ];
 
     pub fn label_key(self) -> &'static str {
@@ -426,6 +432,9 @@ impl NotificationKind {
             NotificationKind::Reminder => "notification_kind.reminder",
             NotificationKind::ReportDue => "notification_kind.report_due",
             NotificationKind::ReportLate => "notification_kind.report_late",
+            NotificationKind::ReportSubmitted => "notification_kind.report_submitted",
+            NotificationKind::ReportReturned => "notification_kind.report_returned",
+            NotificationKind::ReportAccepted => "notification_kind.report_accepted",
         }
     }
 }

@@ -100,34 +100,60 @@ pub fn render(
             } else {
                 ("notice.report_late", "notice.report_late_unnamed")
             };
-            // The report job writes the period's code, year and number; a ready label is
-            // taken as it is.
-            let period = match (p.text("period"), p.int("period_year")) {
-                (Some(code), Some(year)) => period_label(c, &code, year, p.int("period_number")),
-                (text, _) => text,
-            };
-            let text = match period {
+            let text = match report_period(c, &p) {
                 Some(period) => c.format(named, &[("period", &period)]),
                 None => c.get(unnamed).to_owned(),
             };
             with_date(c, text, "notice.with_due_on", p.date("due_on"))
         }
+        ReportSubmitted => {
+            let period = report_period(c, &p).unwrap_or_default();
+            let unit = p.text("unit").unwrap_or_default();
+            c.format(
+                "notice.report_submitted",
+                &[("unit", &unit), ("period", &period)],
+            )
+        }
+        ReportReturned | ReportAccepted => {
+            let key = if kind == ReportReturned {
+                "notice.report_returned"
+            } else {
+                "notice.report_accepted"
+            };
+            let period = report_period(c, &p).unwrap_or_default();
+            let mut text = c.format(key, &[("period", &period)]);
+            if let Some(reason) = p.text("reason") {
+                let reason = shorten(&reason, QUOTE_CHARS);
+                text.push_str(&c.format("notice.with_reason", &[("reason", &reason)]));
+            }
+            text
+        }
     }
 }
 
-/// The page a notification leads to: its task, else its plan (the plan overdue notice);
-/// `None` when the portal has no page for it (yet).
+/// The period of a report's notification: the report job and the report's commands write the
+/// period's kind, year and number; a ready label is taken as it is.
+fn report_period(c: &'static Catalog, p: &Params<'_>) -> Option<String> {
+    match (p.text("period"), p.int("period_year")) {
+        (Some(code), Some(year)) => period_label(c, &code, year, p.int("period_number")),
+        (text, _) => text,
+    }
+}
+
+/// The page a notification leads to: its task, else its plan (the plan overdue notice) or its
+/// report; `None` when the portal has no page for it.
 pub fn target(task: Option<TaskId>, params: &Value) -> Option<String> {
     if let Some(task) = task {
         return Some(format!("/tasks/{task}"));
     }
-    Params {
+    let p = Params {
         params,
         tz: chrono_tz::UTC,
-    }
-    .int("plan_id")
-    .filter(|id| *id > 0)
-    .map(|id| format!("/plans/{id}"))
+    };
+    let id = |key| p.int(key).filter(|id| *id > 0);
+    id("plan_id")
+        .map(|id| format!("/plans/{id}"))
+        .or_else(|| id("report_id").map(|id| format!("/reports/{id}")))
 }
 
 /// "quý I/2027", "tháng 3/2027", "6 tháng đầu năm 2027", "năm 2027" (or their English).
@@ -398,6 +424,10 @@ mod tests {
             Some("/plans/9")
         );
         assert_eq!(target(None, &json!({ "plan_id": -1 })), None);
-        assert_eq!(target(None, &json!({ "report_id": 3 })), None);
+        assert_eq!(
+            target(None, &json!({ "report_id": 3 })).as_deref(),
+            Some("/reports/3")
+        );
+        assert_eq!(target(None, &json!({ "report_id": 0 })), None);
     }
 }
