@@ -151,9 +151,17 @@ pub async fn decide(
         return Err(Refusal::one("note", REQUIRED));
     }
     let (decision, action, kind) = if accept {
-        (ReportStatus::Accepted, "report.accept", NotificationKind::ReportAccepted)
+        (
+            ReportStatus::Accepted,
+            "report.accept",
+            NotificationKind::ReportAccepted,
+        )
     } else {
-        (ReportStatus::Returned, "report.return", NotificationKind::ReportReturned)
+        (
+            ReportStatus::Returned,
+            "report.return",
+            NotificationKind::ReportReturned,
+        )
     };
     db::decide(conn, id, decision, by.actor.id, by.now, &note).await?;
     let after = json!({ "status": decision, "note": note });

@@ -96,6 +96,20 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             get(shortcomings::show),
         ),
         r("GET", "/reports", SignedIn, get(reports::index)),
+        r("GET", "/reports/{id}", SignedIn, get(reports::show)),
+        r("POST", "/reports/{id}", SignedIn, post(reports::save)),
+        r(
+            "POST",
+            "/reports/{id}/submit",
+            SignedIn,
+            post(reports::submit),
+        ),
+        r(
+            "POST",
+            "/reports/{id}/decision",
+            SignedIn,
+            post(reports::decide),
+        ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
         // Work on a task: each handler checks the user's part in the task (docs/design.md: Roles).

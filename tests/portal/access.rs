@@ -74,6 +74,10 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings", SIGNED_IN),
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/reports", SIGNED_IN),
+        ("GET", "/reports/{id}", SIGNED_IN),
+        ("POST", "/reports/{id}", UNIT_STAFF),
+        ("POST", "/reports/{id}/submit", HEAD_ONLY),
+        ("POST", "/reports/{id}/decision", REVIEWER_ONLY),
         ("GET", "/tasks", SIGNED_IN),
         ("GET", "/tasks/{id}", SIGNED_IN),
         ("POST", "/tasks/{id}/progress", UNIT_STAFF),
@@ -206,6 +210,8 @@ async fn every_route_answers_every_role_as_the_design_says() {
     .await;
     let shortcoming = id(&app, "select id from shortcomings order by code limit 1").await;
     let own_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'STNMT' order by p.id limit 1").await;
+    let own_report = id(&app, "select r.id from reports r join units u on u.id = r.unit_id where u.code = 'STNMT' order by r.id limit 1").await;
+    let other_report = id(&app, "select r.id from reports r join units u on u.id = r.unit_id where u.code = 'BADINH' order by r.id limit 1").await;
     let other_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'BADINH' order by p.id limit 1").await;
     // A unit that cannot be deleted (it has users and tasks), so the delete route refuses politely.
     let unit = id(&app, "select id from units where code = 'HOANKIEM'").await;
@@ -251,12 +257,18 @@ async fn every_route_answers_every_role_as_the_design_says() {
             )
             .replace("/extensions/{id}", &format!("/extensions/{extension}"))
             .replace("/escalations/{id}", &format!("/escalations/{escalation}"))
-            .replace("/plans/{id}", &format!("/plans/{own_plan}"));
+            .replace("/plans/{id}", &format!("/plans/{own_plan}"))
+            .replace("/reports/{id}", &format!("/reports/{own_report}"));
         assert!(!path.contains('{'), "no value for {pattern}");
         cases.push((method.to_string(), path, *row));
     }
     // Object level: another unit's task and plan.
     cases.push(("GET".into(), format!("/plans/{other_plan}"), OTHER_UNITS));
+    cases.push((
+        "GET".into(),
+        format!("/reports/{other_report}"),
+        OTHER_UNITS,
+    ));
     cases.push(("GET".into(), format!("/tasks/{other_task}"), OTHER_UNITS));
     cases.push((
         "GET".into(),

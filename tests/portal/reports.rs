@@ -221,3 +221,203 @@ async fn the_list_shows_a_unit_its_own_reports_and_the_city_every_one() {
         .await;
     assert_eq!(page.texts("#reports .report-unit"), ["Sở NV"]);
 }
+
+/// A department with a head and an officer, and one task of its own: open, due in a month.
+/// The City's reviewer and another department's head look on. The current quarter's report
+/// is open. (app, the department, its report)
+async fn a_department_reporting() -> (TestApp, i64, i64) {
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VP").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let sxd = build::unit(&app, "SXD")
+        .name("Sở Xây dựng", "Sở XD")
+        .create()
+        .await;
+    let snv = build::unit(&app, "SNV")
+        .name("Sở Nội vụ", "Sở NV")
+        .create()
+        .await;
+    build::user(&app, "sxd.lanhdao", sxd)
+        .role("unit_head")
+        .create()
+        .await;
+    build::user(&app, "sxd.cb1", sxd).create().await;
+    build::user(&app, "snv.lanhdao", snv)
+        .role("unit_head")
+        .create()
+        .await;
+    let today = app.state.today();
+    build::task(&app)
+        .lead(sxd)
+        .deadline(today + chrono::Duration::days(30))
+        .create()
+        .await;
+    build::regime(&app, "Báo cáo quý", "quarter", today)
+        .create()
+        .await;
+    open_periods(&app.pool, today).await.unwrap();
+    let report = scalar(
+        &app,
+        &format!("select id from reports where unit_id = {sxd}"),
+    )
+    .await;
+    (app, sxd, report)
+}
+
+/// The figures' first row of totals: (tasks, done on time, open within the deadline).
+fn lead_totals(page: &crate::common::TestResponse) -> (String, String, String) {
+    let cells = page.texts("#figures-lead td");
+    (cells[0].clone(), cells[1].clone(), cells[3].clone())
+}
+
+#[tokio::test]
+async fn a_submitted_report_keeps_its_figures_until_returned_and_submitted_again() {
+    let (app, sxd, report) = a_department_reporting().await;
+    let path = format!("/reports/{report}");
+    let officer = app.session_for("sxd.cb1").await;
+    let head = app.session_for("sxd.lanhdao").await;
+    let city = app.session_for("vp.chuyenvien").await;
+
+    // Another department cannot read it; the officer writes its text.
+    let other = app.session_for("snv.lanhdao").await;
+    assert_eq!(app.get_as(&other, &path).await.status, 403);
+    let page = app.get_as(&officer, &path).await;
+    assert_eq!(lead_totals(&page), ("1".into(), "0".into(), "1".into()));
+    assert_eq!(page.count("#submit-form"), 0, "an officer does not submit");
+    let version = page.attr("#narrative-form input[name=version]", "value");
+    let text = [
+        ("implementation", "Đã ban hành kế hoạch số 12/KH-SXD."),
+        ("results", "Hoàn thành rà soát 3 dự án."),
+        ("problems", ""),
+        ("next_steps", "Đề nghị UBND Thành phố chỉ đạo."),
+        ("version", &version),
+    ];
+    let saved = app.post_as(&officer, &path, &text).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let refused = app.post_as(&officer, &format!("{path}/submit"), &[]).await;
+    assert_eq!(refused.status, 403);
+
+    // The head submits what the page showed.
+    let page = app.get_as(&head, &path).await;
+    assert_eq!(
+        page.text("#implementation"),
+        "Đã ban hành kế hoạch số 12/KH-SXD."
+    );
+    let version = page.attr("#submit-form input[name=version]", "value");
+    let submitted = app
+        .post_as(&head, &format!("{path}/submit"), &[("version", &version)])
+        .await;
+    assert_eq!(submitted.status, 303);
+    let told: i64 = scalar(
+        &app,
+        &format!("select count(*) from notifications where report_id = {report} and kind = 'report_submitted'"),
+    )
+    .await;
+    assert_eq!(told, 1, "the City's reviewer");
+
+    // A task done after the submission changes nothing the report shows.
+    sqlx::query("update tasks set status = 'done', percent_complete = 100, completed_on = $1 where lead_unit_id = $2")
+        .bind(app.state.today())
+        .bind(sxd)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app.get_as(&officer, &path).await;
+    assert_eq!(lead_totals(&page), ("1".into(), "0".into(), "1".into()));
+    assert_eq!(page.count("#narrative-form"), 0, "no more editing");
+    assert_eq!(page.text("#part-results"), "Hoàn thành rà soát 3 dự án.");
+    let late_edit = app.post_as(&officer, &path, &text).await;
+    assert_eq!(late_edit.status, 422);
+
+    // Returned without a reason: refused beside the field; with one: back to the unit.
+    let page = app.get_as(&city, &path).await;
+    let version = page.attr("#decision-form input[name=version]", "value");
+    let decision = format!("{path}/decision");
+    let no_reason = [("decision", "return"), ("note", ""), ("version", &version)];
+    let refused = app.post_as(&city, &decision, &no_reason).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.count("#note-error"), 1);
+    let reason = [
+        ("decision", "return"),
+        ("note", "Bổ sung số liệu quý"),
+        ("version", &version),
+    ];
+    assert_eq!(app.post_as(&city, &decision, &reason).await.status, 303);
+
+    // Returned, it shows today's figures again; submitted again, then accepted.
+    let page = app.get_as(&head, &path).await;
+    assert_eq!(lead_totals(&page), ("1".into(), "1".into(), "0".into()));
+    let version = page.attr("#submit-form input[name=version]", "value");
+    let again = [("version", version.as_str())];
+    assert_eq!(
+        app.post_as(&head, &format!("{path}/submit"), &again)
+            .await
+            .status,
+        303
+    );
+    let page = app.get_as(&city, &path).await;
+    let version = page.attr("#decision-form input[name=version]", "value");
+    let accept = [("decision", "accept"), ("note", ""), ("version", &version)];
+    assert_eq!(app.post_as(&city, &decision, &accept).await.status, 303);
+
+    let page = app.get_as(&head, &path).await;
+    assert_eq!(page.text("#report-status .badge"), "Đã tiếp nhận");
+    assert_eq!(page.count("#submissions-table .submission-row"), 2);
+    let first: (i64, i64) = sqlx::query_as(
+        "select (figures->'lead'->>'done_on_time')::bigint, (figures->'lead'->>'open_on_time')::bigint
+         from report_submissions where report_id = $1 and number = 1",
+    )
+    .bind(report)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(first, (0, 1), "the first submission as it was sent");
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where entity = 'report' order by id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "report.save",
+            "report.submit",
+            "report.return",
+            "report.submit",
+            "report.accept"
+        ]
+    );
+    // A stale submission (the version the page had before) goes back to the report, saying so.
+    let stale = app
+        .post_as(&head, &format!("{path}/submit"), &[("version", "1")])
+        .await;
+    assert_eq!(stale.status, 303);
+}
+
+#[tokio::test]
+async fn a_report_sent_twice_at_once_is_submitted_once() {
+    let (app, _, report) = a_department_reporting().await;
+    let path = format!("/reports/{report}/submit");
+    let head = app.session_for("sxd.lanhdao").await;
+    let version = scalar::<i32>(
+        &app,
+        &format!("select row_version from reports where id = {report}"),
+    )
+    .await
+    .to_string();
+    let form = [("version", version.as_str())];
+    let (a, b) = tokio::join!(
+        app.post_as(&head, &path, &form),
+        app.post_as(&head, &path, &form)
+    );
+    assert_eq!((a.status, b.status), (303, 303));
+    let submissions: i64 = scalar(
+        &app,
+        &format!("select count(*) from report_submissions where report_id = {report}"),
+    )
+    .await;
+    assert_eq!(submissions, 1);
+}

@@ -2,20 +2,30 @@
 //! (docs/reports.md). Unit staff see their units' reports; the City sees every unit's.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{PAGE_SIZE, Pagination, render};
+use super::{PAGE_SIZE, Pagination, by, parse_id, render, saved};
+use crate::commands::{self, Refusal};
 use crate::db::admin::{self as admin_queries, UnitOption};
-use crate::db::reports::{self as queries, RegimeRow, ReportFilter, ReportListRow};
+use crate::db::reports::{
+    self as queries, RegimeRow, ReportFilter, ReportListRow, ReportRow, SubmissionRow,
+};
+use crate::domain::ReportId;
+use crate::domain::input::FieldErrors;
 use crate::domain::periods::Period;
-use crate::domain::reports::ReportStatus;
+use crate::domain::reports::{AnnexRow, ClassCounts, Figures, Narrative, ReportStatus};
 use crate::domain::{RegimeId, UnitId};
+use crate::web::conflict::{Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::extract::CsrfForm;
+use crate::web::form_page::respond;
 use crate::web::forms::id_of;
+use crate::web::http::see_other;
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -150,4 +160,376 @@ pub async fn index(
         statuses: ReportStatus::ALL,
         filtered,
     })
+}
+
+/// The text of a report as its form sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NarrativeForm {
+    #[serde(default)]
+    pub implementation: String,
+    #[serde(default)]
+    pub results: String,
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub next_steps: String,
+    /// The version of the text the form was filled with (`web::conflict`).
+    #[serde(default, skip_serializing)]
+    pub version: String,
+    #[serde(skip)]
+    pub conflict: Option<Vec<Difference>>,
+}
+
+crate::edit_form!(NarrativeForm);
+
+impl Shown for NarrativeForm {
+    fn shown(&self, _ctx: &PageCtx) -> Vec<(&'static str, String)> {
+        vec![
+            ("report.implementation", self.implementation.clone()),
+            ("report.results", self.results.clone()),
+            ("report.problems", self.problems.clone()),
+            ("report.next_steps", self.next_steps.clone()),
+        ]
+    }
+}
+
+impl NarrativeForm {
+    fn from_narrative(narrative: &Narrative) -> Self {
+        NarrativeForm {
+            implementation: narrative.implementation.clone(),
+            results: narrative.results.clone(),
+            problems: narrative.problems.clone(),
+            next_steps: narrative.next_steps.clone(),
+            ..NarrativeForm::default()
+        }
+    }
+
+    /// The four parts, in the outline's order: (field, label key, text).
+    pub fn parts(&self) -> [(&'static str, &'static str, &str); 4] {
+        [
+            (
+                "implementation",
+                "report.implementation",
+                &self.implementation,
+            ),
+            ("results", "report.results", &self.results),
+            ("problems", "report.problems", &self.problems),
+            ("next_steps", "report.next_steps", &self.next_steps),
+        ]
+    }
+}
+
+/// The City's decision as its form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DecisionForm {
+    /// `accept` or `return`.
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub note: String,
+    /// The report's version the page showed.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// The submission form: the report's version the page showed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SubmitForm {
+    #[serde(default)]
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/show.html")]
+pub struct ShowPage {
+    ctx: PageCtx,
+    report: ReportRow,
+    period: String,
+    /// The figures shown: live while the report is with the unit, else as submitted.
+    figures: Figures,
+    annex: Vec<AnnexRow>,
+    /// The submission whose frozen figures are shown.
+    frozen: Option<i16>,
+    form: NarrativeForm,
+    errors: FieldErrors,
+    decision_note: String,
+    decision_errors: FieldErrors,
+    submissions: Vec<SubmissionRow>,
+    may_write: bool,
+    may_submit: bool,
+    may_decide: bool,
+}
+
+impl ShowPage {
+    pub fn is_late(&self) -> bool {
+        self.report.status.is_with_unit() && self.report.due_on < self.ctx.today
+    }
+
+    pub fn range(&self) -> String {
+        format!(
+            "{} – {}",
+            self.ctx.date(self.report.cutoff_start),
+            self.ctx.date(self.report.cutoff_end)
+        )
+    }
+
+    /// The counts of a row of the figures, in the columns' order.
+    pub fn cells(&self, counts: &ClassCounts) -> [i64; 8] {
+        [
+            counts.total,
+            counts.done_on_time,
+            counts.done_late,
+            counts.open_on_time,
+            counts.open_overdue,
+            counts.no_deadline,
+            counts.needs_direction,
+            counts.not_updated,
+        ]
+    }
+
+    pub fn status_label(&self, code: &str) -> String {
+        crate::domain::TaskStatus::from_code(code)
+            .map(|s| self.ctx.t(s.label_key()).to_owned())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    pub fn class_label(&self, code: &str) -> String {
+        self.ctx.t(&format!("report_class.{code}")).to_owned()
+    }
+
+    pub fn was_late(&self, submission: &SubmissionRow) -> bool {
+        submission.submitted_on > self.report.due_on
+    }
+
+    /// The part's text as a list of paragraphs.
+    pub fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        text.split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+}
+
+/// The report `raw`, if the user may read it.
+async fn visible_report(
+    state: &AppState,
+    session: &Session,
+    raw: &str,
+) -> Result<ReportRow, AppError> {
+    let report = queries::report(&state.pool, ReportId(parse_id(raw)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !session.user.actor.can_see_unit(report.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(report)
+}
+
+/// What the page shows besides the forms.
+async fn show_page(
+    state: &AppState,
+    ctx: PageCtx,
+    session: &Session,
+    report: ReportRow,
+    form: Option<NarrativeForm>,
+    errors: FieldErrors,
+    decision: (String, FieldErrors),
+) -> Result<Html<String>, AppError> {
+    let submissions = queries::submissions(&state.pool, report.id).await?;
+    let latest = submissions.first();
+    let (figures, annex, frozen, narrative) = match latest {
+        Some(latest) if !report.status.is_with_unit() => (
+            latest.figures.0.clone(),
+            latest.annex.0.clone(),
+            Some(latest.number),
+            latest.narrative.0.clone(),
+        ),
+        _ => {
+            let mut conn = state.pool.acquire().await?;
+            let (figures, annex) =
+                commands::reports::compute(&mut conn, &report, ctx.today).await?;
+            (figures, annex, None, report.narrative.0.clone())
+        }
+    };
+    let actor = &session.user.actor;
+    let with_unit = report.status.is_with_unit();
+    let form = form.unwrap_or_else(|| NarrativeForm::from_narrative(&narrative).stamped());
+    render(&ShowPage {
+        period: period_name(&ctx, report.period()),
+        may_write: with_unit && actor.may_write_report(report.unit_id),
+        may_submit: with_unit && actor.may_submit_report(report.unit_id),
+        may_decide: report.status == ReportStatus::Submitted && actor.may_decide_report(),
+        ctx,
+        report,
+        figures,
+        annex,
+        frozen,
+        form,
+        errors,
+        decision_note: decision.0,
+        decision_errors: decision.1,
+        submissions,
+    })
+}
+
+/// `GET /reports/{id}`: the report, its figures and annex, its text, its submissions.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let report = visible_report(&state, &session, &raw).await?;
+    let none = (String::new(), FieldErrors::default());
+    show_page(
+        &state,
+        ctx,
+        &session,
+        report,
+        None,
+        FieldErrors::default(),
+        none,
+    )
+    .await
+}
+
+/// `POST /reports/{id}`: saves the text, with the version check.
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<NarrativeForm>,
+) -> Result<Response, AppError> {
+    let report = visible_report(&state, &session, &raw).await?;
+    let id = report.id;
+    let outcome = async {
+        let narrative = Narrative::parse([
+            &form.implementation,
+            &form.results,
+            &form.problems,
+            &form.next_steps,
+        ])
+        .map_err(AppError::Validation)?;
+        let mut tx = state.pool.begin().await?;
+        let by = by(&state, &session, &headers);
+        commands::reports::save_draft(&mut tx, &by, id, &narrative, |saved| {
+            NarrativeForm::from_narrative(&saved.narrative.0).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(
+            &state,
+            &session,
+            tx,
+            ("report.saved", None),
+            &format!("/reports/{id}"),
+        )
+        .await
+    };
+    let none = (String::new(), FieldErrors::default());
+    respond(&ctx, outcome.await, form, |form, errors| async {
+        let report = visible_report(&state, &session, &raw).await?;
+        show_page(
+            &state,
+            ctx.clone(),
+            &session,
+            report,
+            Some(form),
+            errors,
+            none,
+        )
+        .await
+    })
+    .await
+}
+
+/// `POST /reports/{id}/submit`: the unit's head submits the report as the page showed it.
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<SubmitForm>,
+) -> Result<Response, AppError> {
+    let report = visible_report(&state, &session, &raw).await?;
+    // A version that is not one is as stale as an old one (the command checks who acts first).
+    let version = form.version.trim().parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let by = by(&state, &session, &headers);
+    let location = format!("/reports/{}", report.id);
+    match commands::reports::submit(&mut tx, &by, report.id, version).await {
+        Ok(number) => {
+            let message = ("report.submitted", Some(number.to_string()));
+            saved(&state, &session, tx, message, &location).await
+        }
+        Err(refusal) => refused_action(&state, &session, refusal, &location).await,
+    }
+}
+
+/// `POST /reports/{id}/decision`: the City accepts the report or returns it with a reason.
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response, AppError> {
+    let report = visible_report(&state, &session, &raw).await?;
+    if !session.user.actor.may_decide_report() {
+        return Err(AppError::Forbidden);
+    }
+    let version = form.version.trim().parse().unwrap_or(-1);
+    let accept = match form.decision.as_str() {
+        "accept" => true,
+        "return" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let mut tx = state.pool.begin().await?;
+    let by = by(&state, &session, &headers);
+    let location = format!("/reports/{}", report.id);
+    match commands::reports::decide(&mut tx, &by, report.id, accept, &form.note, version).await {
+        Ok(decision) => {
+            let message = match decision {
+                ReportStatus::Accepted => "report.accepted",
+                _ => "report.returned",
+            };
+            saved(&state, &session, tx, (message, None), &location).await
+        }
+        Err(Refusal::Invalid(mut errors)) if errors.has("note") => {
+            drop(tx);
+            errors.localize(ctx.catalog());
+            let decision = (form.note, errors);
+            let page = show_page(
+                &state,
+                ctx,
+                &session,
+                report,
+                None,
+                FieldErrors::default(),
+                decision,
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response())
+        }
+        Err(refusal) => refused_action(&state, &session, refusal, &location).await,
+    }
+}
+
+/// A submission or a decision refused because the report moved on (another person submitted
+/// or decided it, or changed its text): back to the report, saying so. Other refusals are
+/// errors.
+async fn refused_action(
+    state: &AppState,
+    session: &Session,
+    refusal: Refusal,
+    location: &str,
+) -> Result<Response, AppError> {
+    match refusal {
+        Refusal::Stale | Refusal::Invalid(_) => {
+            session.flash(state, "report.changed", None).await?;
+            Ok(see_other(location))
+        }
+        other => Err(other.into()),
+    }
 }
