@@ -15,6 +15,7 @@
 pub mod catalog;
 pub mod constraints;
 pub mod directory;
+pub mod shortcomings;
 pub mod task_edit;
 pub mod task_requests;
 pub mod task_work;
@@ -58,6 +59,15 @@ impl By<'_> {
     /// Refuses anyone but an administrator.
     fn admin_only(&self) -> Result<(), Refusal> {
         if self.actor.is_admin() {
+            Ok(())
+        } else {
+            Err(Refusal::Forbidden)
+        }
+    }
+
+    /// Refuses anyone but the City's reviewers and administrators.
+    fn reviewer_only(&self) -> Result<(), Refusal> {
+        if self.actor.manages_tasks() {
             Ok(())
         } else {
             Err(Refusal::Forbidden)
