@@ -15,6 +15,7 @@
 pub mod catalog;
 pub mod constraints;
 pub mod directory;
+pub mod plans;
 pub mod shortcomings;
 pub mod task_edit;
 pub mod task_requests;
