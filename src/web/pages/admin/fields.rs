@@ -71,7 +71,7 @@ impl Shown for FieldForm {
     }
 }
 
-crate::edit_form!(FieldForm, FieldRow, Fields, queries::field, FieldId);
+crate::edit_form!(FieldForm, FieldRow, queries::field, FieldId);
 
 #[derive(Template)]
 #[template(path = "admin/fields/form.html")]

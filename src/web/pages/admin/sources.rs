@@ -120,13 +120,7 @@ impl Shown for SourceForm {
     }
 }
 
-crate::edit_form!(
-    SourceForm,
-    SourceAdminRow,
-    Sources,
-    queries::source,
-    SourceId
-);
+crate::edit_form!(SourceForm, SourceAdminRow, queries::source, SourceId);
 
 #[derive(Template)]
 #[template(path = "admin/sources/form.html")]

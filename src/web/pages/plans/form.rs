@@ -16,7 +16,7 @@ use crate::db::shortcomings::{self as shortcoming_queries, ShortcomingOption};
 use crate::domain::dates::format_date;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{PlanId, ShortcomingId, UnitId};
-use crate::web::conflict::{Difference, EditForm, Editable, Shown, Versioned, unit_name};
+use crate::web::conflict::{Difference, EditForm, Shown, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
@@ -95,7 +95,7 @@ impl Shown for PlanForm {
     }
 }
 
-crate::edit_form!(PlanForm);
+crate::edit_form!(PlanForm, PlanRow, queries::find, PlanId);
 
 #[derive(Template)]
 #[template(path = "plans/form.html")]
@@ -240,19 +240,6 @@ async fn plan_in(
     Ok(Some((plan, values)))
 }
 
-impl Editable for PlanForm {
-    type Row = (PlanRow, PlanValues);
-    const TABLE: Versioned = Versioned::Plans;
-
-    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
-        plan_in(conn, PlanId(id)).await
-    }
-
-    fn of((_, values): &Self::Row) -> Self {
-        PlanForm::of(values)
-    }
-}
-
 /// `GET /plans/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
@@ -293,7 +280,7 @@ pub async fn update(
         id.0,
         outcome.await,
         form,
-        |(plan, _), form, errors| form_page(&state, ctx.clone(), Some(plan), form, errors),
+        |plan, form, errors| form_page(&state, ctx.clone(), Some(plan), form, errors),
     )
     .await
 }

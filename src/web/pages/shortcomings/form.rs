@@ -7,14 +7,13 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
 
 use crate::commands::shortcomings;
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
 use crate::db::shortcomings::{self as queries, ShortcomingRecord, ShortcomingValues, SourceRow};
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
-use crate::web::conflict::{Difference, EditForm, Editable, Shown, Versioned, listed, unit_name};
+use crate::web::conflict::{Difference, EditForm, Shown, listed, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
@@ -96,24 +95,12 @@ impl Shown for ShortcomingForm {
     }
 }
 
-crate::edit_form!(ShortcomingForm);
-
-impl Editable for ShortcomingForm {
-    type Row = (ShortcomingRecord, Vec<SourceId>);
-    const TABLE: Versioned = Versioned::Shortcomings;
-
-    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
-        let id = ShortcomingId(id);
-        let Some(record) = queries::record(&mut *conn, id).await? else {
-            return Ok(None);
-        };
-        Ok(Some((record, queries::source_ids(conn, id).await?)))
-    }
-
-    fn of((record, sources): &Self::Row) -> Self {
-        ShortcomingForm::of(&ShortcomingValues::of(record, sources.clone()))
-    }
-}
+crate::edit_form!(
+    ShortcomingForm,
+    ShortcomingRecord,
+    queries::record,
+    ShortcomingId
+);
 
 #[derive(Template)]
 #[template(path = "shortcomings/form.html")]
@@ -296,7 +283,7 @@ pub async fn update(
         id.0,
         outcome.await,
         form,
-        |(record, _), form, errors| form_page(&state, ctx.clone(), Some(record), form, errors),
+        |record, form, errors| form_page(&state, ctx.clone(), Some(record), form, errors),
     )
     .await
 }
