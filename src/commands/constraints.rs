@@ -47,7 +47,7 @@ const REFUSALS: &[(&str, &str, Invalid)] = &[
 
 /// The field errors for a violated constraint: one of [`REFUSALS`], or a text longer than its
 /// column takes (`<table>_<column>_length`, beside the field of the column's name).
-pub fn field_errors(error: &sqlx::Error) -> Option<FieldErrors> {
+fn field_errors(error: &sqlx::Error) -> Option<FieldErrors> {
     let constraint = error.as_database_error()?.constraint()?;
     if let Some((_, field, invalid)) = REFUSALS.iter().find(|(name, ..)| *name == constraint) {
         return Some(FieldErrors::refused(field, invalid.clone()));

@@ -12,9 +12,12 @@
 //! before anything is written: a page compares the form's fingerprint, the API an `If-Match`
 //! version. Its refusal is the caller's own error type, which every [`Refusal`] converts into.
 
+pub mod catalog;
 pub mod constraints;
 pub mod directory;
+pub mod plans;
 pub mod reports;
+pub mod shortcomings;
 pub mod task_edit;
 pub mod task_requests;
 pub mod task_work;
@@ -58,6 +61,15 @@ impl By<'_> {
     /// Refuses anyone but an administrator.
     fn admin_only(&self) -> Result<(), Refusal> {
         if self.actor.is_admin() {
+            Ok(())
+        } else {
+            Err(Refusal::Forbidden)
+        }
+    }
+
+    /// Refuses anyone but the City's reviewers and administrators.
+    fn reviewer_only(&self) -> Result<(), Refusal> {
+        if self.actor.manages_tasks() {
             Ok(())
         } else {
             Err(Refusal::Forbidden)
@@ -198,11 +210,34 @@ async fn store_files(
     let mut stored = Vec::with_capacity(files.len());
     for file in files {
         let id = files::insert(&mut *conn, owner, file, by.actor.id).await?;
-        let size = match file.content {
-            Content::Bytes(bytes) => bytes.len() as u64,
-            Content::Spooled(spooled) => spooled.size(),
-        };
+        let size = size_of(file);
         stored.push(json!({ "file_id": id, "file_name": file.file_name, "size_bytes": size }));
     }
     Ok(stored)
+}
+
+/// Stores the one file attached to a document (a source, a plan): its id, and what the audit
+/// entry of the attaching says of it.
+async fn attach_file(
+    conn: &mut PgConnection,
+    by: &By<'_>,
+    owner: FileOwner,
+    file: &NewFile<'_>,
+) -> Result<(i64, Value), sqlx::Error> {
+    let id = files::insert(&mut *conn, owner, file, by.actor.id).await?;
+    let after = json!({
+        "file_id": id,
+        "file_name": file.file_name,
+        "content_type": file.content_type,
+        "size_bytes": size_of(file),
+    });
+    Ok((id, after))
+}
+
+/// The size of a file to store, in bytes.
+fn size_of(file: &NewFile<'_>) -> u64 {
+    match file.content {
+        Content::Bytes(bytes) => bytes.len() as u64,
+        Content::Spooled(spooled) => spooled.size(),
+    }
 }

@@ -434,19 +434,25 @@ pub async fn field(
     .await
 }
 
+/// Validated values of a field form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldValues {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
 pub async fn insert_field(
     executor: impl PgExecutor<'_>,
-    code: &str,
-    vi: &str,
-    en: &str,
+    v: &FieldValues,
 ) -> Result<FieldId, sqlx::Error> {
     sqlx::query_scalar(
         "insert into fields (code, name_vi, name_en, sort_order)
          values ($1, $2, $3, (select coalesce(max(sort_order), 0) + 1 from fields)) returning id",
     )
-    .bind(code)
-    .bind(vi)
-    .bind(en)
+    .bind(&v.code)
+    .bind(&v.name_vi)
+    .bind(&v.name_en)
     .fetch_one(executor)
     .await
 }
@@ -454,15 +460,13 @@ pub async fn insert_field(
 pub async fn update_field(
     executor: impl PgExecutor<'_>,
     id: FieldId,
-    code: &str,
-    vi: &str,
-    en: &str,
+    v: &FieldValues,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("update fields set code = $2, name_vi = $3, name_en = $4 where id = $1")
         .bind(id)
-        .bind(code)
-        .bind(vi)
-        .bind(en)
+        .bind(&v.code)
+        .bind(&v.name_vi)
+        .bind(&v.name_en)
         .execute(executor)
         .await?;
     Ok(())

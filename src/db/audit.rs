@@ -23,8 +23,8 @@ pub struct AuditEntry<'a> {
 }
 
 impl<'a> AuditEntry<'a> {
-    /// An entry for `action` on `entity` `id`, from `before` to `after`; the caller (or
-    /// `web::pages::finish`) adds who and which request.
+    /// An entry for `action` on `entity` `id`, from `before` to `after`; the caller (a command,
+    /// or `web::pages::finish`) adds who and which request.
     pub fn change(
         action: &'a str,
         entity: &'a str,

@@ -328,7 +328,7 @@ pub async fn source_options(executor: impl PgExecutor<'_>) -> Result<Vec<SourceR
 /// Which of `ids` are source documents.
 pub async fn existing_sources(
     executor: impl PgExecutor<'_>,
-    ids: &[i64],
+    ids: &[SourceId],
 ) -> Result<Vec<SourceId>, sqlx::Error> {
     sqlx::query_scalar("select id from sources where id = any($1) order by id")
         .bind(ids)
@@ -364,7 +364,7 @@ pub async fn options(executor: impl PgExecutor<'_>) -> Result<Vec<ShortcomingOpt
 /// Which of `ids` are shortcomings.
 pub async fn existing(
     executor: impl PgExecutor<'_>,
-    ids: &[i64],
+    ids: &[ShortcomingId],
 ) -> Result<Vec<ShortcomingId>, sqlx::Error> {
     sqlx::query_scalar("select id from shortcomings where id = any($1) order by id")
         .bind(ids)

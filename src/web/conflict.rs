@@ -1,6 +1,6 @@
 //! Two people editing one row at once. An edit form carries the version of what it shows: a
-//! fingerprint of the saved values it was filled with. The save locks the row, reads it again
-//! and compares. A save over values that changed meanwhile is refused with 409: the page shows
+//! fingerprint of the saved values it was filled with. The save (a command) locks the row,
+//! reads it again and has the page compare ([`EditForm::refuse_if_changed`]). A save over values that changed meanwhile is refused with 409: the page shows
 //! what is saved now beside what was typed, keeps what was typed, and carries the new version,
 //! so saving again is a deliberate choice. A fingerprint of the form's own fields, rather than
 //! the row's `updated_at`, so that what the form does not edit (a user's last sign-in) never
@@ -14,8 +14,6 @@ use sqlx::PgConnection;
 use super::ctx::PageCtx;
 pub use super::error::Difference;
 use super::error::{AppError, Conflict};
-/// The lock a save takes before comparing versions, and the tables it applies to.
-pub use crate::db::edit_locks::{Versioned, lock};
 
 /// A form's fields as a person reads them: (label key, value shown), in the form's order.
 pub trait Shown {
@@ -67,38 +65,19 @@ pub trait EditForm: Shown + Serialize + Sized {
     }
 }
 
-/// An edit form over a row of a versioned table: how the row is read, and the form it fills.
+/// An edit form over a row: how the row is read, for the form shown again beside it.
 pub trait Editable: EditForm {
     type Row: Send;
-    const TABLE: Versioned;
 
     /// The row `id` as saved now.
     fn load(
         conn: &mut PgConnection,
         id: i64,
     ) -> impl Future<Output = Result<Option<Self::Row>, sqlx::Error>> + Send;
-
-    /// The form filled with `row`.
-    fn of(row: &Self::Row) -> Self;
-}
-
-/// Locks row `id` for the save and refuses (409) a save of `typed` over values that changed
-/// since it was filled; the row as saved.
-pub async fn lock_unchanged<F: Editable>(
-    conn: &mut PgConnection,
-    ctx: &PageCtx,
-    id: i64,
-    typed: &F,
-) -> Result<F::Row, AppError> {
-    lock(&mut *conn, F::TABLE, id).await?;
-    let saved = F::load(conn, id).await?.ok_or(AppError::NotFound)?;
-    F::of(&saved).refuse_if_changed(ctx, typed)?;
-    Ok(saved)
 }
 
 /// Implements [`EditForm`] for a form with the fields `version` and `conflict`; given the row
-/// type, the table, the function that reads a row and the id type, [`Editable`] too (the form
-/// is filled by its `from_row`).
+/// type, the function that reads a row and the id type, [`Editable`] too.
 #[macro_export]
 macro_rules! edit_form {
     ($form:ty) => {
@@ -114,23 +93,17 @@ macro_rules! edit_form {
             }
         }
     };
-    ($form:ty, $row:ty, $table:ident, $load:path, $id:path) => {
+    ($form:ty, $row:ty, $load:path, $id:path) => {
         $crate::edit_form!($form);
 
         impl $crate::web::conflict::Editable for $form {
             type Row = $row;
-            const TABLE: $crate::web::conflict::Versioned =
-                $crate::web::conflict::Versioned::$table;
 
             async fn load(
                 conn: &mut sqlx::PgConnection,
                 id: i64,
             ) -> Result<Option<$row>, sqlx::Error> {
                 $load(conn, $id(id)).await
-            }
-
-            fn of(row: &$row) -> Self {
-                <$form>::from_row(row)
             }
         }
     };

@@ -1,10 +1,7 @@
-//! Helpers for forms: reading typed values from what was typed, the constraint violations a
-//! form can cause, and forms with files.
+//! Helpers for forms: reading typed values from what was typed, and forms with files.
 
-use crate::commands::constraints::field_errors;
 use crate::db::files::NewFile;
 use crate::domain::input::{Invalid, clean};
-use crate::web::error::AppError;
 
 /// A form with nothing in it but its CSRF token (a button that does one thing).
 #[derive(Debug, serde::Deserialize)]
@@ -32,21 +29,6 @@ pub fn checked(value: &Option<String>) -> bool {
     value
         .as_deref()
         .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-/// Turns the constraint violations a form can cause into messages beside its fields (422, the
-/// form again with what was typed); any other database error stays an error.
-pub trait OnConstraint<T> {
-    fn on_constraint(self) -> Result<T, AppError>;
-}
-
-impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
-    fn on_constraint(self) -> Result<T, AppError> {
-        self.map_err(|error| match field_errors(&error) {
-            Some(errors) => AppError::Validation(errors),
-            None => error.into(),
-        })
-    }
 }
 
 /// A file sent with a form, received into a file on disk.

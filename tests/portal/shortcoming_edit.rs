@@ -253,10 +253,9 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
                 ("title", &long_title),
                 ("description", "Mô tả giữ nguyên"),
                 ("field_id", "abc"),
-                ("lead_unit_id", "999999"),
+                ("lead_unit_id", ""),
                 ("year_identified", "1999"),
                 ("source", &kl1468),
-                ("source", "999999"),
             ],
         )
         .await;
@@ -278,15 +277,42 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
         bad.text("#year_identified-error"),
         format!("Năm phát hiện là một năm từ 2000 đến {year}.")
     );
-    assert_eq!(
-        bad.text("#source-error"),
-        "Văn bản nguồn được chọn không có trong danh sách."
-    );
     assert_eq!(bad.count("#code[value='T-34'][aria-invalid=true]"), 1);
     assert_eq!(bad.count("#year_identified[value='1999']"), 1);
     assert_eq!(bad.text("#description"), "Mô tả giữ nguyên");
     assert_eq!(
         bad.count(&format!("#source-{kl1468}[checked]")),
+        1,
+        "the checked boxes stay checked"
+    );
+
+    // What was typed is right, but the lead unit and a source do not exist (the save checks
+    // them once the rest is right).
+    let field_id = field(&app, "DD").await;
+    let valid = [
+        ("code", "TT-40"),
+        ("title", "Một tồn tại mới"),
+        ("year_identified", "2020"),
+        ("field_id", field_id.as_str()),
+    ];
+    let mut unknown = valid.to_vec();
+    unknown.extend([
+        ("lead_unit_id", "999999"),
+        ("source", &kl1468),
+        ("source", "999999"),
+    ]);
+    let unknown = app.post_as(&me, "/shortcomings", &unknown).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        unknown.text("#lead_unit_id-error"),
+        "Vui lòng chọn một đơn vị chủ trì đang hoạt động."
+    );
+    assert_eq!(
+        unknown.text("#source-error"),
+        "Văn bản nguồn được chọn không có trong danh sách."
+    );
+    assert_eq!(
+        unknown.count(&format!("#source-{kl1468}[checked]")),
         1,
         "the checked boxes stay checked"
     );
@@ -303,13 +329,10 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
         .execute(&app.pool)
         .await
         .unwrap();
-    let inactive = app
-        .post_as(
-            &me,
-            "/shortcomings",
-            &[("lead_unit_id", &unit(&app, "HOANKIEM").await)],
-        )
-        .await;
+    let hoankiem = unit(&app, "HOANKIEM").await;
+    let mut inactive = valid.to_vec();
+    inactive.push(("lead_unit_id", &hoankiem));
+    let inactive = app.post_as(&me, "/shortcomings", &inactive).await;
     assert_eq!(inactive.count("#lead_unit_id-error"), 1);
     // A NUL character (no browser sends one) is a bad request, never a database error.
     let nul = app
@@ -327,7 +350,6 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
     assert_eq!(not_an_id.count("#source-error"), 1);
 
     // A code already taken: the message sits beside the code.
-    let field_id = field(&app, "DD").await;
     let stnmt = unit(&app, "STNMT").await;
     let fields = [
         ("code", "TT-05"),

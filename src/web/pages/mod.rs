@@ -88,11 +88,6 @@ pub async fn finish<'a>(
 /// The message after an administrative save.
 pub const SAVED: (&str, Option<String>) = ("admin.saved", None);
 
-/// Serialises a value for the audit log's before/after.
-pub fn snapshot(value: &impl serde::Serialize) -> Option<serde_json::Value> {
-    serde_json::to_value(value).ok()
-}
-
 /// Rows per page in lists.
 pub const PAGE_SIZE: i64 = 50;
 

@@ -6,17 +6,16 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::db::admin::{self as queries, FieldRow};
-use crate::db::audit::AuditEntry;
+use crate::commands::catalog;
+use crate::db::admin::{self as queries, FieldRow, FieldValues};
 use crate::domain::FieldId;
 use crate::domain::input::{self, FieldErrors, limits};
-use crate::web::conflict::{self, Difference, EditForm, Shown};
+use crate::web::conflict::{Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::OnConstraint;
-use crate::web::pages::{SAVED, finish, parse_id, render, snapshot};
+use crate::web::pages::{SAVED, by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -72,7 +71,7 @@ impl Shown for FieldForm {
     }
 }
 
-crate::edit_form!(FieldForm, FieldRow, Fields, queries::field, FieldId);
+crate::edit_form!(FieldForm, FieldRow, queries::field, FieldId);
 
 #[derive(Template)]
 #[template(path = "admin/fields/form.html")]
@@ -97,28 +96,19 @@ fn form_page(
     })
 }
 
-/// A field as saved.
-#[derive(Debug, Serialize)]
-struct FieldValues {
-    code: String,
-    name_vi: String,
-    name_en: String,
-}
-
-impl FieldValues {
-    fn parse(form: &FieldForm) -> Result<Self, AppError> {
-        let mut errors = FieldErrors::default();
-        let code = errors.check("code", input::field_code(&form.code));
-        let name_vi = errors.check("name_vi", limits::FIELD_NAME_VI.required(&form.name_vi));
-        let name_en = errors.check("name_en", limits::FIELD_NAME_EN.required(&form.name_en));
-        match (code, name_vi, name_en) {
-            (Some(code), Some(name_vi), Some(name_en)) if errors.is_empty() => Ok(FieldValues {
-                code,
-                name_vi,
-                name_en,
-            }),
-            _ => Err(AppError::Validation(errors)),
-        }
+/// The values to save, or the messages beside the fields.
+fn parse(form: &FieldForm) -> Result<FieldValues, AppError> {
+    let mut errors = FieldErrors::default();
+    let code = errors.check("code", input::field_code(&form.code));
+    let name_vi = errors.check("name_vi", limits::FIELD_NAME_VI.required(&form.name_vi));
+    let name_en = errors.check("name_en", limits::FIELD_NAME_EN.required(&form.name_en));
+    match (code, name_vi, name_en) {
+        (Some(code), Some(name_vi), Some(name_en)) if errors.is_empty() => Ok(FieldValues {
+            code,
+            name_vi,
+            name_en,
+        }),
+        _ => Err(AppError::Validation(errors)),
     }
 }
 
@@ -141,13 +131,10 @@ pub async fn create(
     CsrfForm(form): CsrfForm<FieldForm>,
 ) -> Result<Response, AppError> {
     let outcome = async {
-        let values = FieldValues::parse(&form)?;
+        let values = parse(&form)?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert_field(&mut *tx, &values.code, &values.name_vi, &values.name_en)
-            .await
-            .on_constraint()?;
-        let entry = AuditEntry::change("field.create", "field", id, None, snapshot(&values));
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        catalog::create_field(&mut tx, &by(&state, &session, &headers), &values).await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| async {
         form_page(ctx.clone(), None, form, errors)
@@ -179,15 +166,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = FieldId(parse_id(&raw)?);
     let outcome = async {
-        let values = FieldValues::parse(&form)?;
+        let values = parse(&form)?;
         let mut tx = state.pool.begin().await?;
-        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        queries::update_field(&mut *tx, id, &values.code, &values.name_vi, &values.name_en)
-            .await
-            .on_constraint()?;
-        let (before, after) = (snapshot(&saved), snapshot(&values));
-        let entry = AuditEntry::change("field.update", "field", id, before, after);
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        let by = by(&state, &session, &headers);
+        catalog::update_field(&mut tx, &by, id, &values, |saved| {
+            FieldForm::from_row(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond_edit(
         &state,

@@ -1,5 +1,6 @@
 //! Administration (administrators only; the guard is on the route group): units, users,
-//! fields and sources. Every change is audited in the same transaction (see `super::finish`).
+//! fields and sources. Every change is a command (`commands::directory`, `commands::catalog`),
+//! audited in the same transaction.
 
 pub mod fields;
 pub mod jobs;

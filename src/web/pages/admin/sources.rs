@@ -7,22 +7,22 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::commands::catalog;
 use crate::db::admin::{self as queries, SourceAdminRow, SourceValues};
-use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use chrono::NaiveDate;
 
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{SourceId, SourceKind};
-use crate::web::conflict::{self, Difference, EditForm, Shown};
+use crate::web::conflict::{Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::{OnConstraint, UploadForm, optional};
+use crate::web::forms::{UploadForm, optional};
 use crate::web::pages::files::accepted_upload;
-use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, finish, parse_id, render, snapshot};
+use crate::web::pages::{PAGE_SIZE, Pagination, SAVED, by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -120,13 +120,7 @@ impl Shown for SourceForm {
     }
 }
 
-crate::edit_form!(
-    SourceForm,
-    SourceAdminRow,
-    Sources,
-    queries::source,
-    SourceId
-);
+crate::edit_form!(SourceForm, SourceAdminRow, queries::source, SourceId);
 
 #[derive(Template)]
 #[template(path = "admin/sources/form.html")]
@@ -233,11 +227,8 @@ pub async fn create(
     let outcome = async {
         let values = parse(&form, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert_source(&mut *tx, &values)
-            .await
-            .on_constraint()?;
-        let entry = AuditEntry::change("source.create", "source", id, None, snapshot(&values));
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        catalog::create_source(&mut tx, &by(&state, &session, &headers), &values).await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, (errors, None))
@@ -298,31 +289,14 @@ pub async fn upload(
         }
     };
     let mut tx = state.pool.begin().await?;
-    let file = files::insert(
-        &mut tx,
-        files::FileOwner::Source(id),
-        &upload.as_new(),
-        session.user.id,
-    )
-    .await?;
-    finish(
+    let by = by(&state, &session, &headers);
+    catalog::attach_source_file(&mut tx, &by, id, &upload.as_new()).await?;
+    let message = ("files.attached", Some(upload.file_name.clone()));
+    saved(
         &state,
         &session,
-        &headers,
         tx,
-        AuditEntry {
-            action: "source.attach_file",
-            entity: "source",
-            entity_id: Some(id.to_string()),
-            after: Some(serde_json::json!({
-                "file_id": file,
-                "file_name": upload.file_name,
-                "content_type": upload.content_type,
-                "size_bytes": upload.content.size(),
-            })),
-            ..Default::default()
-        },
-        ("files.attached", Some(upload.file_name.clone())),
+        message,
         &format!("/admin/sources/{id}/edit"),
     )
     .await
@@ -341,13 +315,12 @@ pub async fn update(
     let outcome = async {
         let values = parse(&form, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let saved = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        queries::update_source(&mut *tx, id, &values)
-            .await
-            .on_constraint()?;
-        let (before, after) = (snapshot(&saved), snapshot(&values));
-        let entry = AuditEntry::change("source.update", "source", id, before, after);
-        finish(&state, &session, &headers, tx, entry, SAVED, LIST).await
+        let by = by(&state, &session, &headers);
+        catalog::update_source(&mut tx, &by, id, &values, |saved| {
+            SourceForm::from_row(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(&state, &session, tx, SAVED, LIST).await
     };
     respond_edit(
         &state,

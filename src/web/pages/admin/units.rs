@@ -87,7 +87,7 @@ impl Shown for UnitForm {
     }
 }
 
-crate::edit_form!(UnitForm, UnitRow, Units, queries::unit, UnitId);
+crate::edit_form!(UnitForm, UnitRow, queries::unit, UnitId);
 
 impl UnitForm {
     fn from_row(row: &UnitRow) -> Self {

@@ -134,7 +134,7 @@ impl Shown for UserForm {
     }
 }
 
-crate::edit_form!(UserForm, UserRow, Users, queries::user, UserId);
+crate::edit_form!(UserForm, UserRow, queries::user, UserId);
 
 impl UserForm {
     fn from_row(row: &UserRow) -> Self {

@@ -1,6 +1,5 @@
 //! Creating and editing remediation plans (City reviewers and admins; the guard is on the
-//! route group). Each save writes the plan, its shortcomings and the audit entry in one
-//! transaction.
+//! route group, and `commands::plans`, which makes the changes, checks it again).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,24 +7,27 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::PgConnection;
 
+use crate::commands::plans;
 use crate::db::admin::{self as admin_queries, UnitOption};
-use crate::db::audit::AuditEntry;
 use crate::db::plans::{self as queries, PlanRow, PlanValues};
 use crate::db::shortcomings::{self as shortcoming_queries, ShortcomingOption};
 use crate::domain::dates::format_date;
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{PlanId, ShortcomingId, UnitId};
-use crate::web::conflict::{self, Difference, EditForm, Editable, Shown, Versioned, unit_name};
+use crate::web::conflict::{Difference, EditForm, Shown, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::{OnConstraint, id_of, ids_of};
-use crate::web::pages::{finish, parse_id, render, snapshot};
+use crate::web::forms::{id_of, ids_of};
+use crate::web::pages::{by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
+
+/// The message after a save.
+const SAVED: (&str, Option<String>) = ("plan_form.saved", None);
 
 /// What the form sends, as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -51,18 +53,14 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    fn of(plan: &PlanRow, values: &PlanValues) -> Self {
+    fn of(saved: &PlanValues) -> Self {
         PlanForm {
-            unit_id: plan.unit_id.to_string(),
-            doc_number: plan.doc_number.clone().unwrap_or_default(),
-            title: plan.title.clone(),
-            issue_deadline: format_date(plan.issue_deadline),
-            issued_on: plan.issued_on.map(format_date).unwrap_or_default(),
-            shortcoming: values
-                .shortcomings
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            unit_id: saved.unit_id.to_string(),
+            doc_number: saved.doc_number.clone().unwrap_or_default(),
+            title: saved.title.clone(),
+            issue_deadline: format_date(saved.issue_deadline),
+            issued_on: saved.issued_on.map(format_date).unwrap_or_default(),
+            shortcoming: saved.shortcomings.iter().map(ToString::to_string).collect(),
             ..PlanForm::default()
         }
     }
@@ -97,7 +95,7 @@ impl Shown for PlanForm {
     }
 }
 
-crate::edit_form!(PlanForm);
+crate::edit_form!(PlanForm, PlanRow, queries::find, PlanId);
 
 #[derive(Template)]
 #[template(path = "plans/form.html")]
@@ -129,26 +127,16 @@ async fn form_page(
     })
 }
 
-/// The values to save, or the messages beside the fields: what was typed, and that the chosen
-/// unit and shortcomings exist. `saved` is the plan being edited: its unit may stay even if it
-/// was deactivated since, and its deadline may lie in the past (a new plan's may not).
-async fn parse(
-    state: &AppState,
-    form: &PlanForm,
-    saved: Option<&PlanRow>,
-    today: NaiveDate,
-) -> Result<PlanValues, AppError> {
+/// The values to save, or the messages beside the fields. A new plan's deadline (`creating`)
+/// may not lie in the past; an edited plan's may. (Whether the chosen unit and shortcomings
+/// exist is the command's to check.)
+fn parse(form: &PlanForm, creating: bool, today: NaiveDate) -> Result<PlanValues, AppError> {
     let mut errors = FieldErrors::default();
-    let unit_id = match id_of(&form.unit_id).map(UnitId) {
-        Some(id) => admin_queries::unit(&state.pool, id)
-            .await?
-            .filter(|unit| unit.active || saved.is_some_and(|p| p.unit_id == unit.id))
-            .map(|unit| unit.id),
-        None => None,
-    };
     let unit_id = errors.check(
         "unit_id",
-        unit_id.ok_or(Invalid::new("plan_form.unit_unknown")),
+        id_of(&form.unit_id)
+            .map(UnitId)
+            .ok_or(Invalid::new("plan_form.unit_unknown")),
     );
     let doc_number = errors.check(
         "doc_number",
@@ -159,9 +147,7 @@ async fn parse(
         "issue_deadline",
         input::date(&form.issue_deadline).and_then(|date| match date {
             None => Err(input::REQUIRED),
-            Some(date) if saved.is_none() && date < today => {
-                Err(Invalid::new("plan_form.deadline_past"))
-            }
+            Some(date) if creating && date < today => Err(Invalid::new("plan_form.deadline_past")),
             Some(date) => Ok(date),
         }),
     );
@@ -176,16 +162,11 @@ async fn parse(
     if matches!(issued_on, Some(Some(_))) && matches!(doc_number, Some(None)) {
         errors.refuse("doc_number", Invalid::new("plan_form.number_required"));
     }
-    let shortcomings = match ids_of(&form.shortcoming) {
-        Some(ids) => {
-            let found = shortcoming_queries::existing(&state.pool, &ids).await?;
-            (found.len() == ids.len()).then_some(found)
-        }
-        None => None,
-    };
     let shortcomings = errors.check(
         "shortcoming",
-        shortcomings.ok_or(Invalid::new("plan_form.shortcoming_unknown")),
+        ids_of(&form.shortcoming)
+            .map(|ids| ids.into_iter().map(ShortcomingId).collect())
+            .ok_or(Invalid::new("plan_form.shortcoming_unknown")),
     );
     match (
         unit_id,
@@ -235,33 +216,15 @@ pub async fn create(
     CsrfForm(form): CsrfForm<PlanForm>,
 ) -> Result<Response, AppError> {
     let outcome = async {
-        let values = parse(&state, &form, None, ctx.today).await?;
+        let values = parse(&form, true, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
-        queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-        let entry = AuditEntry::change("plan.create", "plan", id, None, snapshot(&values));
-        saved_plan(&state, &session, &headers, tx, entry, &values).await
+        let id = plans::create_plan(&mut tx, &by(&state, &session, &headers), &values).await?;
+        saved(&state, &session, tx, SAVED, &format!("/plans/{id}")).await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors)
     })
     .await
-}
-
-/// The end of a save: the audit entry (in the plan's unit's log), the commit, and the plan's
-/// page.
-async fn saved_plan(
-    state: &AppState,
-    session: &Session,
-    headers: &HeaderMap,
-    tx: Transaction<'_, Postgres>,
-    entry: AuditEntry<'_>,
-    values: &PlanValues,
-) -> Result<Response, AppError> {
-    let entry = entry.in_unit(values.unit_id);
-    let location = format!("/plans/{}", entry.entity_id.clone().unwrap_or_default());
-    let message = ("plan_form.saved", None);
-    finish(state, session, headers, tx, entry, message, &location).await
 }
 
 /// The plan and its values as saved, read on `conn`.
@@ -277,19 +240,6 @@ async fn plan_in(
     Ok(Some((plan, values)))
 }
 
-impl Editable for PlanForm {
-    type Row = (PlanRow, PlanValues);
-    const TABLE: Versioned = Versioned::Plans;
-
-    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
-        plan_in(conn, PlanId(id)).await
-    }
-
-    fn of((plan, values): &Self::Row) -> Self {
-        PlanForm::of(plan, values)
-    }
-}
-
 /// `GET /plans/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
@@ -300,7 +250,7 @@ pub async fn edit_form(
     let mut conn = state.pool.acquire().await?;
     let (plan, values) = plan_in(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let form = PlanForm::of(&plan, &values).stamped();
+    let form = PlanForm::of(&values).stamped();
     shown(form_page(&state, ctx, Some(plan), form, FieldErrors::default()).await)
 }
 
@@ -315,19 +265,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = PlanId(parse_id(&raw)?);
     let outcome = async {
-        let mut conn = state.pool.acquire().await?;
-        let (plan, _) = plan_in(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-        drop(conn);
-        let values = parse(&state, &form, Some(&plan), ctx.today).await?;
+        let values = parse(&form, false, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let (_, before) = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        queries::update(&mut *tx, id, &values)
-            .await
-            .on_constraint()?;
-        queries::replace_shortcomings(&mut *tx, id, &values.shortcomings).await?;
-        let (before, after) = (snapshot(&before), snapshot(&values));
-        let entry = AuditEntry::change("plan.update", "plan", id, before, after);
-        saved_plan(&state, &session, &headers, tx, entry, &values).await
+        let by = by(&state, &session, &headers);
+        plans::update_plan(&mut tx, &by, id, &values, |saved| {
+            PlanForm::of(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        saved(&state, &session, tx, SAVED, &format!("/plans/{id}")).await
     };
     respond_edit(
         &state,
@@ -335,7 +280,7 @@ pub async fn update(
         id.0,
         outcome.await,
         form,
-        |(plan, _), form, errors| form_page(&state, ctx.clone(), Some(plan), form, errors),
+        |plan, form, errors| form_page(&state, ctx.clone(), Some(plan), form, errors),
     )
     .await
 }

@@ -10,9 +10,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::files::accepted_upload;
-use super::{PAGE_SIZE, Pagination, finish, parse_id, render};
+use super::{PAGE_SIZE, Pagination, by, parse_id, render, saved};
+use crate::commands::plans;
 use crate::db::admin::{self as admin_queries, UnitOption};
-use crate::db::audit::AuditEntry;
 use crate::db::files::{self, FileRow};
 use crate::db::plans::{self as queries, PlanRow, PlanShortcoming};
 use crate::db::tasks::{self as task_queries, TaskListRow};
@@ -240,32 +240,14 @@ pub async fn upload(
         }
     };
     let mut tx = state.pool.begin().await?;
-    let file = files::insert(
-        &mut tx,
-        files::FileOwner::Plan(plan.id),
-        &upload.as_new(),
-        session.user.id,
-    )
-    .await?;
-    finish(
+    let by = by(&state, &session, &headers);
+    plans::attach_plan_file(&mut tx, &by, plan.id, &upload.as_new()).await?;
+    let message = ("files.attached", Some(upload.file_name.clone()));
+    saved(
         &state,
         &session,
-        &headers,
         tx,
-        AuditEntry {
-            action: "plan.attach_file",
-            entity: "plan",
-            entity_id: Some(plan.id.to_string()),
-            unit: Some(plan.unit_id),
-            after: Some(serde_json::json!({
-                "file_id": file,
-                "file_name": upload.file_name,
-                "content_type": upload.content_type,
-                "size_bytes": upload.content.size(),
-            })),
-            ..Default::default()
-        },
-        ("files.attached", Some(upload.file_name.clone())),
+        message,
         &format!("/plans/{}", plan.id),
     )
     .await

@@ -1,6 +1,5 @@
 //! Creating and editing shortcomings (City reviewers and admins; the guard is on the route
-//! group). Each save writes the row, its source documents and the audit entry in one
-//! transaction.
+//! group, and `commands::shortcomings`, which makes the changes, checks it again).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,22 +7,19 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, Postgres, Transaction};
 
+use crate::commands::shortcomings;
 use crate::db::admin::{self as admin_queries, FieldRow, UnitOption};
-use crate::db::audit::AuditEntry;
 use crate::db::shortcomings::{self as queries, ShortcomingRecord, ShortcomingValues, SourceRow};
 use crate::domain::input::{self, FieldErrors, Invalid, limits};
 use crate::domain::{FieldId, ShortcomingId, SourceId, UnitId};
-use crate::web::conflict::{
-    self, Difference, EditForm, Editable, Shown, Versioned, listed, unit_name,
-};
+use crate::web::conflict::{Difference, EditForm, Shown, listed, unit_name};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::{respond, respond_edit, shown};
-use crate::web::forms::{OnConstraint, id_of, ids_of};
-use crate::web::pages::{finish, parse_id, render, snapshot};
+use crate::web::forms::{id_of, ids_of};
+use crate::web::pages::{by, parse_id, render, saved};
 use crate::web::session::Session;
 use crate::web::state::AppState;
 
@@ -53,15 +49,15 @@ pub struct ShortcomingForm {
 }
 
 impl ShortcomingForm {
-    fn of(record: &ShortcomingRecord, sources: &[SourceId]) -> Self {
+    fn of(saved: &ShortcomingValues) -> Self {
         ShortcomingForm {
-            code: record.code.clone(),
-            title: record.title.clone(),
-            description: record.description.clone(),
-            field_id: record.field_id.to_string(),
-            lead_unit_id: record.lead_unit_id.to_string(),
-            year_identified: record.year_identified.to_string(),
-            source: sources.iter().map(ToString::to_string).collect(),
+            code: saved.code.clone(),
+            title: saved.title.clone(),
+            description: saved.description.clone(),
+            field_id: saved.field_id.to_string(),
+            lead_unit_id: saved.lead_unit_id.to_string(),
+            year_identified: saved.year_identified.to_string(),
+            source: saved.sources.iter().map(ToString::to_string).collect(),
             ..ShortcomingForm::default()
         }
     }
@@ -99,24 +95,12 @@ impl Shown for ShortcomingForm {
     }
 }
 
-crate::edit_form!(ShortcomingForm);
-
-impl Editable for ShortcomingForm {
-    type Row = (ShortcomingRecord, Vec<SourceId>);
-    const TABLE: Versioned = Versioned::Shortcomings;
-
-    async fn load(conn: &mut PgConnection, id: i64) -> Result<Option<Self::Row>, sqlx::Error> {
-        let id = ShortcomingId(id);
-        let Some(record) = queries::record(&mut *conn, id).await? else {
-            return Ok(None);
-        };
-        Ok(Some((record, queries::source_ids(conn, id).await?)))
-    }
-
-    fn of((record, sources): &Self::Row) -> Self {
-        ShortcomingForm::of(record, sources)
-    }
-}
+crate::edit_form!(
+    ShortcomingForm,
+    ShortcomingRecord,
+    queries::record,
+    ShortcomingId
+);
 
 #[derive(Template)]
 #[template(path = "shortcomings/form.html")]
@@ -150,15 +134,9 @@ async fn form_page(
     })
 }
 
-/// The values to save, or the messages beside the fields: what was typed, and that the chosen
-/// field, lead unit and sources exist. `saved` is the shortcoming being edited: its lead unit
-/// may stay even if it was deactivated since, so an old shortcoming can still be corrected.
-async fn parse(
-    state: &AppState,
-    form: &ShortcomingForm,
-    saved: Option<&ShortcomingRecord>,
-    today: NaiveDate,
-) -> Result<ShortcomingValues, AppError> {
+/// The values to save, or the messages beside the fields. (Whether the chosen field, lead unit
+/// and sources exist is the command's to check.)
+fn parse(form: &ShortcomingForm, today: NaiveDate) -> Result<ShortcomingValues, AppError> {
     let mut errors = FieldErrors::default();
     let code = errors.check("code", input::shortcoming_code(&form.code));
     let title = errors.check("title", limits::SHORTCOMING_TITLE.required(&form.title));
@@ -166,39 +144,27 @@ async fn parse(
         "description",
         limits::SHORTCOMING_DESCRIPTION.text(&form.description),
     );
-    let field_id = match id_of(&form.field_id).map(FieldId) {
-        Some(id) => admin_queries::field(&state.pool, id).await?.map(|f| f.id),
-        None => None,
-    };
     let field_id = errors.check(
         "field_id",
-        field_id.ok_or(Invalid::new("shortcoming_form.field_unknown")),
+        id_of(&form.field_id)
+            .map(FieldId)
+            .ok_or(Invalid::new("shortcoming_form.field_unknown")),
     );
-    let lead_unit_id = match id_of(&form.lead_unit_id).map(UnitId) {
-        Some(id) => admin_queries::unit(&state.pool, id)
-            .await?
-            .filter(|unit| unit.active || saved.is_some_and(|s| s.lead_unit_id == unit.id))
-            .map(|unit| unit.id),
-        None => None,
-    };
     let lead_unit_id = errors.check(
         "lead_unit_id",
-        lead_unit_id.ok_or(Invalid::new("shortcoming_form.unit_unknown")),
+        id_of(&form.lead_unit_id)
+            .map(UnitId)
+            .ok_or(Invalid::new("shortcoming_form.unit_unknown")),
     );
     let year_identified = errors.check(
         "year_identified",
         input::year_identified(&form.year_identified, today),
     );
-    let sources = match ids_of(&form.source) {
-        Some(ids) => {
-            let found = queries::existing_sources(&state.pool, &ids).await?;
-            (found.len() == ids.len()).then_some(found)
-        }
-        None => None,
-    };
     let sources = errors.check(
         "source",
-        sources.ok_or(Invalid::new("shortcoming_form.source_unknown")),
+        ids_of(&form.source)
+            .map(|ids| ids.into_iter().map(SourceId).collect())
+            .ok_or(Invalid::new("shortcoming_form.source_unknown")),
     );
     match (
         code,
@@ -217,7 +183,7 @@ async fn parse(
             Some(lead_unit_id),
             Some(year_identified),
             Some(sources),
-        ) if errors.is_empty() => Ok(ShortcomingValues {
+        ) => Ok(ShortcomingValues {
             code,
             title,
             description,
@@ -248,13 +214,19 @@ pub async fn create(
     CsrfForm(form): CsrfForm<ShortcomingForm>,
 ) -> Result<Response, AppError> {
     let outcome = async {
-        let values = parse(&state, &form, None, ctx.today).await?;
+        let values = parse(&form, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let id = queries::insert(&mut *tx, &values).await.on_constraint()?;
-        queries::replace_sources(&mut *tx, id, &values.sources).await?;
-        let after = snapshot(&values);
-        let entry = AuditEntry::change("shortcoming.create", "shortcoming", id, None, after);
-        saved_shortcoming(&state, &session, &headers, tx, entry, &values).await
+        let by = by(&state, &session, &headers);
+        let id = shortcomings::create_shortcoming(&mut tx, &by, &values).await?;
+        let message = ("shortcoming_form.saved", Some(values.code));
+        saved(
+            &state,
+            &session,
+            tx,
+            message,
+            &format!("/shortcomings/{id}"),
+        )
+        .await
     };
     respond(&ctx, outcome.await, form, |form, errors| {
         form_page(&state, ctx.clone(), None, form, errors)
@@ -273,7 +245,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let sources = queries::source_ids(&state.pool, id).await?;
-    let form = ShortcomingForm::of(&record, &sources).stamped();
+    let form = ShortcomingForm::of(&ShortcomingValues::of(&record, sources)).stamped();
     shown(form_page(&state, ctx, Some(record), form, FieldErrors::default()).await)
 }
 
@@ -288,20 +260,22 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = ShortcomingId(parse_id(&raw)?);
     let outcome = async {
-        let record = queries::record(&state.pool, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let values = parse(&state, &form, Some(&record), ctx.today).await?;
+        let values = parse(&form, ctx.today)?;
         let mut tx = state.pool.begin().await?;
-        let (saved, sources) = conflict::lock_unchanged(&mut tx, &ctx, id.0, &form).await?;
-        let before = ShortcomingValues::of(&saved, sources);
-        queries::update(&mut *tx, id, &values)
-            .await
-            .on_constraint()?;
-        queries::replace_sources(&mut *tx, id, &values.sources).await?;
-        let (before, after) = (snapshot(&before), snapshot(&values));
-        let entry = AuditEntry::change("shortcoming.update", "shortcoming", id, before, after);
-        saved_shortcoming(&state, &session, &headers, tx, entry, &values).await
+        let by = by(&state, &session, &headers);
+        shortcomings::update_shortcoming(&mut tx, &by, id, &values, |saved| {
+            ShortcomingForm::of(saved).refuse_if_changed(&ctx, &form)
+        })
+        .await?;
+        let message = ("shortcoming_form.saved", Some(values.code));
+        saved(
+            &state,
+            &session,
+            tx,
+            message,
+            &format!("/shortcomings/{id}"),
+        )
+        .await
     };
     respond_edit(
         &state,
@@ -309,24 +283,7 @@ pub async fn update(
         id.0,
         outcome.await,
         form,
-        |(record, _), form, errors| form_page(&state, ctx.clone(), Some(record), form, errors),
+        |record, form, errors| form_page(&state, ctx.clone(), Some(record), form, errors),
     )
     .await
-}
-
-/// The end of a save: the audit entry (in the lead unit's log), the commit, and the
-/// shortcoming's page.
-async fn saved_shortcoming(
-    state: &AppState,
-    session: &Session,
-    headers: &HeaderMap,
-    tx: Transaction<'_, Postgres>,
-    entry: AuditEntry<'_>,
-    values: &ShortcomingValues,
-) -> Result<Response, AppError> {
-    let entry = entry.in_unit(values.lead_unit_id);
-    let message = ("shortcoming_form.saved", Some(values.code.clone()));
-    let id = entry.entity_id.clone().unwrap_or_default();
-    let location = format!("/shortcomings/{id}");
-    finish(state, session, headers, tx, entry, message, &location).await
 }
