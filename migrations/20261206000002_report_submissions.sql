@@ -1,7 +1,9 @@
 -- A unit's periodic report as it is written, submitted and decided (docs/reports.md).
 
--- The narrative is edited with the version check every edit form has.
+-- The narrative is edited with the version check every edit form has; the City's reminders to
+-- send a report are counted, as a task's are.
 alter table reports add column row_version integer not null default 1;
+alter table reports add column reminder_count integer not null default 0;
 
 -- Each submission keeps what was sent: the figures, the annex and the narrative as they stood
 -- at that moment, never recomputed. A returned report is corrected and submitted again; every

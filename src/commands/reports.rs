@@ -10,8 +10,9 @@ use crate::db::audit::AuditEntry;
 use crate::db::notifications::{self, Notice};
 use crate::db::reports::{self as db, NewSubmission, ReportRow};
 use crate::domain::input::{Invalid, REQUIRED, limits};
+use crate::domain::periods::Period;
 use crate::domain::reports::{AnnexRow, Figures, Narrative, ReportStatus};
-use crate::domain::{NotificationKind, ReportId};
+use crate::domain::{NotificationKind, RegimeId, ReportId};
 
 /// The report `id`, locked, if `by` may read it.
 async fn lock_visible(
@@ -187,4 +188,35 @@ fn period_params(report: &ReportRow) -> Value {
         "period_number": report.period_number,
         "due_on": report.due_on,
     })
+}
+
+/// Reminds every unit whose report of `regime` for `period` is still with it (not yet
+/// submitted, or returned) to send it: one more reminder counted on each report, its heads
+/// told, an audit entry each. How many reports were reminded.
+pub async fn remind_unsent(
+    conn: &mut PgConnection,
+    by: &By<'_>,
+    regime: RegimeId,
+    period: Period,
+) -> Result<usize, Refusal> {
+    if !by.actor.may_decide_report() {
+        return Err(Refusal::Forbidden);
+    }
+    let reminded = db::remind_unsent(conn, regime, period).await?;
+    for (id, unit, due_on) in &reminded {
+        let after = json!({ "period": period.code(), "by": by.name });
+        let entry = AuditEntry::change("report.remind", "report", id, None, Some(after));
+        by.audit(conn, entry.in_unit(*unit)).await?;
+        let heads = notifications::unit_heads(&mut *conn, *unit).await?;
+        let params = json!({
+            "report_id": id,
+            "period": period.kind,
+            "period_year": period.year,
+            "period_number": period.number,
+            "due_on": due_on,
+        });
+        let notice = Notice::report(NotificationKind::ReportReminder, *id, params);
+        notifications::notify(&mut *conn, &heads, &notice, by.now).await?;
+    }
+    Ok(reminded.len())
 }

@@ -588,3 +588,88 @@ pub async fn last_submitter(
     .fetch_optional(executor)
     .await
 }
+
+/// A unit's report of one regime and period, as the City's tracking lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct TrackingRow {
+    pub id: ReportId,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub status: ReportStatus,
+    pub due_on: NaiveDate,
+    /// The first submission's day and the latest's, in the City's time zone.
+    pub first_submitted_on: Option<NaiveDate>,
+    pub last_submitted_on: Option<NaiveDate>,
+    pub submissions: i64,
+    pub reminder_count: i32,
+}
+
+/// The reports of `regime` for `period`, in the units' order.
+pub async fn tracking(
+    executor: impl PgExecutor<'_>,
+    regime: RegimeId,
+    period: Period,
+) -> Result<Vec<TrackingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select r.id, r.unit_id, u.name as unit_name, r.status, r.due_on,
+                min(s.submitted_on) as first_submitted_on,
+                max(s.submitted_on) as last_submitted_on,
+                count(s.id) as submissions, r.reminder_count
+         from reports r join units u on u.id = r.unit_id
+              left join report_submissions s on s.report_id = r.id
+         where r.regime_id = $1 and r.period = $2 and r.period_year = $3 and r.period_number = $4
+         group by r.id, u.id
+         order by u.sort_order, u.id",
+    )
+    .bind(regime)
+    .bind(period.kind)
+    .bind(period.year as i16)
+    .bind(period.number as i16)
+    .fetch_all(executor)
+    .await
+}
+
+/// The latest period of `regime` that has reports, if any.
+pub async fn latest_period(
+    executor: impl PgExecutor<'_>,
+    regime: RegimeId,
+    today: NaiveDate,
+) -> Result<Option<Period>, sqlx::Error> {
+    let row: Option<(PeriodKind, i16, i16)> = sqlx::query_as(
+        "select period, period_year, period_number from reports
+         where regime_id = $1 and cutoff_start <= $2
+         order by cutoff_end desc limit 1",
+    )
+    .bind(regime)
+    .bind(today)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(|(kind, year, number)| Period {
+        kind,
+        year: year.into(),
+        number: number as u32,
+    }))
+}
+
+/// Locks the reports of `regime` and `period` still with their units, and counts one more
+/// reminder on each; each one's id, unit and due date.
+pub async fn remind_unsent(
+    conn: &mut PgConnection,
+    regime: RegimeId,
+    period: Period,
+) -> Result<Vec<(ReportId, UnitId, NaiveDate)>, sqlx::Error> {
+    sqlx::query_as(
+        "update reports set reminder_count = reminder_count + 1
+         where id in (select id from reports
+                      where regime_id = $1 and period = $2 and period_year = $3
+                            and period_number = $4 and status in ('draft', 'returned')
+                      order by id for update)
+         returning id, unit_id, due_on",
+    )
+    .bind(regime)
+    .bind(period.kind)
+    .bind(period.year as i16)
+    .bind(period.number as i16)
+    .fetch_all(conn)
+    .await
+}

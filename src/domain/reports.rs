@@ -80,6 +80,75 @@ impl ReportStatus {
     }
 }
 
+/// Where a unit stands with a report, as the City's tracking counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    /// With the unit, not due yet.
+    NotDue,
+    /// With the unit and past its due date, never submitted.
+    Missing,
+    /// Submitted by its due date (its first submission), waiting for the City.
+    SubmittedOnTime,
+    /// Submitted after its due date, waiting for the City.
+    SubmittedLate,
+    /// Returned by the City, to be submitted again.
+    Returned,
+    Accepted,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 6] = [
+        Standing::Missing,
+        Standing::NotDue,
+        Standing::SubmittedOnTime,
+        Standing::SubmittedLate,
+        Standing::Returned,
+        Standing::Accepted,
+    ];
+
+    /// Where a report of `status`, due `due_on`, first submitted on `first_submitted`, stands
+    /// on `today`.
+    pub fn of(
+        status: ReportStatus,
+        due_on: NaiveDate,
+        first_submitted: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Standing {
+        match status {
+            ReportStatus::Accepted => Standing::Accepted,
+            ReportStatus::Returned => Standing::Returned,
+            ReportStatus::Submitted if first_submitted.is_some_and(|on| on > due_on) => {
+                Standing::SubmittedLate
+            }
+            ReportStatus::Submitted => Standing::SubmittedOnTime,
+            ReportStatus::Draft if today > due_on => Standing::Missing,
+            ReportStatus::Draft => Standing::NotDue,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::NotDue => "not_due",
+            Standing::Missing => "missing",
+            Standing::SubmittedOnTime => "on_time",
+            Standing::SubmittedLate => "late",
+            Standing::Returned => "returned",
+            Standing::Accepted => "accepted",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Standing::NotDue => "standing.not_due",
+            Standing::Missing => "standing.missing",
+            Standing::SubmittedOnTime => "standing.on_time",
+            Standing::SubmittedLate => "standing.late",
+            Standing::Returned => "standing.returned",
+            Standing::Accepted => "standing.accepted",
+        }
+    }
+}
+
 /// The working days a report may be due after its cut-off: at least one (a report is sent
 /// after its figures are closed), at most about three months.
 pub const DUE_WORKING_DAYS: std::ops::RangeInclusive<u32> = 1..=60;
@@ -398,6 +467,35 @@ mod tests {
         };
         let fields: Vec<&str> = errors.fields().collect();
         assert_eq!(fields, ["next_steps", "results"]);
+    }
+
+    #[test]
+    fn a_report_stands_by_its_status_and_its_first_submission() {
+        let due = d(2026, 12, 17);
+        let of = |status, first, today| Standing::of(status, due, first, today);
+        assert_eq!(of(ReportStatus::Draft, None, due), Standing::NotDue);
+        assert_eq!(
+            of(ReportStatus::Draft, None, d(2026, 12, 18)),
+            Standing::Missing
+        );
+        let on_time = Some(due);
+        let late = Some(d(2026, 12, 18));
+        assert_eq!(
+            of(ReportStatus::Submitted, on_time, d(2027, 1, 5)),
+            Standing::SubmittedOnTime
+        );
+        assert_eq!(
+            of(ReportStatus::Submitted, late, late.unwrap()),
+            Standing::SubmittedLate
+        );
+        assert_eq!(
+            of(ReportStatus::Returned, on_time, d(2027, 1, 5)),
+            Standing::Returned
+        );
+        assert_eq!(
+            of(ReportStatus::Accepted, late, d(2027, 1, 5)),
+            Standing::Accepted
+        );
     }
 
     #[test]

@@ -398,11 +398,12 @@ pub enum NotificationKind {
     ReportSubmitted,
     ReportReturned,
     ReportAccepted,
+    ReportReminder,
 }
 
 impl NotificationKind {
     /// In the order the preferences page lists them: the daily work first, the jobs' news after.
-    pub const ALL: [NotificationKind; 14] = [
+    pub const ALL: [NotificationKind; 15] = [
         NotificationKind::Assigned,
         NotificationKind::Returned,
         NotificationKind::Confirmed,
@@ -417,6 +418,7 @@ impl NotificationKind {
         NotificationKind::ReportSubmitted,
         NotificationKind::ReportReturned,
         NotificationKind::ReportAccepted,
+        NotificationKind::ReportReminder,
     ];
 
     pub fn label_key(self) -> &'static str {
@@ -435,6 +437,7 @@ impl NotificationKind {
             NotificationKind::ReportSubmitted => "notification_kind.report_submitted",
             NotificationKind::ReportReturned => "notification_kind.report_returned",
             NotificationKind::ReportAccepted => "notification_kind.report_accepted",
+            NotificationKind::ReportReminder => "notification_kind.report_reminder",
         }
     }
 }

@@ -114,6 +114,11 @@ pub fn render(
                 &[("unit", &unit), ("period", &period)],
             )
         }
+        ReportReminder => {
+            let period = report_period(c, &p).unwrap_or_default();
+            let text = c.format("notice.report_reminder", &[("period", &period)]);
+            with_date(c, text, "notice.with_due_on", p.date("due_on"))
+        }
         ReportReturned | ReportAccepted => {
             let key = if kind == ReportReturned {
                 "notice.report_returned"

@@ -211,6 +211,12 @@ impl PageCtx {
         self.user().is_some_and(|u| u.actor.manages_tasks())
     }
 
+    /// Admins, City reviewers and viewers: shows the links to what covers every unit (the
+    /// routes check it themselves).
+    pub fn sees_all_units(&self) -> bool {
+        self.user().is_some_and(|u| u.actor.sees_all_units())
+    }
+
     /// The thousands separator of the page's language.
     pub fn thousands(&self) -> char {
         if self.is_vi() { '.' } else { ',' }

@@ -96,6 +96,13 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             get(shortcomings::show),
         ),
         r("GET", "/reports", SignedIn, get(reports::index)),
+        r("GET", "/reports/tracking", SignedIn, get(reports::tracking)),
+        r(
+            "POST",
+            "/reports/tracking/remind",
+            SignedIn,
+            post(reports::remind_unsent),
+        ),
         r("GET", "/reports/{id}", SignedIn, get(reports::show)),
         r("POST", "/reports/{id}", SignedIn, post(reports::save)),
         r(

@@ -74,6 +74,8 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings", SIGNED_IN),
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/reports", SIGNED_IN),
+        ("GET", "/reports/tracking", CITY_READERS),
+        ("POST", "/reports/tracking/remind", REVIEWER_ONLY),
         ("GET", "/reports/{id}", SIGNED_IN),
         ("POST", "/reports/{id}", UNIT_STAFF),
         ("POST", "/reports/{id}/submit", HEAD_ONLY),

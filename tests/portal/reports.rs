@@ -421,3 +421,73 @@ async fn a_report_sent_twice_at_once_is_submitted_once() {
     .await;
     assert_eq!(submissions, 1);
 }
+
+#[tokio::test]
+async fn the_city_tracks_who_sent_the_report_and_reminds_the_others() {
+    let (app, sxd, report) = a_department_reporting().await;
+    let snv = scalar::<i64>(&app, "select id from units where code = 'SNV'").await;
+    build::task(&app).lead(snv).create().await;
+    open_periods(&app.pool, app.state.today()).await.unwrap();
+    // The Construction department sends its report; the Home Affairs one is past due.
+    let head = app.session_for("sxd.lanhdao").await;
+    let version = scalar::<i32>(
+        &app,
+        &format!("select row_version from reports where id = {report}"),
+    )
+    .await
+    .to_string();
+    let sent = app
+        .post_as(
+            &head,
+            &format!("/reports/{report}/submit"),
+            &[("version", &version)],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    sqlx::query(
+        "update reports set cutoff_start = $1 - 40, cutoff_end = $1 - 10, due_on = $1 - 1
+         where unit_id = $2",
+    )
+    .bind(app.state.today())
+    .bind(snv)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let city = app.session_for("vp.chuyenvien").await;
+    let page = app.get_as(&city, "/reports/tracking").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts("#tracking .tracking-unit"),
+        ["Sở Xây dựng", "Sở Nội vụ"]
+    );
+    assert_eq!(
+        page.texts("#tracking .tracking-standing"),
+        ["Đã gửi đúng hạn", "Chưa gửi, quá hạn"]
+    );
+    assert_eq!(app.get_as(&head, "/reports/tracking").await.status, 403);
+
+    let regime = page.attr("#remind-form input[name=regime]", "value");
+    let period = page.attr("#remind-form input[name=period]", "value");
+    let form = [("regime", regime.as_str()), ("period", period.as_str())];
+    let reminded = app.post_as(&city, "/reports/tracking/remind", &form).await;
+    assert_eq!(reminded.status, 303);
+    let counts: Vec<(i64, i32)> =
+        sqlx::query_as("select unit_id, reminder_count from reports order by unit_id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        counts,
+        [(sxd, 0), (snv, 1)],
+        "only the unit that has not sent it"
+    );
+    let told: i64 = scalar(
+        &app,
+        "select count(*) from notifications where kind = 'report_reminder'",
+    )
+    .await;
+    assert_eq!(told, 1, "Home Affairs has one head");
+    let page = app.get_as(&city, "/reports/tracking").await;
+    assert_eq!(page.texts("#tracking td.num"), ["0", "1"]);
+}

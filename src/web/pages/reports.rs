@@ -12,12 +12,12 @@ use super::{PAGE_SIZE, Pagination, by, parse_id, render, saved};
 use crate::commands::{self, Refusal};
 use crate::db::admin::{self as admin_queries, UnitOption};
 use crate::db::reports::{
-    self as queries, RegimeRow, ReportFilter, ReportListRow, ReportRow, SubmissionRow,
+    self as queries, RegimeRow, ReportFilter, ReportListRow, ReportRow, SubmissionRow, TrackingRow,
 };
 use crate::domain::ReportId;
 use crate::domain::input::FieldErrors;
 use crate::domain::periods::Period;
-use crate::domain::reports::{AnnexRow, ClassCounts, Figures, Narrative, ReportStatus};
+use crate::domain::reports::{AnnexRow, ClassCounts, Figures, Narrative, ReportStatus, Standing};
 use crate::domain::{RegimeId, UnitId};
 use crate::web::conflict::{Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
@@ -532,4 +532,156 @@ async fn refused_action(
         }
         other => Err(other.into()),
     }
+}
+
+/// The City's tracking table as it stands in the URL.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TrackingQuery {
+    #[serde(default)]
+    pub regime: String,
+    #[serde(default)]
+    pub period: String,
+}
+
+/// One unit's line of the tracking table.
+pub struct TrackingLine {
+    pub row: TrackingRow,
+    pub standing: Standing,
+}
+
+#[derive(Template)]
+#[template(path = "reports/tracking.html")]
+pub struct TrackingPage {
+    ctx: PageCtx,
+    regimes: Vec<RegimeRow>,
+    regime: Option<RegimeRow>,
+    period: Option<Period>,
+    period_name: String,
+    lines: Vec<TrackingLine>,
+    /// How many reports stand each way, in [`Standing::ALL`]'s order.
+    counts: Vec<(Standing, usize)>,
+    may_remind: bool,
+}
+
+impl TrackingPage {
+    /// The tracking of the period before or after the one shown.
+    pub fn link(&self, period: Period) -> String {
+        let id = self.regime.as_ref().map(|r| r.id.0).unwrap_or_default();
+        format!("/reports/tracking?regime={id}&period={}", period.code())
+    }
+
+    pub fn is_selected(&self, regime: &RegimeRow) -> bool {
+        self.regime.as_ref().is_some_and(|r| r.id == regime.id)
+    }
+
+    pub fn unsent(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|line| line.row.status.is_with_unit())
+            .count()
+    }
+}
+
+/// The regime and period a tracking request names, or the first active regime and its
+/// latest period.
+async fn tracked(
+    state: &AppState,
+    query: &TrackingQuery,
+    today: NaiveDate,
+) -> Result<(Vec<RegimeRow>, Option<RegimeRow>, Option<Period>), AppError> {
+    let regimes = queries::regimes(&state.pool).await?;
+    let chosen = id_of(&query.regime).map(RegimeId);
+    let regime = regimes
+        .iter()
+        .find(|r| Some(r.id) == chosen)
+        .or_else(|| regimes.iter().find(|r| r.active))
+        .cloned();
+    let period = match &regime {
+        Some(regime) => match Period::from_code(regime.period, query.period.trim()) {
+            Some(period) => Some(period),
+            None => queries::latest_period(&state.pool, regime.id, today).await?,
+        },
+        None => None,
+    };
+    Ok((regimes, regime, period))
+}
+
+/// `GET /reports/tracking?regime=…&period=…`: every unit owing a regime's report for a
+/// period, and where each stands; for the City.
+pub async fn tracking(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Query(query): Query<TrackingQuery>,
+) -> Result<Html<String>, AppError> {
+    if !session.user.actor.sees_all_units() {
+        return Err(AppError::Forbidden);
+    }
+    let (regimes, regime, period) = tracked(&state, &query, ctx.today).await?;
+    let rows = match (&regime, period) {
+        (Some(regime), Some(period)) => queries::tracking(&state.pool, regime.id, period).await?,
+        _ => Vec::new(),
+    };
+    let lines: Vec<TrackingLine> = rows
+        .into_iter()
+        .map(|row| TrackingLine {
+            standing: Standing::of(row.status, row.due_on, row.first_submitted_on, ctx.today),
+            row,
+        })
+        .collect();
+    let counts = Standing::ALL
+        .into_iter()
+        .map(|s| (s, lines.iter().filter(|l| l.standing == s).count()))
+        .collect();
+    render(&TrackingPage {
+        period_name: period.map(|p| period_name(&ctx, p)).unwrap_or_default(),
+        may_remind: session.user.actor.may_decide_report(),
+        ctx,
+        regimes,
+        regime,
+        period,
+        lines,
+        counts,
+    })
+}
+
+/// The units to remind: a regime and a period, as the tracking page sends them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    pub regime: String,
+    #[serde(default)]
+    pub period: String,
+}
+
+/// `POST /reports/tracking/remind`: reminds every unit that has not sent the report.
+pub async fn remind_unsent(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<RemindForm>,
+) -> Result<Response, AppError> {
+    if !session.user.actor.may_decide_report() {
+        return Err(AppError::Forbidden);
+    }
+    let regime = id_of(&form.regime)
+        .map(RegimeId)
+        .ok_or(AppError::BadRequest)?;
+    let regime = queries::regimes(&state.pool)
+        .await?
+        .into_iter()
+        .find(|r| r.id == regime)
+        .ok_or(AppError::NotFound)?;
+    let period =
+        Period::from_code(regime.period, form.period.trim()).ok_or(AppError::BadRequest)?;
+    let mut tx = state.pool.begin().await?;
+    let by = by(&state, &session, &headers);
+    let reminded = commands::reports::remind_unsent(&mut tx, &by, regime.id, period).await?;
+    let location = format!(
+        "/reports/tracking?regime={}&period={}",
+        regime.id,
+        period.code()
+    );
+    let message = ("report.reminded", Some(reminded.to_string()));
+    saved(&state, &session, tx, message, &location).await
 }
