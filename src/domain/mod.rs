@@ -3,6 +3,7 @@
 pub mod access;
 pub mod clock;
 pub mod dates;
+pub mod export;
 pub mod files;
 pub mod filter;
 pub mod ids;
