@@ -96,6 +96,9 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             get(shortcomings::show),
         ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
+        // The list as a spreadsheet: its query string, filters, order and scope.
+        r("GET", "/tasks.xlsx", SignedIn, get(tasks::export_xlsx)),
+        r("GET", "/tasks.csv", SignedIn, get(tasks::export_csv)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
         // Work on a task: each handler checks the user's part in the task (docs/design.md: Roles).
         r(

@@ -74,6 +74,9 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings", SIGNED_IN),
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/tasks", SIGNED_IN),
+        // The list as a spreadsheet: what the list shows, so whoever sees the list.
+        ("GET", "/tasks.xlsx", SIGNED_IN),
+        ("GET", "/tasks.csv", SIGNED_IN),
         ("GET", "/tasks/{id}", SIGNED_IN),
         ("POST", "/tasks/{id}/progress", UNIT_STAFF),
         ("POST", "/tasks/{id}/contributions", COORDINATORS_ONLY),
