@@ -20,5 +20,6 @@ mod pages;
 mod plans;
 mod robustness;
 mod shortcoming_edit;
+mod task_export;
 mod task_list;
 mod task_work;
