@@ -80,6 +80,10 @@ pub struct Config {
     /// The portal's address as its users reach it (`PORTAL_PUBLIC_URL`, no trailing slash), for
     /// links in emails; `None`: emails carry no links.
     pub public_url: Option<String>,
+    /// Rows a worksheet of an export holds, its header included: Excel's 1,048,576
+    /// (`domain::export::SHEET_ROWS`). Not read from the environment; tests lower it to see a
+    /// longer list refused without writing a million rows.
+    pub sheet_rows: u32,
 }
 
 /// How the connection to the mail server is secured.
@@ -339,6 +343,7 @@ impl Config {
             smtp,
             email_poll,
             public_url,
+            sheet_rows: 1_048_576,
         })
     }
 }
@@ -479,6 +484,7 @@ mod tests {
         assert_eq!(c.stale_days, 30);
         assert!(c.demo_data);
         assert_eq!(c.job_interval, Duration::from_secs(300));
+        assert_eq!(c.sheet_rows, crate::domain::export::SHEET_ROWS);
     }
 
     #[test]

@@ -428,6 +428,28 @@ impl Names<'_> {
     ) -> Result<Arc<Directory>, sqlx::Error> {
         self.cache.covering(conn, self.directory, has).await
     }
+
+    /// The request's directory if no kind of it is older than `wanted` (read by [`versions`]
+    /// in the caller's snapshot), else the shared one brought up to them.
+    pub async fn at_least(
+        self,
+        pool: &PgPool,
+        wanted: Versions,
+    ) -> Result<Arc<Directory>, sqlx::Error> {
+        if self.directory.covers(wanted) {
+            return Ok(self.directory.clone());
+        }
+        self.cache.at_least(pool, wanted).await
+    }
+}
+
+/// The directory's versions as committed (in a snapshot: as of that snapshot, so that every
+/// name its statements meet is in a directory of at least these versions).
+pub async fn versions(conn: &mut PgConnection) -> Result<Versions, sqlx::Error> {
+    let stored: Vec<i64> = sqlx::query_scalar(concat!("select ", versions_sql!()))
+        .fetch_one(conn)
+        .await?;
+    Ok(Versions::from_column(&stored))
 }
 
 /// Reads again, in one snapshot, the kinds of `current` older than `wanted`.

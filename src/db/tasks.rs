@@ -256,25 +256,129 @@ pub async fn count(
 ) -> Result<i64, sqlx::Error> {
     // A text search counts no further than one past the cap: "dat" is in thousands of tasks,
     // and counting them all would cost more than finding the first page.
+    let cap = filter.text.is_some().then_some(SEARCH_COUNT_CAP + 1);
+    count_matches(executor, filter, as_of, cap).await
+}
+
+/// How many tasks `filter` matches, counting no further than `cap` (what an export checks
+/// against the rows a worksheet holds).
+pub async fn count_up_to(
+    executor: impl PgExecutor<'_>,
+    filter: &TaskFilter,
+    as_of: AsOf,
+    cap: i64,
+) -> Result<i64, sqlx::Error> {
+    count_matches(executor, filter, as_of, Some(cap)).await
+}
+
+async fn count_matches(
+    executor: impl PgExecutor<'_>,
+    filter: &TaskFilter,
+    as_of: AsOf,
+    cap: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let searching = filter.text.is_some();
-    let capped = searching;
-    let mut count = QueryBuilder::<Postgres>::new(if capped {
+    let mut count = QueryBuilder::<Postgres>::new(if cap.is_some() {
         "select count(*) from (select 1 from tasks t"
     } else {
         "select count(*) from tasks t"
     });
     push_conditions(&mut count, filter, as_of);
-    if capped {
-        count
-            .push(" limit ")
-            .push_bind(SEARCH_COUNT_CAP + 1)
-            .push(") matches");
+    if let Some(cap) = cap {
+        count.push(" limit ").push_bind(cap).push(") matches");
     }
     count
         .build_query_scalar()
         .persistent(!searching)
         .fetch_one(executor)
         .await
+}
+
+/// What an export shows of a task: the list's columns and more, with the ids of who is
+/// responsible (their names are the directory's).
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskExportRow {
+    pub id: TaskId,
+    pub code: String,
+    pub title: String,
+    pub shortcoming_id: ShortcomingId,
+    pub plan_id: Option<PlanId>,
+    pub lead_unit_id: UnitId,
+    pub coordinator_ids: Vec<i64>,
+    pub leader_in_charge: String,
+    pub assignee_ids: Vec<i64>,
+    pub original_deadline: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub percent_complete: i16,
+    pub timeliness: Timeliness,
+    pub completed_on: Option<NaiveDate>,
+    /// What the latest progress report said was done (none: no report with a note yet).
+    pub latest_note: Option<String>,
+    pub last_update_at: DateTime<Utc>,
+}
+
+/// A read-only transaction on a snapshot of its own (repeatable read): the count an export
+/// checks, the versions of the directory it names the rows from and the rows themselves all
+/// see the same committed data.
+pub async fn export_snapshot(
+    pool: &sqlx::PgPool,
+) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+    pool.begin_with("begin isolation level repeatable read, read only")
+        .await
+}
+
+/// The statement of an export: every task `filter` matches, with the conditions and in the
+/// order of the list ([`list`]), so an export holds exactly the list's rows in its order.
+pub struct ExportQuery {
+    query: QueryBuilder<'static, Postgres>,
+    searching: bool,
+}
+
+/// [`ExportQuery`] for `filter`.
+pub fn export_query(filter: &TaskFilter, as_of: AsOf) -> ExportQuery {
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select t.id, t.code, t.title, t.shortcoming_id, t.plan_id, t.lead_unit_id,
+                array(select c.unit_id from task_coordinators c where c.task_id = t.id)
+                    as coordinator_ids,
+                t.leader_in_charge,
+                array(select a.user_id from task_assignees a where a.task_id = t.id)
+                    as assignee_ids,
+                t.original_deadline, t.deadline, t.status, t.percent_complete,
+                task_timeliness(t.status, t.deadline, t.completed_on, t.overdue, ",
+    );
+    query
+        .push_bind(as_of.today)
+        .push(", ")
+        .push_bind(as_of.due_soon_days)
+        .push(
+            ") as timeliness, t.completed_on,
+                -- The newest report first in task_updates_task_idx: a look-up per task.
+                (select u.note from task_updates u
+                 where u.task_id = t.id and u.kind = 'progress' and btrim(u.note) <> ''
+                 order by u.created_at desc limit 1) as latest_note,
+                t.last_update_at
+             from tasks t",
+        );
+    push_conditions(&mut query, filter, as_of);
+    query.push(" order by ").push(order_by(filter.sort));
+    ExportQuery {
+        query,
+        searching: filter.text.is_some(),
+    }
+}
+
+impl ExportQuery {
+    /// The rows as the database sends them, one at a time (never all in memory).
+    pub fn rows<'e>(
+        &'e mut self,
+        conn: &'e mut PgConnection,
+    ) -> futures_util::stream::BoxStream<'e, Result<TaskExportRow, sqlx::Error>> {
+        self.query
+            .build_query_as()
+            .persistent(!self.searching)
+            .fetch(conn)
+    }
 }
 
 /// Everything the task page shows about the task itself.

@@ -133,7 +133,14 @@ pub fn clean_name(raw: &str) -> String {
 /// A `Content-Disposition` value that downloads the file under its original (Vietnamese) name:
 /// an ASCII fallback and the exact name in RFC 5987 form.
 pub fn content_disposition(file_name: &str) -> String {
-    let fallback: String = file_name
+    content_disposition_with(file_name, file_name)
+}
+
+/// A `Content-Disposition` value that downloads the file as `file_name`, or as `ascii_name`
+/// for a client that reads no RFC 5987 names (anything but ASCII letters, digits, spaces and
+/// `._-()` in it becomes `_`).
+pub fn content_disposition_with(ascii_name: &str, file_name: &str) -> String {
+    let fallback: String = ascii_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || " ._-()".contains(c) {
@@ -220,6 +227,14 @@ mod tests {
         assert!(
             header.contains("filename*=UTF-8''K%E1%BA%BFt%20lu%E1%BA%ADn%20%221203%22.pdf"),
             "{header}"
+        );
+        assert_eq!(
+            content_disposition_with(
+                "danh-sach-nhiem-vu-2026-12-05.xlsx",
+                "Danh sách nhiệm vụ 2026-12-05.xlsx"
+            ),
+            "attachment; filename=\"danh-sach-nhiem-vu-2026-12-05.xlsx\"; \
+             filename*=UTF-8''Danh%20s%C3%A1ch%20nhi%E1%BB%87m%20v%E1%BB%A5%202026-12-05.xlsx"
         );
     }
 }

@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod ctx;
 pub mod error;
 pub mod error_page;
+pub mod export;
 pub mod extract;
 pub mod form_page;
 pub mod forms;

@@ -118,6 +118,9 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             post(reports::decide),
         ),
         r("GET", "/tasks", SignedIn, get(tasks::index)),
+        // The list as a spreadsheet: its query string, filters, order and scope.
+        r("GET", "/tasks.xlsx", SignedIn, get(tasks::export_xlsx)),
+        r("GET", "/tasks.csv", SignedIn, get(tasks::export_csv)),
         r("GET", "/tasks/{id}", SignedIn, get(tasks::show)),
         // Work on a task: each handler checks the user's part in the task (docs/design.md: Roles).
         r(

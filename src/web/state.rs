@@ -26,7 +26,13 @@ pub struct AppState {
     /// When the database last refused a write for lack of room, in seconds since the epoch
     /// (0: not since start); `/readyz` reports it.
     pub disk_full_at: Arc<std::sync::atomic::AtomicI64>,
+    /// Exports running now: each holds a database connection while it reads its list, so
+    /// only [`EXPORTS_AT_ONCE`] run together and the others wait their turn.
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
+
+/// Downloads of a list as a spreadsheet that may read the database at the same time.
+pub const EXPORTS_AT_ONCE: usize = 2;
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config, clock: Arc<dyn Clock>) -> Self {
@@ -37,6 +43,7 @@ impl AppState {
             directory: Arc::default(),
             shutdown: CancellationToken::new(),
             disk_full_at: Arc::default(),
+            exports: Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
         }
     }
 

@@ -553,6 +553,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }
@@ -569,6 +570,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came (a download that is not text).
+    pub bytes: axum::body::Bytes,
 }
 
 impl TestResponse {

@@ -81,6 +81,9 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/reports/{id}/submit", HEAD_ONLY),
         ("POST", "/reports/{id}/decision", REVIEWER_ONLY),
         ("GET", "/tasks", SIGNED_IN),
+        // The list as a spreadsheet: what the list shows, so whoever sees the list.
+        ("GET", "/tasks.xlsx", SIGNED_IN),
+        ("GET", "/tasks.csv", SIGNED_IN),
         ("GET", "/tasks/{id}", SIGNED_IN),
         ("POST", "/tasks/{id}/progress", UNIT_STAFF),
         ("POST", "/tasks/{id}/contributions", COORDINATORS_ONLY),

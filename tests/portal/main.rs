@@ -21,5 +21,6 @@ mod plans;
 mod reports;
 mod robustness;
 mod shortcoming_edit;
+mod task_export;
 mod task_list;
 mod task_work;

@@ -22,21 +22,21 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 /// reviewer (`vp.chuyenvien`), the districts Ba Đình and Hoàn Kiếm, the Construction
 /// department and the Natural Resources department with an officer (`stnmt.cb1`); TT-01 (land,
 /// led by Ba Đình) and TT-02 (environment, led by the Construction department).
-struct City {
-    badinh: i64,
-    hoankiem: i64,
-    sxd: i64,
-    stnmt: i64,
+pub(crate) struct City {
+    pub(crate) badinh: i64,
+    pub(crate) hoankiem: i64,
+    pub(crate) sxd: i64,
+    pub(crate) stnmt: i64,
     /// The officer of the Natural Resources department.
-    stnmt_officer: i64,
-    tt01: i64,
-    tt02: i64,
+    pub(crate) stnmt_officer: i64,
+    pub(crate) tt01: i64,
+    pub(crate) tt02: i64,
     /// TT-02's field.
-    environment: i64,
+    pub(crate) environment: i64,
 }
 
 /// [`City`], on an empty database.
-async fn small_city(app: &TestApp) -> City {
+pub(crate) async fn small_city(app: &TestApp) -> City {
     let office = build::unit(app, "VPUB").kind("city_office").create().await;
     build::user(app, "vp.chuyenvien", office)
         .role("city_reviewer")
@@ -116,7 +116,7 @@ async fn flag(app: &TestApp) {
 /// TT-02; two of Ba Đình under TT-01, due in 45 days, coordinated one by the Construction
 /// department and one by the Natural Resources department; and one of the Natural Resources
 /// department under TT-02, due in 90 days, followed by its officer. Ten in all.
-async fn listed_tasks(app: &TestApp, city: &City) {
+pub(crate) async fn listed_tasks(app: &TestApp, city: &City) {
     one_of_each(app, city.sxd, city.tt02).await;
     let in_45_days = app.state.today() + Duration::days(45);
     for coordinator in [city.sxd, city.stnmt] {

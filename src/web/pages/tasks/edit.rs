@@ -399,7 +399,15 @@ pub async fn bulk(
             drop(tx);
             let mut errors = refused(refusal)?;
             errors.localize(ctx.catalog());
-            let page = list_page(&state, ctx, &session, list_query, Some((form, errors))).await?;
+            let page = list_page(
+                &state,
+                ctx,
+                &session,
+                list_query,
+                Some((form, errors)),
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

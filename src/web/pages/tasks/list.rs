@@ -196,6 +196,8 @@ pub struct IndexPage {
     /// What the unit text boxes show (when there are too many units for drop-downs).
     lead_text: String,
     coordinating_text: String,
+    /// Why an export of this list was refused (it is longer than a worksheet).
+    refusal: Option<String>,
 }
 
 impl IndexPage {
@@ -234,7 +236,7 @@ pub async fn index(
     session: Session,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    list_page(&state, ctx, &session, query, None).await
+    list_page(&state, ctx, &session, query, None, None).await
 }
 
 /// A typed unit name that matched no unit or several, and the units to choose from.
@@ -318,19 +320,34 @@ async fn resolve_unit_names(
     Ok(picks)
 }
 
-/// The task list; with `bulk`, a refused bulk action's ticks, values and messages.
+/// The filter a list's query asks for, as the list applies it (in the user's scope, typed unit
+/// names turned into units), and the typed names that named no single unit: while there are
+/// any, the list shows nothing until one is chosen. The list and its exports both take their
+/// tasks from here.
+pub(super) async fn resolve(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    session: &Session,
+    query: &mut ListQuery,
+) -> Result<(TaskFilter, Vec<UnitPick>), sqlx::Error> {
+    let unit_picks = resolve_unit_names(conn, query).await?;
+    Ok((query.filter(session, state.config.time_zone), unit_picks))
+}
+
+/// The task list; with `bulk`, a refused bulk action's ticks, values and messages; with
+/// `refusal`, why an export of it was refused.
 pub(super) async fn list_page(
     state: &AppState,
     ctx: PageCtx,
     session: &Session,
     mut query: ListQuery,
     bulk: Option<(BulkForm, FieldErrors)>,
+    refusal: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let page = Pagination::requested(Some(query.page.as_str()));
     // One connection for the page's statements (sqlx checks each one handed back).
     let mut conn = state.pool.acquire().await?;
-    let unit_picks = resolve_unit_names(&mut conn, &mut query).await?;
-    let filter = query.filter(session, state.config.time_zone);
+    let (filter, unit_picks) = resolve(&mut conn, state, session, &mut query).await?;
     let unscoped = TaskFilter {
         units: filter.units.clone(),
         ..TaskFilter::default()
@@ -411,6 +428,7 @@ pub(super) async fn list_page(
         unit_picks,
         lead_text: unit_texts.0,
         coordinating_text: unit_texts.1,
+        refusal,
     })
 }
 
