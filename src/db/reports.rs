@@ -9,7 +9,7 @@ use crate::domain::reports::{
     AnnexRow, ClassCounts, Figures, Narrative, ReportOwners, ReportStatus, Schedule,
     ShortcomingCounts,
 };
-use crate::domain::{RegimeId, ReportId, UnitId, UserId};
+use crate::domain::{RegimeId, ReportId, UnitId, UnitKind, UserId};
 
 /// A report regime as saved.
 #[derive(Debug, Clone, FromRow)]
@@ -247,6 +247,8 @@ pub struct ReportRow {
     pub regime_name: String,
     pub unit_id: UnitId,
     pub unit_name: String,
+    pub unit_code: String,
+    pub unit_kind: UnitKind,
     /// The name of the unit it belongs to (the body above it in the document's heading).
     pub parent_name: Option<String>,
     pub period: PeriodKind,
@@ -276,7 +278,7 @@ impl ReportRow {
 }
 
 const REPORT_SELECT: &str = "select r.id, r.regime_id, g.name as regime_name, r.unit_id,
-            u.name as unit_name, p.name as parent_name, r.period, r.period_year, r.period_number,
+            u.name as unit_name, u.code as unit_code, u.kind as unit_kind, p.name as parent_name, r.period, r.period_year, r.period_number,
             r.cutoff_start, r.cutoff_end, r.due_on, r.status, r.narrative, r.row_version
      from reports r join report_regimes g on g.id = r.regime_id join units u on u.id = r.unit_id
           left join units p on p.id = u.parent_id";

@@ -4,6 +4,7 @@ pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod dates;
+pub mod document;
 pub mod export;
 pub mod files;
 pub mod filter;

@@ -23,6 +23,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/app.css"),
     },
     Asset {
+        name: "print.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/print.css"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../static/favicon.svg"),

@@ -260,6 +260,11 @@ impl PageCtx {
         assets::url("app.css")
     }
 
+    /// The stylesheet of documents laid out for paper.
+    pub fn print_css_url(&self) -> String {
+        assets::url("print.css")
+    }
+
     pub fn icon_url(&self) -> String {
         assets::url("favicon.svg")
     }

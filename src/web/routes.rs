@@ -104,6 +104,7 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             post(reports::remind_unsent),
         ),
         r("GET", "/reports/{id}", SignedIn, get(reports::show)),
+        r("GET", "/reports/{id}/print", SignedIn, get(reports::print)),
         r("POST", "/reports/{id}", SignedIn, post(reports::save)),
         r(
             "POST",

@@ -77,6 +77,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/reports/tracking", CITY_READERS),
         ("POST", "/reports/tracking/remind", REVIEWER_ONLY),
         ("GET", "/reports/{id}", SIGNED_IN),
+        ("GET", "/reports/{id}/print", SIGNED_IN),
         ("POST", "/reports/{id}", UNIT_STAFF),
         ("POST", "/reports/{id}/submit", HEAD_ONLY),
         ("POST", "/reports/{id}/decision", REVIEWER_ONLY),

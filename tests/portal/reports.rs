@@ -491,3 +491,43 @@ async fn the_city_tracks_who_sent_the_report_and_reminds_the_others() {
     let page = app.get_as(&city, "/reports/tracking").await;
     assert_eq!(page.texts("#tracking td.num"), ["0", "1"]);
 }
+
+#[tokio::test]
+async fn the_print_layout_is_the_document_the_unit_signs() {
+    let (app, _, report) = a_department_reporting().await;
+    let head = app.session_for("sxd.lanhdao").await;
+    let path = format!("/reports/{report}/print");
+    let draft = app.get_as(&head, &path).await;
+    assert_eq!(draft.status, 200);
+    assert_eq!(draft.count("#draft-mark"), 1);
+    assert_eq!(
+        draft.text(".nation-name"),
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    );
+    assert_eq!(draft.text(".motto"), "Độc lập - Tự do - Hạnh phúc");
+    assert_eq!(draft.text(".issuer-above"), "UBND THÀNH PHỐ HÀ NỘI");
+    assert_eq!(draft.text(".issuer-name"), "SỞ XÂY DỰNG");
+    assert_eq!(draft.text("#doc-number"), "Số: /BC-SXD");
+    assert!(
+        draft
+            .text("#doc-figures")
+            .contains("chủ trì thực hiện 1 nhiệm vụ")
+    );
+    assert_eq!(draft.count(".annex-table tbody tr"), 1);
+
+    let version = scalar::<i32>(
+        &app,
+        &format!("select row_version from reports where id = {report}"),
+    )
+    .await
+    .to_string();
+    let form = [("version", version.as_str())];
+    app.post_as(&head, &format!("/reports/{report}/submit"), &form)
+        .await;
+    let sent = app.get_as(&head, &path).await;
+    assert_eq!(sent.count("#draft-mark"), 0);
+    let today = app.state.today();
+    let day = remediation_portal::domain::document::place_and_date("Hà Nội", Some(today));
+    assert_eq!(sent.text("#place-date"), day);
+    assert_eq!(sent.text(".signer"), "Cán bộ sxd.lanhdao");
+}

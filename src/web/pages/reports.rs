@@ -15,6 +15,7 @@ use crate::db::reports::{
     self as queries, RegimeRow, ReportFilter, ReportListRow, ReportRow, SubmissionRow, TrackingRow,
 };
 use crate::domain::ReportId;
+use crate::domain::document;
 use crate::domain::input::FieldErrors;
 use crate::domain::periods::Period;
 use crate::domain::reports::{AnnexRow, ClassCounts, Figures, Narrative, ReportStatus, Standing};
@@ -684,4 +685,120 @@ pub async fn remind_unsent(
     );
     let message = ("report.reminded", Some(reminded.to_string()));
     saved(&state, &session, tx, message, &location).await
+}
+
+/// The report as the document a unit signs, laid out for A4 paper.
+#[derive(Template)]
+#[template(path = "reports/print.html")]
+pub struct PrintPage {
+    ctx: PageCtx,
+    report: ReportRow,
+    period: String,
+    figures: Figures,
+    annex: Vec<AnnexRow>,
+    narrative: Narrative,
+    /// The heading: the body above (regular) and the unit (bold).
+    above: Option<String>,
+    body: String,
+    number: String,
+    date_line: String,
+    signature: Vec<&'static str>,
+    /// Who signs: the head who submitted it, once submitted.
+    signer: Option<String>,
+    /// A draft is marked as one.
+    draft: bool,
+}
+
+impl PrintPage {
+    pub fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        text.split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    pub fn cells(&self, counts: &ClassCounts) -> [i64; 8] {
+        [
+            counts.total,
+            counts.done_on_time,
+            counts.done_late,
+            counts.open_on_time,
+            counts.open_overdue,
+            counts.no_deadline,
+            counts.needs_direction,
+            counts.not_updated,
+        ]
+    }
+
+    pub fn status_label(&self, code: &str) -> String {
+        crate::domain::TaskStatus::from_code(code)
+            .map(|s| self.ctx.t(s.label_key()).to_owned())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    pub fn class_label(&self, code: &str) -> String {
+        self.ctx.t(&format!("report_class.{code}")).to_owned()
+    }
+
+    pub fn committee(&self) -> &'static str {
+        document::CITY_COMMITTEE
+    }
+
+    pub fn unit_code(&self) -> String {
+        document::number_line("", &self.report.unit_code)
+            .rsplit('-')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// `GET /reports/{id}/print`: the report in the official layout, to print or save as PDF from
+/// the browser; as submitted once it is, else as it stands now (marked as a draft).
+pub async fn print(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let report = visible_report(&state, &session, &raw).await?;
+    let submissions = queries::submissions(&state.pool, report.id).await?;
+    let submitted = submissions
+        .first()
+        .filter(|_| !report.status.is_with_unit());
+    let (figures, annex, narrative, signer, date) = match submitted {
+        Some(s) => (
+            s.figures.0.clone(),
+            s.annex.0.clone(),
+            s.narrative.0.clone(),
+            Some(s.submitted_by.clone()),
+            Some(s.submitted_on),
+        ),
+        None => {
+            let mut conn = state.pool.acquire().await?;
+            let (figures, annex) =
+                commands::reports::compute(&mut conn, &report, ctx.today).await?;
+            (figures, annex, report.narrative.0.clone(), None, None)
+        }
+    };
+    let (above, body) = document::issuing_body(
+        &report.unit_name,
+        report.unit_kind,
+        report.parent_name.as_deref(),
+    );
+    render(&PrintPage {
+        period: period_name(&ctx, report.period()),
+        number: document::number_line("BC", &report.unit_code),
+        date_line: document::place_and_date("Hà Nội", date),
+        signature: document::signature_title(report.unit_kind),
+        draft: submitted.is_none(),
+        ctx,
+        report,
+        figures,
+        annex,
+        narrative,
+        above,
+        body,
+        signer,
+    })
 }
