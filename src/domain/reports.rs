@@ -479,13 +479,14 @@ mod tests {
             Standing::Missing
         );
         let on_time = Some(due);
-        let late = Some(d(2026, 12, 18));
+        let day_after = d(2026, 12, 18);
+        let late = Some(day_after);
         assert_eq!(
             of(ReportStatus::Submitted, on_time, d(2027, 1, 5)),
             Standing::SubmittedOnTime
         );
         assert_eq!(
-            of(ReportStatus::Submitted, late, late.unwrap()),
+            of(ReportStatus::Submitted, late, day_after),
             Standing::SubmittedLate
         );
         assert_eq!(
