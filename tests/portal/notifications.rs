@@ -320,8 +320,8 @@ async fn the_jobs_notices_read_well_and_lead_to_their_page() {
     };
     assert_eq!(location(read(ids[0]).await), format!("/plans/{plan}"));
     assert_eq!(location(read(ids[1]).await), format!("/tasks/{task}"));
-    // Reports have no page yet: back to the list.
-    assert_eq!(location(read(ids[2]).await), "/notifications");
+    // A report's notice leads to the report.
+    assert_eq!(location(read(ids[2]).await), "/reports/1");
 
     // In English, the same notices in English.
     let english = crate::common::TestSession {
@@ -404,7 +404,10 @@ async fn email_settings_are_saved_and_audited() {
     );
     // The tests' portal has no mail server, and says so.
     assert_eq!(page.count("#email-off"), 1);
-    assert_eq!(page.count("#email-kinds input[type=checkbox]"), 11);
+    assert_eq!(
+        page.count("#email-kinds input[type=checkbox]"),
+        remediation_portal::domain::NotificationKind::ALL.len()
+    );
     assert_eq!(page.count("#email-kinds input[checked]"), 0);
     assert_eq!(page.count("#delivery-each[checked]"), 1);
 
@@ -440,7 +443,11 @@ async fn email_settings_are_saved_and_audited() {
         ),
     )
     .await;
-    assert_eq!(rows, 11, "the choice not to is recorded too");
+    assert_eq!(
+        rows as usize,
+        remediation_portal::domain::NotificationKind::ALL.len(),
+        "the choice not to is recorded too"
+    );
     let (digest, language): (bool, Option<String>) =
         sqlx::query_as("select email_digest, language from users where username = $1")
             .bind(HEAD)
