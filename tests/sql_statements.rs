@@ -94,6 +94,7 @@ const PARAMETER_TYPES: [(&str, &str, &[&str]); 9] = [
             "notification_kind",
             "int8",
             "int8",
+            "int8",
             "jsonb",
             "timestamptz",
         ],
