@@ -39,6 +39,11 @@ const REFUSALS: &[(&str, &str, Invalid)] = &[
     ),
     ("plans_title_present", "title", REQUIRED),
     (
+        "calendar_days_pkey",
+        "day",
+        Invalid::new("admin.calendar.day_listed"),
+    ),
+    (
         "extension_requests_one_pending",
         "form",
         Invalid::new("extension.already_pending"),

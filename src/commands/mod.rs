@@ -12,6 +12,7 @@
 //! before anything is written: a page compares the form's fingerprint, the API an `If-Match`
 //! version. Its refusal is the caller's own error type, which every [`Refusal`] converts into.
 
+pub mod calendar;
 pub mod catalog;
 pub mod constraints;
 pub mod directory;

@@ -22,6 +22,18 @@ pub enum CalendarDayKind {
 impl CalendarDayKind {
     pub const ALL: [CalendarDayKind; 2] = [CalendarDayKind::DayOff, CalendarDayKind::WorkingDay];
 
+    /// What forms send.
+    pub fn code(self) -> &'static str {
+        match self {
+            CalendarDayKind::DayOff => "day_off",
+            CalendarDayKind::WorkingDay => "working_day",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CalendarDayKind> {
+        CalendarDayKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label_key(self) -> &'static str {
         match self {
             CalendarDayKind::DayOff => "calendar_day_kind.day_off",

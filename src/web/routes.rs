@@ -323,6 +323,14 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             Admin,
             post(admin::users::reset_password),
         ),
+        r("GET", "/admin/calendar", Admin, get(admin::calendar::index)),
+        r("POST", "/admin/calendar", Admin, post(admin::calendar::add)),
+        r(
+            "POST",
+            "/admin/calendar/{day}/delete",
+            Admin,
+            post(admin::calendar::remove),
+        ),
         r("GET", "/admin/fields", Admin, get(admin::fields::index)),
         r("POST", "/admin/fields", Admin, post(admin::fields::create)),
         r(

@@ -136,6 +136,9 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/admin/users/{id}/edit", ADMIN_ONLY),
         ("POST", "/admin/users/{id}", ADMIN_ONLY),
         ("POST", "/admin/users/{id}/reset-password", ADMIN_ONLY),
+        ("GET", "/admin/calendar", ADMIN_ONLY),
+        ("POST", "/admin/calendar", ADMIN_ONLY),
+        ("POST", "/admin/calendar/{day}/delete", ADMIN_ONLY),
         ("GET", "/admin/fields", ADMIN_ONLY),
         ("POST", "/admin/fields", ADMIN_ONLY),
         ("GET", "/admin/fields/new", ADMIN_ONLY),
@@ -257,6 +260,7 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/admin/fields/{id}", &format!("/admin/fields/{field}"))
             .replace("/admin/sources/{id}", &format!("/admin/sources/{source}"))
             .replace("/files/{id}", &format!("/files/{file}"))
+            .replace("{day}", "2027-01-01")
             .replace(
                 "/notifications/{id}",
                 &format!("/notifications/{notification}"),

@@ -531,3 +531,56 @@ async fn the_print_layout_is_the_document_the_unit_signs() {
     assert_eq!(sent.text("#place-date"), day);
     assert_eq!(sent.text(".signer"), "Cán bộ sxd.lanhdao");
 }
+
+#[tokio::test]
+async fn the_administrator_keeps_the_calendar_of_days_off() {
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VP").kind("city_office").create().await;
+    build::user(&app, "quantri", office)
+        .role("admin")
+        .create()
+        .await;
+    let admin = app.session_for("quantri").await;
+
+    let form = [
+        ("day", "27/04/2026"),
+        ("kind", "day_off"),
+        ("name", "Nghỉ bù Giỗ Tổ"),
+    ];
+    let added = app.post_as(&admin, "/admin/calendar", &form).await;
+    assert_eq!(added.status, 303);
+    assert_eq!(added.header("location"), Some("/admin/calendar?year=2026"));
+    let page = app.get_as(&admin, "/admin/calendar?year=2026").await;
+    assert_eq!(
+        page.texts("#calendar-days .calendar-name"),
+        ["Nghỉ bù Giỗ Tổ"]
+    );
+    assert!(page.text("#calendar-days").contains("Thứ Hai"));
+
+    // Twice, or with a bad date: messages beside the fields, what was typed kept.
+    let twice = app.post_as(&admin, "/admin/calendar", &form).await;
+    assert_eq!(twice.status, 422);
+    assert_eq!(
+        twice.text("#day-error"),
+        "Ngày này đã có trong lịch; xóa ngày cũ trước nếu muốn đổi."
+    );
+    let bad = [("day", "31/02/2026"), ("kind", "day_off"), ("name", "")];
+    let bad = app.post_as(&admin, "/admin/calendar", &bad).await;
+    assert_eq!(bad.status, 422);
+    assert_eq!((bad.count("#day-error"), bad.count("#name-error")), (1, 1));
+    assert_eq!(bad.attr("#day", "value"), "31/02/2026");
+
+    let removed = app
+        .post_as(&admin, "/admin/calendar/2026-04-27/delete", &[])
+        .await;
+    assert_eq!(removed.status, 303);
+    let listed: i64 = scalar(&app, "select count(*) from calendar_days").await;
+    assert_eq!(listed, 0);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where entity = 'calendar_day' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["calendar.add", "calendar.remove"]);
+}

@@ -2,6 +2,7 @@
 //! fields and sources. Every change is a command (`commands::directory`, `commands::catalog`),
 //! audited in the same transaction.
 
+pub mod calendar;
 pub mod fields;
 pub mod jobs;
 pub mod sources;
@@ -11,6 +12,7 @@ pub mod users;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use chrono::Datelike;
 
 use super::render;
 use crate::web::ctx::PageCtx;
@@ -25,6 +27,8 @@ pub struct Counts {
     pub sources: i64,
     /// Jobs whose last run failed.
     pub jobs_failing: i64,
+    /// Days listed in this year's calendar.
+    pub calendar_days: usize,
 }
 
 #[derive(Template)]
@@ -43,9 +47,13 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<S
         .iter()
         .filter(|(run, _)| run.outcome == crate::domain::JobOutcome::Failed)
         .count() as i64;
+    let calendar_days = crate::db::calendar::days_of_year(&state.pool, ctx.today.year())
+        .await?
+        .len();
     render(&IndexPage {
         ctx,
         counts: Counts {
+            calendar_days,
             units,
             users,
             fields,
