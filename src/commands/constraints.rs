@@ -39,6 +39,11 @@ const REFUSALS: &[(&str, &str, Invalid)] = &[
     ),
     ("plans_title_present", "title", REQUIRED),
     (
+        "report_regimes_name_key",
+        "name",
+        Invalid::new("regime_form.name_taken"),
+    ),
+    (
         "calendar_days_pkey",
         "day",
         Invalid::new("admin.calendar.day_listed"),

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod constraints;
 pub mod directory;
 pub mod plans;
+pub mod regimes;
 pub mod reports;
 pub mod shortcomings;
 pub mod task_edit;

@@ -12,6 +12,7 @@ pub enum Versioned {
     Sources,
     Shortcomings,
     Plans,
+    Regimes,
 }
 
 impl Versioned {
@@ -23,6 +24,7 @@ impl Versioned {
             Versioned::Sources => "sources",
             Versioned::Shortcomings => "shortcomings",
             Versioned::Plans => "plans",
+            Versioned::Regimes => "report_regimes",
         }
     }
 }

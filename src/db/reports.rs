@@ -1,6 +1,7 @@
 //! Report regimes and the periodic reports they open.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use sqlx::types::Json;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 
@@ -26,6 +27,21 @@ pub struct RegimeRow {
 }
 
 impl RegimeRow {
+    /// Its values, with the units chosen for it.
+    pub fn values(&self, units: Vec<UnitId>) -> RegimeValues {
+        RegimeValues {
+            name: self.name.clone(),
+            period: self.period,
+            cutoff_day: self.cutoff_day as u32,
+            due_working_days: self.due_working_days as u32,
+            owed_by: self.owed_by,
+            coordinators_report: self.coordinators_report,
+            first_period_start: self.first_period_start,
+            active: self.active,
+            units,
+        }
+    }
+
     /// When its reports fall due.
     pub fn schedule(&self) -> Schedule {
         Schedule {
@@ -49,34 +65,94 @@ pub async fn active_regimes(executor: impl PgExecutor<'_>) -> Result<Vec<RegimeR
     .await
 }
 
-/// A new regime's values.
-#[derive(Debug, Clone)]
-pub struct NewRegime<'a> {
-    pub name: &'a str,
-    pub schedule: Schedule,
+/// A regime's values, as saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegimeValues {
+    pub name: String,
+    pub period: PeriodKind,
+    pub cutoff_day: u32,
+    pub due_working_days: u32,
     pub owed_by: ReportOwners,
     pub coordinators_report: bool,
+    pub first_period_start: NaiveDate,
+    pub active: bool,
+    /// The units that owe it, when they are chosen.
+    pub units: Vec<UnitId>,
 }
 
 pub async fn insert_regime(
-    executor: impl PgExecutor<'_>,
-    regime: &NewRegime<'_>,
+    conn: &mut PgConnection,
+    v: &RegimeValues,
 ) -> Result<RegimeId, sqlx::Error> {
-    let schedule = regime.schedule;
-    sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         "insert into report_regimes (name, period, cutoff_day, due_working_days, owed_by,
-                                     coordinators_report, first_period_start)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+                                     coordinators_report, first_period_start, active)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
     )
-    .bind(regime.name)
-    .bind(schedule.kind)
-    .bind(schedule.cutoff.get() as i16)
-    .bind(schedule.due_working_days as i16)
-    .bind(regime.owed_by)
-    .bind(regime.coordinators_report)
-    .bind(schedule.first_period_start)
-    .fetch_one(executor)
-    .await
+    .bind(&v.name)
+    .bind(v.period)
+    .bind(v.cutoff_day as i16)
+    .bind(v.due_working_days as i16)
+    .bind(v.owed_by)
+    .bind(v.coordinators_report)
+    .bind(v.first_period_start)
+    .bind(v.active)
+    .fetch_one(&mut *conn)
+    .await?;
+    choose_units(conn, id, &v.units).await?;
+    Ok(id)
+}
+
+pub async fn update_regime(
+    conn: &mut PgConnection,
+    id: RegimeId,
+    v: &RegimeValues,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update report_regimes set name = $2, period = $3, cutoff_day = $4,
+                due_working_days = $5, owed_by = $6, coordinators_report = $7,
+                first_period_start = $8, active = $9
+         where id = $1",
+    )
+    .bind(id)
+    .bind(&v.name)
+    .bind(v.period)
+    .bind(v.cutoff_day as i16)
+    .bind(v.due_working_days as i16)
+    .bind(v.owed_by)
+    .bind(v.coordinators_report)
+    .bind(v.first_period_start)
+    .bind(v.active)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("delete from report_regime_units where regime_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    choose_units(conn, id, &v.units).await
+}
+
+/// The regime `id` as saved, with its chosen units.
+pub async fn regime(
+    conn: &mut PgConnection,
+    id: RegimeId,
+) -> Result<Option<(RegimeRow, Vec<UnitId>)>, sqlx::Error> {
+    let row: Option<RegimeRow> = sqlx::query_as(&format!(
+        "select {REGIME_COLUMNS} from report_regimes where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let units = sqlx::query_scalar(
+        "select unit_id from report_regime_units where regime_id = $1 order by unit_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some((row, units)))
 }
 
 /// Chooses `units` to owe the reports of `regime` (with [`ReportOwners::ChosenUnits`]).

@@ -44,6 +44,20 @@ impl PeriodKind {
         }
     }
 
+    /// What forms and URLs carry.
+    pub fn code(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::HalfYear => "half_year",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PeriodKind> {
+        PeriodKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     /// Months in one period.
     pub fn months(self) -> u32 {
         match self {

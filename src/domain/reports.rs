@@ -21,6 +21,18 @@ pub enum ReportOwners {
 impl ReportOwners {
     pub const ALL: [ReportOwners; 2] = [ReportOwners::TaskUnits, ReportOwners::ChosenUnits];
 
+    /// What forms carry.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportOwners::TaskUnits => "task_units",
+            ReportOwners::ChosenUnits => "chosen_units",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReportOwners> {
+        ReportOwners::ALL.into_iter().find(|o| o.code() == code)
+    }
+
     pub fn label_key(self) -> &'static str {
         match self {
             ReportOwners::TaskUnits => "report_owners.task_units",

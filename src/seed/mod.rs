@@ -19,7 +19,7 @@ use crate::db;
 use crate::domain::dates::city_today;
 use crate::domain::password;
 use crate::domain::periods::{CutoffDay, Period};
-use crate::domain::reports::{ReportOwners, Schedule};
+use crate::domain::reports::ReportOwners;
 use crate::domain::{Role, TaskStatus, TaskUpdateKind, UnitKind};
 use crate::jobs::{self, flags};
 
@@ -166,16 +166,16 @@ impl<'a> Loader<'a> {
         for regime in &self.catalog.regimes {
             let cutoff = CutoffDay::new(regime.cutoff_day).unwrap_or(CutoffDay::DEFAULT);
             let current = Period::containing(regime.period, self.today, cutoff);
-            let new = db::reports::NewRegime {
-                name: &regime.name,
-                schedule: Schedule {
-                    kind: regime.period,
-                    cutoff,
-                    due_working_days: regime.due_working_days,
-                    first_period_start: current.start(cutoff),
-                },
+            let new = db::reports::RegimeValues {
+                name: regime.name.clone(),
+                period: regime.period,
+                cutoff_day: cutoff.get(),
+                due_working_days: regime.due_working_days,
                 owed_by: ReportOwners::TaskUnits,
                 coordinators_report: regime.coordinators,
+                first_period_start: current.start(cutoff),
+                active: true,
+                units: Vec::new(),
             };
             db::reports::insert_regime(&mut *self.conn, &new).await?;
         }

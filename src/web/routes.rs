@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use super::assets;
 use super::error::{self, error_marker};
 use super::pages::{
-    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, reports,
-    shortcomings, tasks,
+    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, regimes,
+    reports, shortcomings, tasks,
 };
 use super::state::AppState;
 use super::{error_page, guard, session};
@@ -97,6 +97,26 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/reports", SignedIn, get(reports::index)),
         r("GET", "/reports/tracking", SignedIn, get(reports::tracking)),
+        r("GET", "/reports/regimes", Reviewer, get(regimes::index)),
+        r("POST", "/reports/regimes", Reviewer, post(regimes::create)),
+        r(
+            "GET",
+            "/reports/regimes/new",
+            Reviewer,
+            get(regimes::new_form),
+        ),
+        r(
+            "GET",
+            "/reports/regimes/{id}/edit",
+            Reviewer,
+            get(regimes::edit_form),
+        ),
+        r(
+            "POST",
+            "/reports/regimes/{id}",
+            Reviewer,
+            post(regimes::update),
+        ),
         r(
             "POST",
             "/reports/tracking/remind",

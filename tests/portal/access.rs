@@ -75,6 +75,11 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/reports", SIGNED_IN),
         ("GET", "/reports/tracking", CITY_READERS),
+        ("GET", "/reports/regimes", REVIEWER_ONLY),
+        ("POST", "/reports/regimes", REVIEWER_ONLY),
+        ("GET", "/reports/regimes/new", REVIEWER_ONLY),
+        ("GET", "/reports/regimes/{id}/edit", REVIEWER_ONLY),
+        ("POST", "/reports/regimes/{id}", REVIEWER_ONLY),
         ("POST", "/reports/tracking/remind", REVIEWER_ONLY),
         ("GET", "/reports/{id}", SIGNED_IN),
         ("GET", "/reports/{id}/print", SIGNED_IN),
@@ -219,6 +224,7 @@ async fn every_route_answers_every_role_as_the_design_says() {
     .await;
     let shortcoming = id(&app, "select id from shortcomings order by code limit 1").await;
     let own_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'STNMT' order by p.id limit 1").await;
+    let regime = id(&app, "select min(id) from report_regimes").await;
     let own_report = id(&app, "select r.id from reports r join units u on u.id = r.unit_id where u.code = 'STNMT' order by r.id limit 1").await;
     let other_report = id(&app, "select r.id from reports r join units u on u.id = r.unit_id where u.code = 'BADINH' order by r.id limit 1").await;
     let other_plan = id(&app, "select p.id from plans p join units u on u.id = p.unit_id where u.code = 'BADINH' order by p.id limit 1").await;
@@ -268,6 +274,10 @@ async fn every_route_answers_every_role_as_the_design_says() {
             .replace("/extensions/{id}", &format!("/extensions/{extension}"))
             .replace("/escalations/{id}", &format!("/escalations/{escalation}"))
             .replace("/plans/{id}", &format!("/plans/{own_plan}"))
+            .replace(
+                "/reports/regimes/{id}",
+                &format!("/reports/regimes/{regime}"),
+            )
             .replace("/reports/{id}", &format!("/reports/{own_report}"));
         assert!(!path.contains('{'), "no value for {pattern}");
         cases.push((method.to_string(), path, *row));

@@ -584,3 +584,74 @@ async fn the_administrator_keeps_the_calendar_of_days_off() {
     .unwrap();
     assert_eq!(actions, ["calendar.add", "calendar.remove"]);
 }
+
+#[tokio::test]
+async fn the_city_sets_up_a_regime_and_its_reports_open() {
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VP").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let snv = build::unit(&app, "SNV")
+        .name("Sở Nội vụ", "Sở NV")
+        .create()
+        .await;
+    let city = app.session_for("vp.chuyenvien").await;
+    let today = app.state.today();
+    let start = remediation_portal::domain::dates::format_date(today);
+    let snv_id = snv.to_string();
+    let mut form = vec![
+        ("name", "Báo cáo 6 tháng về cải cách hành chính"),
+        ("period", "half_year"),
+        ("cutoff_day", "0"),
+        ("due_working_days", "5"),
+        ("owed_by", "chosen_units"),
+        ("first_period_start", start.as_str()),
+        ("active", "on"),
+    ];
+    let refused = app.post_as(&city, "/reports/regimes", &form).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.text("#cutoff_day-error"), "Nhập một số từ 1–31.");
+    form[2] = ("cutoff_day", "14");
+    let refused = app.post_as(&city, "/reports/regimes", &form).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.text("#units-error"),
+        "Chọn ít nhất một đơn vị phải báo cáo."
+    );
+    form.push(("unit", snv_id.as_str()));
+    let created = app.post_as(&city, "/reports/regimes", &form).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let regime: i64 = scalar(&app, "select id from report_regimes").await;
+
+    // Its report opens for the chosen unit, though it leads no task.
+    open_periods(&app.pool, today).await.unwrap();
+    let owing: Vec<i64> = sqlx::query_scalar("select unit_id from reports")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(owing, [snv]);
+
+    // An edit carries the version; one from an older page is refused with what changed.
+    let edit = format!("/reports/regimes/{regime}/edit");
+    let version = app.version(&city, &edit).await;
+    let mut changed = form.clone();
+    changed[3] = ("due_working_days", "3");
+    changed.push(("version", version.as_str()));
+    let saved = app
+        .post_as(&city, &format!("/reports/regimes/{regime}"), &changed)
+        .await;
+    assert_eq!(saved.status, 303);
+    let stale = app
+        .post_as(&city, &format!("/reports/regimes/{regime}"), &changed)
+        .await;
+    assert_eq!(stale.status, 409);
+    let days: i16 = scalar(&app, "select due_working_days from report_regimes").await;
+    assert_eq!(days, 3);
+    let page = app.get_as(&city, "/reports/regimes").await;
+    assert_eq!(
+        page.texts("#regimes .regime-name a"),
+        ["Báo cáo 6 tháng về cải cách hành chính"]
+    );
+}
