@@ -230,3 +230,35 @@ pub fn file_body(file: File) -> (Body, Option<u64>) {
     let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
     (Body::from_stream(stream), length)
 }
+
+/// A short list (a report's annex, the tracking of one period) as an XLSX download: the rows
+/// are all in memory already, and go through the same writer as the long lists.
+pub async fn sheet_download(
+    dir: PathBuf,
+    sheet_name: String,
+    columns: &'static [Column],
+    headings: Vec<String>,
+    rows: Vec<Vec<Value>>,
+    name: &FileName,
+) -> Result<Response, AppError> {
+    let sheet = SheetWriter::start(dir, sheet_name, columns, headings);
+    for row in rows {
+        if !sheet.push(row).await {
+            break;
+        }
+    }
+    let (body, length) = file_body(sheet.finish().await?);
+    Ok(download(body, XLSX_CONTENT_TYPE, name, length))
+}
+
+/// A short list as a CSV download (UTF-8 with a byte order mark).
+pub fn csv_download(headings: &[String], rows: &[Vec<Value>], name: &FileName) -> Response {
+    let mut text = String::from(UTF8_BOM);
+    let headings: Vec<Value> = headings.iter().map(|h| Value::Text(h.clone())).collect();
+    push_csv_record(&mut text, &headings);
+    for row in rows {
+        push_csv_record(&mut text, row);
+    }
+    let length = text.len() as u64;
+    download(Body::from(text), CSV_CONTENT_TYPE, name, Some(length))
+}

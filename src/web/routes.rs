@@ -97,6 +97,18 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/reports", SignedIn, get(reports::index)),
         r("GET", "/reports/tracking", SignedIn, get(reports::tracking)),
+        r(
+            "GET",
+            "/reports/tracking.xlsx",
+            SignedIn,
+            get(reports::tracking_xlsx),
+        ),
+        r(
+            "GET",
+            "/reports/tracking.csv",
+            SignedIn,
+            get(reports::tracking_csv),
+        ),
         r("GET", "/reports/regimes", Reviewer, get(regimes::index)),
         r("POST", "/reports/regimes", Reviewer, post(regimes::create)),
         r(

@@ -75,6 +75,8 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("GET", "/shortcomings/{id}", SIGNED_IN),
         ("GET", "/reports", SIGNED_IN),
         ("GET", "/reports/tracking", CITY_READERS),
+        ("GET", "/reports/tracking.xlsx", CITY_READERS),
+        ("GET", "/reports/tracking.csv", CITY_READERS),
         ("GET", "/reports/regimes", REVIEWER_ONLY),
         ("POST", "/reports/regimes", REVIEWER_ONLY),
         ("GET", "/reports/regimes/new", REVIEWER_ONLY),

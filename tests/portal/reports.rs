@@ -490,6 +490,28 @@ async fn the_city_tracks_who_sent_the_report_and_reminds_the_others() {
     assert_eq!(told, 1, "Home Affairs has one head");
     let page = app.get_as(&city, "/reports/tracking").await;
     assert_eq!(page.texts("#tracking td.num"), ["0", "1"]);
+
+    // The same table as a workbook and as CSV, from the page's links.
+    let xlsx = app
+        .get_as(&city, &page.attr("#tracking-xlsx", "href"))
+        .await;
+    let rows = crate::task_export::sheet(&xlsx, "Theo dõi gửi báo cáo");
+    let cells = |row: &[calamine::Data]| -> Vec<String> {
+        row.iter().map(crate::task_export::text).collect()
+    };
+    assert_eq!(cells(&rows[0])[..3], ["STT", "Đơn vị", "Tình hình"]);
+    assert_eq!(cells(&rows[2])[1..3], ["Sở Nội vụ", "Chưa gửi, quá hạn"]);
+    assert_eq!(cells(&rows[2])[7], "1", "one reminder");
+    let csv = app.get_as(&city, &page.attr("#tracking-csv", "href")).await;
+    let records = crate::task_export::csv(&csv);
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[1][1..3], ["Sở Xây dựng", "Đã gửi đúng hạn"]);
+    assert_eq!(
+        app.get_as(&head, &page.attr("#tracking-csv", "href"))
+            .await
+            .status,
+        403
+    );
 }
 
 #[tokio::test]

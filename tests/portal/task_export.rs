@@ -76,7 +76,7 @@ fn list_rows(page: &TestResponse) -> Vec<[String; 4]> {
 }
 
 /// The sheet of an XLSX download, row by row (the headings first).
-fn sheet(response: &TestResponse, name: &str) -> Vec<Vec<Data>> {
+pub(crate) fn sheet(response: &TestResponse, name: &str) -> Vec<Vec<Data>> {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(response.bytes.to_vec())).unwrap();
     assert_eq!(book.sheet_names(), [name]);
@@ -95,7 +95,7 @@ fn number(cell: &Data) -> Option<i64> {
 }
 
 /// A cell as the text it shows (numbers as numbers, dates dd/mm/yyyy).
-fn text(cell: &Data) -> String {
+pub(crate) fn text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),
@@ -155,7 +155,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// A CSV download's records (the headings first), after checking its byte order mark.
-fn csv(response: &TestResponse) -> Vec<Vec<String>> {
+pub(crate) fn csv(response: &TestResponse) -> Vec<Vec<String>> {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(
         response.header("content-type"),

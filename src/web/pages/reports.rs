@@ -16,6 +16,7 @@ use crate::db::reports::{
 };
 use crate::domain::ReportId;
 use crate::domain::document;
+use crate::domain::export::{Column, Value};
 use crate::domain::input::FieldErrors;
 use crate::domain::periods::Period;
 use crate::domain::reports::{AnnexRow, ClassCounts, Figures, Narrative, ReportStatus, Standing};
@@ -23,6 +24,7 @@ use crate::domain::{RegimeId, UnitId};
 use crate::web::conflict::{Difference, EditForm, Shown};
 use crate::web::ctx::PageCtx;
 use crate::web::error::AppError;
+use crate::web::export::{FileName, csv_download, sheet_download};
 use crate::web::extract::CsrfForm;
 use crate::web::form_page::respond;
 use crate::web::forms::id_of;
@@ -801,4 +803,116 @@ pub async fn print(
         body,
         signer,
     })
+}
+
+/// The columns of the tracking table's download.
+const TRACKING_COLUMNS: [Column; 8] = [
+    Column {
+        key: "annex.number",
+        width: 6.0,
+        wrap: false,
+    },
+    Column {
+        key: "report.unit",
+        width: 40.0,
+        wrap: true,
+    },
+    Column {
+        key: "tracking.standing",
+        width: 20.0,
+        wrap: false,
+    },
+    Column {
+        key: "report.due_on",
+        width: 12.0,
+        wrap: false,
+    },
+    Column {
+        key: "tracking.first_submitted",
+        width: 12.0,
+        wrap: false,
+    },
+    Column {
+        key: "tracking.last_submitted",
+        width: 12.0,
+        wrap: false,
+    },
+    Column {
+        key: "tracking.submissions",
+        width: 10.0,
+        wrap: false,
+    },
+    Column {
+        key: "tracking.reminders",
+        width: 10.0,
+        wrap: false,
+    },
+];
+
+/// The tracking of a regime's period as rows to download, and the file's name.
+async fn tracking_rows(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &Session,
+    query: &TrackingQuery,
+    extension: &str,
+) -> Result<(Vec<String>, Vec<Vec<Value>>, FileName), AppError> {
+    if !session.user.actor.sees_all_units() {
+        return Err(AppError::Forbidden);
+    }
+    let (_, regime, period) = tracked(state, query, ctx.today).await?;
+    let (Some(regime), Some(period)) = (regime, period) else {
+        return Err(AppError::NotFound);
+    };
+    let rows = queries::tracking(&state.pool, regime.id, period).await?;
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let standing = Standing::of(row.status, row.due_on, row.first_submitted_on, ctx.today);
+            vec![
+                Value::Number(n as i64 + 1),
+                Value::text(row.unit_name),
+                Value::text(ctx.t(standing.label_key())),
+                Value::Date(row.due_on),
+                Value::date(row.first_submitted_on),
+                Value::date(row.last_submitted_on.filter(|_| row.submissions > 1)),
+                Value::Number(row.submissions),
+                Value::Number(row.reminder_count.into()),
+            ]
+        })
+        .collect();
+    let headings = TRACKING_COLUMNS
+        .iter()
+        .map(|c| ctx.t(c.key).to_owned())
+        .collect();
+    let name = FileName {
+        ascii: format!("theo-doi-bao-cao-{}.{extension}", period.code()),
+        full: format!("{} {}.{extension}", ctx.t("tracking.title"), period.code()),
+    };
+    Ok((headings, rows, name))
+}
+
+/// `GET /reports/tracking.xlsx?regime=…&period=…`: the tracking table as a workbook.
+pub async fn tracking_xlsx(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Query(query): Query<TrackingQuery>,
+) -> Result<Response, AppError> {
+    let (headings, rows, name) = tracking_rows(&state, &ctx, &session, &query, "xlsx").await?;
+    let dir = state.config.data_dir.join("exports");
+    let sheet = ctx.t("tracking.sheet_name").to_owned();
+    sheet_download(dir, sheet, &TRACKING_COLUMNS, headings, rows, &name).await
+}
+
+/// `GET /reports/tracking.csv?regime=…&period=…`: the tracking table as CSV.
+pub async fn tracking_csv(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    session: Session,
+    Query(query): Query<TrackingQuery>,
+) -> Result<Response, AppError> {
+    let (headings, rows, name) = tracking_rows(&state, &ctx, &session, &query, "csv").await?;
+    Ok(csv_download(&headings, &rows, &name))
 }
