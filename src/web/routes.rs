@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use super::assets;
 use super::error::{self, error_marker};
 use super::pages::{
-    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, reports,
-    shortcomings, tasks,
+    admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, report_docx,
+    reports, shortcomings, tasks,
 };
 use super::state::AppState;
 use super::{error_page, guard, session};
@@ -105,6 +105,12 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         r("GET", "/reports/{id}", SignedIn, get(reports::show)),
         r("GET", "/reports/{id}/print", SignedIn, get(reports::print)),
+        r(
+            "GET",
+            "/reports/{id}/docx",
+            SignedIn,
+            get(report_docx::download),
+        ),
         r("POST", "/reports/{id}", SignedIn, post(reports::save)),
         r(
             "POST",

@@ -78,6 +78,7 @@ fn rules() -> Vec<(&'static str, &'static str, Row)> {
         ("POST", "/reports/tracking/remind", REVIEWER_ONLY),
         ("GET", "/reports/{id}", SIGNED_IN),
         ("GET", "/reports/{id}/print", SIGNED_IN),
+        ("GET", "/reports/{id}/docx", SIGNED_IN),
         ("POST", "/reports/{id}", UNIT_STAFF),
         ("POST", "/reports/{id}/submit", HEAD_ONLY),
         ("POST", "/reports/{id}/decision", REVIEWER_ONLY),

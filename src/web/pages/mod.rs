@@ -10,6 +10,7 @@ pub mod home;
 pub mod lang;
 pub mod notifications;
 pub mod plans;
+pub mod report_docx;
 pub mod reports;
 pub mod shortcomings;
 pub mod tasks;
