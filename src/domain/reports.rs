@@ -293,6 +293,20 @@ impl ClassCounts {
         }
     }
 
+    /// The counts in the columns' order of the figures' tables: in all, then each class.
+    pub fn cells(&self) -> [i64; 8] {
+        [
+            self.total,
+            self.done_on_time,
+            self.done_late,
+            self.open_on_time,
+            self.open_overdue,
+            self.no_deadline,
+            self.needs_direction,
+            self.not_updated,
+        ]
+    }
+
     fn add(&mut self, other: &ClassCounts) {
         self.total += other.total;
         self.done_on_time += other.done_on_time;

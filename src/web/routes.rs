@@ -18,7 +18,7 @@ use super::assets;
 use super::error::{self, error_marker};
 use super::pages::{
     admin, audit, auth, dashboard, files, health, home, lang, notifications, plans, regimes,
-    reports, shortcomings, tasks,
+    report_files, reports, shortcomings, tasks,
 };
 use super::state::AppState;
 use super::{error_page, guard, session};
@@ -135,7 +135,12 @@ fn table(max_upload: usize) -> Vec<(RouteInfo, MethodRouter<AppState>)> {
             SignedIn,
             post(reports::remind_unsent),
         ),
-        r("GET", "/reports/{id}", SignedIn, get(reports::show)),
+        r(
+            "GET",
+            "/reports/{id}",
+            SignedIn,
+            get(report_files::report_or_file),
+        ),
         r("GET", "/reports/{id}/print", SignedIn, get(reports::print)),
         r("POST", "/reports/{id}", SignedIn, post(reports::save)),
         r(

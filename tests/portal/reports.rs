@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use remediation_portal::jobs::reports::open_periods;
 
-use crate::common::{TestApp, build, scalar};
+use crate::common::{TestApp, TestSession, build, scalar};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -265,6 +265,21 @@ async fn a_department_reporting() -> (TestApp, i64, i64) {
     )
     .await;
     (app, sxd, report)
+}
+
+/// The unit's head submits the report as it stands.
+async fn submit(app: &TestApp, head: &TestSession, report: i64) {
+    let version = scalar::<i32>(
+        app,
+        &format!("select row_version from reports where id = {report}"),
+    )
+    .await
+    .to_string();
+    let form = [("version", version.as_str())];
+    let submitted = app
+        .post_as(head, &format!("/reports/{report}/submit"), &form)
+        .await;
+    assert_eq!(submitted.status, 303);
 }
 
 /// The figures' first row of totals: (tasks, done on time, open within the deadline).
@@ -537,15 +552,25 @@ async fn the_print_layout_is_the_document_the_unit_signs() {
     );
     assert_eq!(draft.count(".annex-table tbody tr"), 1);
 
-    let version = scalar::<i32>(
-        &app,
-        &format!("select row_version from reports where id = {report}"),
-    )
-    .await
-    .to_string();
-    let form = [("version", version.as_str())];
-    app.post_as(&head, &format!("/reports/{report}/submit"), &form)
-        .await;
+    // The annex as a workbook: the same row, dates as dates.
+    let xlsx = app.get_as(&head, &format!("/reports/{report}.xlsx")).await;
+    let rows = crate::task_export::sheet(&xlsx, "Phụ lục");
+    assert_eq!(rows.len(), 2);
+    let cells: Vec<String> = rows[1].iter().map(crate::task_export::text).collect();
+    let code: String = scalar(&app, "select code from tasks").await;
+    assert_eq!((cells[0].as_str(), cells[3].as_str()), ("1", code.as_str()));
+    assert!(
+        matches!(rows[1][10], calamine::Data::DateTime(_)),
+        "the deadline is a date"
+    );
+    assert_eq!(
+        app.get_as(&head, &format!("/reports/{report}.pdfx"))
+            .await
+            .status,
+        404
+    );
+
+    submit(&app, &head, report).await;
     let sent = app.get_as(&head, &path).await;
     assert_eq!(sent.count("#draft-mark"), 0);
     let today = app.state.today();
@@ -676,4 +701,137 @@ async fn the_city_sets_up_a_regime_and_its_reports_open() {
         page.texts("#regimes .regime-name a"),
         ["Báo cáo 6 tháng về cải cách hành chính"]
     );
+}
+
+/// The paragraphs of a Word file's body (the tables' cells included), each one's text with its
+/// white space made single; and the body's XML.
+fn docx_paragraphs(bytes: &[u8]) -> (Vec<String>, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let paragraphs = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "p")
+        .map(|p| {
+            let text: String = p
+                .descendants()
+                .filter(|n| n.tag_name().name() == "t")
+                .filter_map(|n| n.text())
+                .collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    (paragraphs, xml)
+}
+
+#[tokio::test]
+async fn the_word_file_is_the_document_the_print_view_lays_out() {
+    let (app, _, report) = a_department_reporting().await;
+    let head = app.session_for("sxd.lanhdao").await;
+    let path = format!("/reports/{report}.docx");
+    let page = app.get_as(&head, &format!("/reports/{report}")).await;
+    assert_eq!(page.attr("#docx-link", "href"), path);
+    let version = page.attr("#narrative-form input[name=version]", "value");
+    let text = [
+        ("implementation", "Đã ban hành kế hoạch số 12/KH-SXD."),
+        (
+            "results",
+            "Hoàn thành rà soát 3 dự án.\n\nCòn 2 dự án đang xử lý.",
+        ),
+        ("problems", ""),
+        ("next_steps", "Đề nghị UBND Thành phố chỉ đạo."),
+        ("version", &version),
+    ];
+    let saved = app
+        .post_as(&head, &format!("/reports/{report}"), &text)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = app.get_as(&head, &format!("/reports/{report}")).await;
+    let (total, done_on_time, open_on_time) = lead_totals(&page);
+    let print = app.get_as(&head, &format!("/reports/{report}/print")).await;
+    assert_eq!(print.attr("#docx-link", "href"), path);
+
+    let draft = app.get_as(&head, &path).await;
+    assert_eq!(draft.status, 200);
+    assert_eq!(
+        draft.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    let disposition = draft.header("content-disposition").unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"bao-cao-SXD-")
+            && disposition.contains(".docx\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20"),
+        "{disposition}"
+    );
+    let (paragraphs, xml) = docx_paragraphs(&draft.bytes);
+    let has = |text: &str| paragraphs.iter().any(|p| p == text);
+    assert!(
+        has("DỰ THẢO — chưa gửi, số liệu chưa chốt"),
+        "{paragraphs:?}"
+    );
+    assert!(has("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    assert!(has("Độc lập - Tự do - Hạnh phúc"));
+    assert!(has("UBND THÀNH PHỐ HÀ NỘI"));
+    assert!(has("SỞ XÂY DỰNG"));
+    assert!(has("Số: /BC-SXD"));
+    assert!(has("BÁO CÁO"));
+    assert!(has("Kính gửi: Ủy ban nhân dân Thành phố Hà Nội."));
+    // The parts in their order, the text a paragraph a line, the figures opening part II.
+    let at = |text: &str| paragraphs.iter().position(|p| p == text).unwrap();
+    assert!(at("I. TÌNH HÌNH TRIỂN KHAI") < at("II. KẾT QUẢ THỰC HIỆN"));
+    assert!(at("II. KẾT QUẢ THỰC HIỆN") < at(&print.text("#doc-figures")));
+    assert!(at(&print.text("#doc-figures")) < at("Hoàn thành rà soát 3 dự án."));
+    assert_eq!(
+        at("Hoàn thành rà soát 3 dự án.") + 1,
+        at("Còn 2 dự án đang xử lý.")
+    );
+    assert!(at("Còn 2 dự án đang xử lý.") < at("III. TỒN TẠI, KHÓ KHĂN, NGUYÊN NHÂN"));
+    assert!(at("Đề nghị UBND Thành phố chỉ đạo.") < at("- Lưu: VT, SXD."));
+    // The figures as the print view writes them, with the numbers the report's page shows.
+    let figures = print.text("#doc-figures");
+    assert!(has(&figures), "{figures}");
+    assert!(figures.contains(&format!("chủ trì thực hiện {total} nhiệm vụ")));
+    assert!(figures.contains(&format!("gồm {done_on_time} nhiệm vụ đúng hạn")));
+    assert!(figures.contains(&format!("đang thực hiện trong hạn {open_on_time} nhiệm vụ")));
+    // The annex: a row for the task, on landscape pages.
+    let code = scalar::<String>(&app, "select code from tasks").await;
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p.starts_with(&format!("{code}. "))),
+        "{paragraphs:?}"
+    );
+    assert!(has("PHỤ LỤC"));
+    assert!(xml.contains("w:orient=\"landscape\""));
+
+    // Another unit's head may not have it; nobody signed in is asked to sign in.
+    let other = app.session_for("snv.lanhdao").await;
+    assert_eq!(app.get_as(&other, &path).await.status, 403);
+    let unsigned = app.get(&path).await;
+    assert_eq!(unsigned.status, 303);
+    assert_eq!(
+        unsigned.header("location"),
+        Some(format!("/signin?next=/reports/{report}.docx").as_str())
+    );
+
+    // Once submitted: the frozen figures, the date of the submission, the signer; no mark.
+    submit(&app, &head, report).await;
+    let sent = app.get_as(&head, &path).await;
+    assert_eq!(sent.status, 200);
+    let (paragraphs, _) = docx_paragraphs(&sent.bytes);
+    let has = |text: &str| paragraphs.iter().any(|p| p == text);
+    assert!(!has("DỰ THẢO — chưa gửi, số liệu chưa chốt"));
+    let today = app.state.today();
+    let day = remediation_portal::domain::document::place_and_date("Hà Nội", Some(today));
+    assert!(has(&day), "{paragraphs:?}");
+    assert!(has("Cán bộ sxd.lanhdao"));
+    assert!(has(&app
+        .get_as(&head, &format!("/reports/{report}/print"))
+        .await
+        .text("#doc-figures")));
 }

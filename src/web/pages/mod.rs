@@ -11,6 +11,7 @@ pub mod lang;
 pub mod notifications;
 pub mod plans;
 pub mod regimes;
+pub mod report_files;
 pub mod reports;
 pub mod shortcomings;
 pub mod tasks;

@@ -278,26 +278,15 @@ impl ShowPage {
 
     /// The counts of a row of the figures, in the columns' order.
     pub fn cells(&self, counts: &ClassCounts) -> [i64; 8] {
-        [
-            counts.total,
-            counts.done_on_time,
-            counts.done_late,
-            counts.open_on_time,
-            counts.open_overdue,
-            counts.no_deadline,
-            counts.needs_direction,
-            counts.not_updated,
-        ]
+        counts.cells()
     }
 
     pub fn status_label(&self, code: &str) -> String {
-        crate::domain::TaskStatus::from_code(code)
-            .map(|s| self.ctx.t(s.label_key()).to_owned())
-            .unwrap_or_else(|| code.to_owned())
+        status_label(&self.ctx, code)
     }
 
     pub fn class_label(&self, code: &str) -> String {
-        self.ctx.t(&format!("report_class.{code}")).to_owned()
+        class_label(&self.ctx, code)
     }
 
     pub fn was_late(&self, submission: &SubmissionRow) -> bool {
@@ -306,11 +295,20 @@ impl ShowPage {
 
     /// The part's text as a list of paragraphs.
     pub fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        text.split('\n')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect()
+        document::paragraphs(text)
     }
+}
+
+/// A task's status on the figures' day, by its code, in the reader's language.
+pub fn status_label(ctx: &PageCtx, code: &str) -> String {
+    crate::domain::TaskStatus::from_code(code)
+        .map(|s| ctx.t(s.label_key()).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A task's class in the figures, by its code, in the reader's language.
+pub fn class_label(ctx: &PageCtx, code: &str) -> String {
+    ctx.t(&format!("report_class.{code}")).to_owned()
 }
 
 /// The report `raw`, if the user may read it.
@@ -328,6 +326,55 @@ async fn visible_report(
     Ok(report)
 }
 
+/// What a report holds as it is shown: as submitted once it has left the unit, else as it
+/// stands.
+struct Content {
+    figures: Figures,
+    annex: Vec<AnnexRow>,
+    narrative: Narrative,
+    /// The report's submissions, the latest first.
+    submissions: Vec<SubmissionRow>,
+    /// Whether the figures, annex and text are those the latest submission froze.
+    frozen: bool,
+}
+
+impl Content {
+    /// The submission the figures, annex and text are from.
+    fn submission(&self) -> Option<&SubmissionRow> {
+        self.submissions.first().filter(|_| self.frozen)
+    }
+}
+
+/// The report's figures, annex and text: those its latest submission froze once the report
+/// is no longer with the unit, else computed for `today` with the text saved now.
+async fn content(
+    state: &AppState,
+    report: &ReportRow,
+    today: NaiveDate,
+) -> Result<Content, AppError> {
+    let submissions = queries::submissions(&state.pool, report.id).await?;
+    match submissions.first() {
+        Some(latest) if !report.status.is_with_unit() => Ok(Content {
+            figures: latest.figures.0.clone(),
+            annex: latest.annex.0.clone(),
+            narrative: latest.narrative.0.clone(),
+            frozen: true,
+            submissions,
+        }),
+        _ => {
+            let mut conn = state.pool.acquire().await?;
+            let (figures, annex) = commands::reports::compute(&mut conn, report, today).await?;
+            Ok(Content {
+                figures,
+                annex,
+                narrative: report.narrative.0.clone(),
+                submissions,
+                frozen: false,
+            })
+        }
+    }
+}
+
 /// What the page shows besides the forms.
 async fn show_page(
     state: &AppState,
@@ -338,25 +385,11 @@ async fn show_page(
     errors: FieldErrors,
     decision: (String, FieldErrors),
 ) -> Result<Html<String>, AppError> {
-    let submissions = queries::submissions(&state.pool, report.id).await?;
-    let latest = submissions.first();
-    let (figures, annex, frozen, narrative) = match latest {
-        Some(latest) if !report.status.is_with_unit() => (
-            latest.figures.0.clone(),
-            latest.annex.0.clone(),
-            Some(latest.number),
-            latest.narrative.0.clone(),
-        ),
-        _ => {
-            let mut conn = state.pool.acquire().await?;
-            let (figures, annex) =
-                commands::reports::compute(&mut conn, &report, ctx.today).await?;
-            (figures, annex, None, report.narrative.0.clone())
-        }
-    };
+    let content = content(state, &report, ctx.today).await?;
+    let frozen = content.submission().map(|s| s.number);
     let actor = &session.user.actor;
     let with_unit = report.status.is_with_unit();
-    let form = form.unwrap_or_else(|| NarrativeForm::from_narrative(&narrative).stamped());
+    let form = form.unwrap_or_else(|| NarrativeForm::from_narrative(&content.narrative).stamped());
     render(&ShowPage {
         period: period_name(&ctx, report.period()),
         may_write: with_unit && actor.may_write_report(report.unit_id),
@@ -364,30 +397,31 @@ async fn show_page(
         may_decide: report.status == ReportStatus::Submitted && actor.may_decide_report(),
         ctx,
         report,
-        figures,
-        annex,
+        figures: content.figures,
+        annex: content.annex,
         frozen,
         form,
         errors,
         decision_note: decision.0,
         decision_errors: decision.1,
-        submissions,
+        submissions: content.submissions,
     })
 }
 
-/// `GET /reports/{id}`: the report, its figures and annex, its text, its submissions.
+/// The report's page (`GET /reports/{id}`, through `report_files::report_or_file`): its
+/// figures and annex, its text, its submissions.
 pub async fn show(
-    State(state): State<AppState>,
+    state: &AppState,
     ctx: PageCtx,
-    session: Session,
-    Path(raw): Path<String>,
+    session: &Session,
+    raw: &str,
 ) -> Result<Html<String>, AppError> {
-    let report = visible_report(&state, &session, &raw).await?;
+    let report = visible_report(state, session, raw).await?;
     let none = (String::new(), FieldErrors::default());
     show_page(
-        &state,
+        state,
         ctx,
-        &session,
+        session,
         report,
         None,
         FieldErrors::default(),
@@ -689,69 +723,115 @@ pub async fn remind_unsent(
     saved(&state, &session, tx, message, &location).await
 }
 
+/// A report as the document the unit signs (docs/reports.md, "The document"): what the print
+/// view and the Word file lay out, as submitted once it is, else as it stands (a draft).
+pub struct ReportDocument {
+    pub report: ReportRow,
+    /// The period's name ("Quý IV/2026").
+    pub period: String,
+    pub figures: Figures,
+    pub annex: Vec<AnnexRow>,
+    pub narrative: Narrative,
+    /// The heading: the body above (regular) and the unit (bold).
+    pub above: Option<String>,
+    pub body: String,
+    /// "Số:      /BC-SXD".
+    pub number: String,
+    /// The place and date in words, the day left blank on a draft.
+    pub date_line: String,
+    /// The signer's title, a line each.
+    pub signature: Vec<&'static str>,
+    /// Who signs: the head who submitted it, once submitted.
+    pub signer: Option<String>,
+    /// A draft is marked as one.
+    pub draft: bool,
+}
+
+impl ReportDocument {
+    pub fn summary(&self) -> String {
+        document::report_summary(&self.period)
+    }
+
+    /// The paragraph that opens part II.
+    pub fn figures_sentence(&self) -> String {
+        document::figures_sentence(&self.figures, self.report.cutoff_end)
+    }
+
+    /// The four parts of the body: their titles and their paragraphs.
+    pub fn parts(&self) -> [(&'static str, Vec<&str>); 4] {
+        let n = &self.narrative;
+        let [implementation, results, problems, next_steps] = document::PARTS;
+        [
+            (implementation, document::paragraphs(&n.implementation)),
+            (results, document::paragraphs(&n.results)),
+            (problems, document::paragraphs(&n.problems)),
+            (next_steps, document::paragraphs(&n.next_steps)),
+        ]
+    }
+
+    pub fn closing(&self) -> String {
+        document::closing_sentence(&self.period, &self.report.unit_name)
+    }
+
+    pub fn recipients(&self) -> [String; 3] {
+        document::recipients(&self.report.unit_code)
+    }
+
+    pub fn annex_summary(&self) -> String {
+        document::annex_summary(&self.period)
+    }
+
+    pub fn annex_note(&self) -> String {
+        document::annex_note(&self.report.unit_name)
+    }
+}
+
+/// The report `raw` as the document its unit signs, if the user may read it.
+pub async fn report_document(
+    state: &AppState,
+    ctx: &PageCtx,
+    session: &Session,
+    raw: &str,
+) -> Result<ReportDocument, AppError> {
+    let report = visible_report(state, session, raw).await?;
+    let content = content(state, &report, ctx.today).await?;
+    let submission = content.submission();
+    let (above, body) = document::issuing_body(
+        &report.unit_name,
+        report.unit_kind,
+        report.parent_name.as_deref(),
+    );
+    Ok(ReportDocument {
+        period: period_name(ctx, report.period()),
+        number: document::number_line("BC", &report.unit_code),
+        date_line: document::place_and_date("Hà Nội", submission.map(|s| s.submitted_on)),
+        signature: document::signature_title(report.unit_kind),
+        signer: submission.map(|s| s.submitted_by.clone()),
+        draft: submission.is_none(),
+        report,
+        figures: content.figures,
+        annex: content.annex,
+        narrative: content.narrative,
+        above,
+        body,
+    })
+}
+
 /// The report as the document a unit signs, laid out for A4 paper.
 #[derive(Template)]
 #[template(path = "reports/print.html")]
 pub struct PrintPage {
     ctx: PageCtx,
-    report: ReportRow,
-    period: String,
-    figures: Figures,
-    annex: Vec<AnnexRow>,
-    narrative: Narrative,
-    /// The heading: the body above (regular) and the unit (bold).
-    above: Option<String>,
-    body: String,
-    number: String,
-    date_line: String,
-    signature: Vec<&'static str>,
-    /// Who signs: the head who submitted it, once submitted.
-    signer: Option<String>,
-    /// A draft is marked as one.
-    draft: bool,
+    doc: ReportDocument,
 }
 
 impl PrintPage {
-    pub fn paragraphs<'a>(&self, text: &'a str) -> Vec<&'a str> {
-        text.split('\n')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect()
-    }
-
-    pub fn cells(&self, counts: &ClassCounts) -> [i64; 8] {
-        [
-            counts.total,
-            counts.done_on_time,
-            counts.done_late,
-            counts.open_on_time,
-            counts.open_overdue,
-            counts.no_deadline,
-            counts.needs_direction,
-            counts.not_updated,
-        ]
-    }
-
     pub fn status_label(&self, code: &str) -> String {
-        crate::domain::TaskStatus::from_code(code)
-            .map(|s| self.ctx.t(s.label_key()).to_owned())
-            .unwrap_or_else(|| code.to_owned())
+        status_label(&self.ctx, code)
     }
 
     pub fn class_label(&self, code: &str) -> String {
-        self.ctx.t(&format!("report_class.{code}")).to_owned()
-    }
-
-    pub fn committee(&self) -> &'static str {
-        document::CITY_COMMITTEE
-    }
-
-    pub fn unit_code(&self) -> String {
-        document::number_line("", &self.report.unit_code)
-            .rsplit('-')
-            .next()
-            .unwrap_or_default()
-            .to_owned()
+        class_label(&self.ctx, code)
     }
 }
 
@@ -763,46 +843,8 @@ pub async fn print(
     session: Session,
     Path(raw): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let report = visible_report(&state, &session, &raw).await?;
-    let submissions = queries::submissions(&state.pool, report.id).await?;
-    let submitted = submissions
-        .first()
-        .filter(|_| !report.status.is_with_unit());
-    let (figures, annex, narrative, signer, date) = match submitted {
-        Some(s) => (
-            s.figures.0.clone(),
-            s.annex.0.clone(),
-            s.narrative.0.clone(),
-            Some(s.submitted_by.clone()),
-            Some(s.submitted_on),
-        ),
-        None => {
-            let mut conn = state.pool.acquire().await?;
-            let (figures, annex) =
-                commands::reports::compute(&mut conn, &report, ctx.today).await?;
-            (figures, annex, report.narrative.0.clone(), None, None)
-        }
-    };
-    let (above, body) = document::issuing_body(
-        &report.unit_name,
-        report.unit_kind,
-        report.parent_name.as_deref(),
-    );
-    render(&PrintPage {
-        period: period_name(&ctx, report.period()),
-        number: document::number_line("BC", &report.unit_code),
-        date_line: document::place_and_date("Hà Nội", date),
-        signature: document::signature_title(report.unit_kind),
-        draft: submitted.is_none(),
-        ctx,
-        report,
-        figures,
-        annex,
-        narrative,
-        above,
-        body,
-        signer,
-    })
+    let doc = report_document(&state, &ctx, &session, &raw).await?;
+    render(&PrintPage { ctx, doc })
 }
 
 /// The columns of the tracking table's download.
