@@ -210,17 +210,73 @@ impl ShortcomingBuilder<'_> {
     }
 }
 
-/// A plan of `unit`, not issued yet, due in 30 days; its id.
-pub async fn plan(app: &TestApp, unit: i64, title: &str) -> i64 {
-    sqlx::query_scalar(
-        "insert into plans (unit_id, title, issue_deadline) values ($1, $2, $3) returning id",
-    )
-    .bind(unit)
-    .bind(title)
-    .bind(app.state.today() + Duration::days(30))
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("plan {title}: {e}"))
+/// A plan of `unit`, not issued yet, due in 30 days unless told otherwise.
+pub fn plan<'a>(app: &'a TestApp, unit: i64, title: &str) -> PlanBuilder<'a> {
+    PlanBuilder {
+        app,
+        unit,
+        title: title.to_owned(),
+        issue_deadline: app.state.today() + Duration::days(30),
+        issued: None,
+        shortcomings: Vec::new(),
+    }
+}
+
+/// See [`plan`].
+pub struct PlanBuilder<'a> {
+    app: &'a TestApp,
+    unit: i64,
+    title: String,
+    issue_deadline: NaiveDate,
+    issued: Option<(NaiveDate, String)>,
+    shortcomings: Vec<i64>,
+}
+
+impl PlanBuilder<'_> {
+    /// The day it is due to be issued by.
+    pub fn issue_deadline(mut self, day: NaiveDate) -> Self {
+        self.issue_deadline = day;
+        self
+    }
+
+    /// Issued on `day` as document `number` (an issued plan has its number).
+    pub fn issued(mut self, day: NaiveDate, number: &str) -> Self {
+        self.issued = Some((day, number.to_owned()));
+        self
+    }
+
+    /// A shortcoming it remedies.
+    pub fn shortcoming(mut self, shortcoming: i64) -> Self {
+        self.shortcomings.push(shortcoming);
+        self
+    }
+
+    /// Inserts the plan and its shortcomings; its id.
+    pub async fn create(self) -> i64 {
+        let (issued_on, number) = self.issued.unzip();
+        let plan: i64 = sqlx::query_scalar(
+            "insert into plans (unit_id, title, issue_deadline, issued_on, doc_number)
+             values ($1, $2, $3, $4, $5) returning id",
+        )
+        .bind(self.unit)
+        .bind(&self.title)
+        .bind(self.issue_deadline)
+        .bind(issued_on)
+        .bind(number)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("plan {}: {e}", self.title));
+        sqlx::query(
+            "insert into plan_shortcomings (plan_id, shortcoming_id)
+             select $1, unnest($2::bigint[])",
+        )
+        .bind(plan)
+        .bind(&self.shortcomings)
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("shortcomings of plan {}: {e}", self.title));
+        plan
+    }
 }
 
 /// A task titled "Nhiệm vụ thử", not started, with no deadline: led by `lead` under a
@@ -231,6 +287,7 @@ pub fn task(app: &TestApp) -> TaskBuilder<'_> {
         app,
         shortcoming: None,
         lead: None,
+        plan: None,
         title: "Nhiệm vụ thử".to_owned(),
         description: String::new(),
         status: "not_started",
@@ -249,6 +306,7 @@ pub struct TaskBuilder<'a> {
     app: &'a TestApp,
     shortcoming: Option<i64>,
     lead: Option<i64>,
+    plan: Option<i64>,
     title: String,
     description: String,
     status: &'static str,
@@ -271,6 +329,12 @@ impl TaskBuilder<'_> {
     /// The lead unit.
     pub fn lead(mut self, unit: i64) -> Self {
         self.lead = Some(unit);
+        self
+    }
+
+    /// The plan it belongs to.
+    pub fn plan(mut self, plan: i64) -> Self {
+        self.plan = Some(plan);
         self
     }
 
@@ -349,9 +413,9 @@ impl TaskBuilder<'_> {
                  where s.id = $1 group by s.id)
              insert into tasks (code, shortcoming_id, title, description, lead_unit_id,
                                 original_deadline, deadline, status, percent_complete,
-                                completed_on, reminder_count, last_update_at)
+                                completed_on, reminder_count, last_update_at, plan_id)
              select code || '.' || lpad(n, greatest(2, length(n)), '0'), id, $2, $3, $4, $5, $5,
-                    $6::task_status, $7, $8, $9, $10
+                    $6::task_status, $7, $8, $9, $10, $11
              from next
              returning id",
         )
@@ -365,6 +429,7 @@ impl TaskBuilder<'_> {
         .bind(completed_on)
         .bind(self.reminders)
         .bind(self.app.clock.now() - Duration::days(self.untouched_days))
+        .bind(self.plan)
         .fetch_one(&self.app.pool)
         .await
         .unwrap_or_else(|e| panic!("task {}: {e}", self.title));
