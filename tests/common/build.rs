@@ -1,8 +1,9 @@
 //! Builders of the small world a test asserts on, made on an empty database
 //! (`TestApp::empty`) instead of looked up in the demo data: units, users who can sign in,
-//! fields, shortcomings, plans and tasks (lead and coordinating units, officers, status,
-//! percent, deadline). Each builder fills what the test does not name with a default that
-//! keeps the schema's rules, writes plain SQL inserts and returns the new row's id:
+//! fields, source documents, shortcomings, plans and tasks (lead and coordinating units,
+//! officers, status, percent, deadline). Each builder fills what the test does not name with
+//! a default that keeps the schema's rules, writes plain SQL inserts and returns the new
+//! row's id:
 //!
 //! ```ignore
 //! let badinh = build::unit(&app, "BADINH").kind("district").create().await;
@@ -171,6 +172,7 @@ pub fn shortcoming<'a>(app: &'a TestApp, code: &str, lead: i64) -> ShortcomingBu
         lead,
         field: None,
         title: format!("Tồn tại {code}"),
+        sources: Vec::new(),
     }
 }
 
@@ -181,6 +183,7 @@ pub struct ShortcomingBuilder<'a> {
     lead: i64,
     field: Option<i64>,
     title: String,
+    sources: Vec<i64>,
 }
 
 impl ShortcomingBuilder<'_> {
@@ -190,13 +193,25 @@ impl ShortcomingBuilder<'_> {
         self
     }
 
-    /// Inserts the shortcoming (and its field, when none was given); its id.
+    /// The title.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    /// A source document it was found in.
+    pub fn source(mut self, source: i64) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Inserts the shortcoming (and its field, when none was given) and its sources; its id.
     pub async fn create(self) -> i64 {
         let field = match self.field {
             Some(field) => field,
             None => field(self.app, &format!("F-{}", self.code), "Lĩnh vực thử").await,
         };
-        sqlx::query_scalar(
+        let shortcoming: i64 = sqlx::query_scalar(
             "insert into shortcomings (code, title, field_id, lead_unit_id, year_identified)
              values ($1, $2, $3, $4, 2025) returning id",
         )
@@ -206,7 +221,87 @@ impl ShortcomingBuilder<'_> {
         .bind(self.lead)
         .fetch_one(&self.app.pool)
         .await
-        .unwrap_or_else(|e| panic!("shortcoming {}: {e}", self.code))
+        .unwrap_or_else(|e| panic!("shortcoming {}: {e}", self.code));
+        sqlx::query(
+            "insert into shortcoming_sources (shortcoming_id, source_id)
+             select $1, unnest($2::bigint[])",
+        )
+        .bind(shortcoming)
+        .bind(&self.sources)
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("sources of shortcoming {}: {e}", self.code));
+        shortcoming
+    }
+}
+
+/// A source document numbered `number`: an inspection conclusion of the Government
+/// Inspectorate, dated 15/05/2017, titled after its number unless told otherwise.
+pub fn source<'a>(app: &'a TestApp, number: &str) -> SourceBuilder<'a> {
+    SourceBuilder {
+        app,
+        number: number.to_owned(),
+        kind: "inspection",
+        title: format!("Kết luận thanh tra số {number}"),
+        files: Vec::new(),
+    }
+}
+
+/// See [`source`].
+pub struct SourceBuilder<'a> {
+    app: &'a TestApp,
+    number: String,
+    kind: &'static str,
+    title: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl SourceBuilder<'_> {
+    /// `review_conference`, `mid_term_review`, `inspection`, `state_audit`, `supervision` or
+    /// `other`.
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The title.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    /// A PDF of it (its scan) named `file_name`, uploaded by no one in particular.
+    pub fn file(mut self, file_name: &str, pdf: &[u8]) -> Self {
+        self.files.push((file_name.to_owned(), pdf.to_vec()));
+        self
+    }
+
+    /// Inserts the document and its files; its id.
+    pub async fn create(self) -> i64 {
+        let source: i64 = sqlx::query_scalar(
+            "insert into sources (kind, doc_number, doc_date, issuing_body, title)
+             values ($1::source_kind, $2, '2017-05-15', 'Thanh tra Chính phủ', $3) returning id",
+        )
+        .bind(self.kind)
+        .bind(&self.number)
+        .bind(&self.title)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("source {}: {e}", self.number));
+        for (file_name, pdf) in &self.files {
+            sqlx::query(
+                "insert into attachments (file_name, content_type, size_bytes, sha256, content,
+                                          source_id)
+                 values ($1, 'application/pdf', octet_length($2), sha256($2), $2, $3)",
+            )
+            .bind(file_name)
+            .bind(pdf)
+            .bind(source)
+            .execute(&self.app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("file {file_name} of source {}: {e}", self.number));
+        }
+        source
     }
 }
 
