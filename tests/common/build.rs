@@ -1,9 +1,9 @@
 //! Builders of the small world a test asserts on, made on an empty database
 //! (`TestApp::empty`) instead of looked up in the demo data: units, users who can sign in,
-//! fields, source documents, shortcomings, plans and tasks (lead and coordinating units,
-//! officers, status, percent, deadline). Each builder fills what the test does not name with
-//! a default that keeps the schema's rules, writes plain SQL inserts and returns the new
-//! row's id:
+//! fields, source documents, shortcomings, plans, tasks (lead and coordinating units,
+//! officers, status, percent, deadline), their history and extension requests, and report
+//! regimes. Each builder fills what the test does not name with a default that keeps the
+//! schema's rules, writes plain SQL inserts and returns the new row's id:
 //!
 //! ```ignore
 //! let badinh = build::unit(&app, "BADINH").kind("district").create().await;
@@ -570,6 +570,162 @@ impl TaskBuilder<'_> {
             }
             (None, None) => panic!("a task needs .lead(unit) or .shortcoming(id)"),
         }
+    }
+}
+
+/// An entry of `task`'s history: `kind` (`progress`, `confirmed`, `returned`, `assignment`…)
+/// written by `author` for the task's lead unit, now unless told otherwise. The task itself
+/// is left as it was built.
+pub fn update<'a>(
+    app: &'a TestApp,
+    task: i64,
+    author: i64,
+    kind: &'static str,
+) -> UpdateBuilder<'a> {
+    UpdateBuilder {
+        app,
+        task,
+        author,
+        kind,
+        statuses: (None, None),
+        percent: None,
+        note: String::new(),
+        days_ago: 0,
+    }
+}
+
+/// See [`update`].
+pub struct UpdateBuilder<'a> {
+    app: &'a TestApp,
+    task: i64,
+    author: i64,
+    kind: &'static str,
+    statuses: (Option<&'static str>, Option<&'static str>),
+    percent: Option<i16>,
+    note: String,
+    days_ago: i64,
+}
+
+impl UpdateBuilder<'_> {
+    /// The task's status before and after it.
+    pub fn status(mut self, before: &'static str, after: &'static str) -> Self {
+        self.statuses = (Some(before), Some(after));
+        self
+    }
+
+    /// The percent complete it reports.
+    pub fn percent(mut self, percent: i16) -> Self {
+        self.percent = Some(percent);
+        self
+    }
+
+    /// What it says.
+    pub fn note(mut self, note: &str) -> Self {
+        self.note = note.to_owned();
+        self
+    }
+
+    /// Written `days` days ago.
+    pub fn days_ago(mut self, days: i64) -> Self {
+        self.days_ago = days;
+        self
+    }
+
+    /// Inserts the entry; its id.
+    pub async fn create(self) -> i64 {
+        sqlx::query_scalar(
+            "insert into task_updates (task_id, unit_id, author_id, kind, status_before,
+                                       status_after, percent, note, created_at)
+             select id, lead_unit_id, $2, $3::task_update_kind, $4::task_status,
+                    $5::task_status, $6, $7, $8
+             from tasks where id = $1
+             returning id",
+        )
+        .bind(self.task)
+        .bind(self.author)
+        .bind(self.kind)
+        .bind(self.statuses.0)
+        .bind(self.statuses.1)
+        .bind(self.percent)
+        .bind(&self.note)
+        .bind(self.app.clock.now() - Duration::days(self.days_ago))
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{} on task {}: {e}", self.kind, self.task))
+    }
+}
+
+/// A request by `requested_by` to move `task`'s deadline (it needs one) to `proposed`,
+/// pending unless decided.
+pub fn extension(
+    app: &TestApp,
+    task: i64,
+    requested_by: i64,
+    proposed: NaiveDate,
+) -> ExtensionBuilder<'_> {
+    ExtensionBuilder {
+        app,
+        task,
+        requested_by,
+        proposed,
+        approved_by: None,
+    }
+}
+
+/// See [`extension`].
+pub struct ExtensionBuilder<'a> {
+    app: &'a TestApp,
+    task: i64,
+    requested_by: i64,
+    proposed: NaiveDate,
+    approved_by: Option<i64>,
+}
+
+impl ExtensionBuilder<'_> {
+    /// Approved by `reviewer`: the task's deadline moves to the proposed one, its original
+    /// deadline stays, as the portal approves.
+    pub fn approved_by(mut self, reviewer: i64) -> Self {
+        self.approved_by = Some(reviewer);
+        self
+    }
+
+    /// Inserts the request (and moves the deadline when approved); its id.
+    pub async fn create(self) -> i64 {
+        let status = if self.approved_by.is_some() {
+            "approved"
+        } else {
+            "pending"
+        };
+        let request: i64 = sqlx::query_scalar(
+            "insert into extension_requests (task_id, requested_by, deadline_before,
+                                             proposed_deadline, reason, doc_number, status,
+                                             decided_by, decided_at, created_at)
+             select id, $2, deadline, $3, 'Cần thêm thời gian để hoàn thiện hồ sơ.',
+                    '125/BC-ĐV', $4::extension_status, $5,
+                    case when $5::bigint is not null then $6 end, $6 - interval '1 day'
+             from tasks where id = $1
+             returning id",
+        )
+        .bind(self.task)
+        .bind(self.requested_by)
+        .bind(self.proposed)
+        .bind(status)
+        .bind(self.approved_by)
+        .bind(self.app.clock.now())
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("extension of task {}: {e}", self.task));
+        if self.approved_by.is_some() {
+            sqlx::query(
+                "update tasks set deadline = $2, row_version = row_version + 1 where id = $1",
+            )
+            .bind(self.task)
+            .bind(self.proposed)
+            .execute(&self.app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("deadline of task {}: {e}", self.task));
+        }
+        request
     }
 }
 
