@@ -1,8 +1,9 @@
 //! Builders of the small world a test asserts on, made on an empty database
 //! (`TestApp::empty`) instead of looked up in the demo data: units, users who can sign in,
-//! fields, shortcomings, plans and tasks (lead and coordinating units, officers, status,
-//! percent, deadline). Each builder fills what the test does not name with a default that
-//! keeps the schema's rules, writes plain SQL inserts and returns the new row's id:
+//! fields, source documents, shortcomings, plans, tasks (lead and coordinating units,
+//! officers, status, percent, deadline), their history and extension requests, and report
+//! regimes. Each builder fills what the test does not name with a default that keeps the
+//! schema's rules, writes plain SQL inserts and returns the new row's id:
 //!
 //! ```ignore
 //! let badinh = build::unit(&app, "BADINH").kind("district").create().await;
@@ -171,6 +172,7 @@ pub fn shortcoming<'a>(app: &'a TestApp, code: &str, lead: i64) -> ShortcomingBu
         lead,
         field: None,
         title: format!("Tồn tại {code}"),
+        sources: Vec::new(),
     }
 }
 
@@ -181,6 +183,7 @@ pub struct ShortcomingBuilder<'a> {
     lead: i64,
     field: Option<i64>,
     title: String,
+    sources: Vec<i64>,
 }
 
 impl ShortcomingBuilder<'_> {
@@ -190,13 +193,25 @@ impl ShortcomingBuilder<'_> {
         self
     }
 
-    /// Inserts the shortcoming (and its field, when none was given); its id.
+    /// The title.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    /// A source document it was found in.
+    pub fn source(mut self, source: i64) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Inserts the shortcoming (and its field, when none was given) and its sources; its id.
     pub async fn create(self) -> i64 {
         let field = match self.field {
             Some(field) => field,
             None => field(self.app, &format!("F-{}", self.code), "Lĩnh vực thử").await,
         };
-        sqlx::query_scalar(
+        let shortcoming: i64 = sqlx::query_scalar(
             "insert into shortcomings (code, title, field_id, lead_unit_id, year_identified)
              values ($1, $2, $3, $4, 2025) returning id",
         )
@@ -206,21 +221,157 @@ impl ShortcomingBuilder<'_> {
         .bind(self.lead)
         .fetch_one(&self.app.pool)
         .await
-        .unwrap_or_else(|e| panic!("shortcoming {}: {e}", self.code))
+        .unwrap_or_else(|e| panic!("shortcoming {}: {e}", self.code));
+        sqlx::query(
+            "insert into shortcoming_sources (shortcoming_id, source_id)
+             select $1, unnest($2::bigint[])",
+        )
+        .bind(shortcoming)
+        .bind(&self.sources)
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("sources of shortcoming {}: {e}", self.code));
+        shortcoming
     }
 }
 
-/// A plan of `unit`, not issued yet, due in 30 days; its id.
-pub async fn plan(app: &TestApp, unit: i64, title: &str) -> i64 {
-    sqlx::query_scalar(
-        "insert into plans (unit_id, title, issue_deadline) values ($1, $2, $3) returning id",
-    )
-    .bind(unit)
-    .bind(title)
-    .bind(app.state.today() + Duration::days(30))
-    .fetch_one(&app.pool)
-    .await
-    .unwrap_or_else(|e| panic!("plan {title}: {e}"))
+/// A source document numbered `number`: an inspection conclusion of the Government
+/// Inspectorate, dated 15/05/2017, titled after its number unless told otherwise.
+pub fn source<'a>(app: &'a TestApp, number: &str) -> SourceBuilder<'a> {
+    SourceBuilder {
+        app,
+        number: number.to_owned(),
+        kind: "inspection",
+        title: format!("Kết luận thanh tra số {number}"),
+        files: Vec::new(),
+    }
+}
+
+/// See [`source`].
+pub struct SourceBuilder<'a> {
+    app: &'a TestApp,
+    number: String,
+    kind: &'static str,
+    title: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl SourceBuilder<'_> {
+    /// `review_conference`, `mid_term_review`, `inspection`, `state_audit`, `supervision` or
+    /// `other`.
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The title.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = title.to_owned();
+        self
+    }
+
+    /// A PDF of it (its scan) named `file_name`, uploaded by no one in particular.
+    pub fn file(mut self, file_name: &str, pdf: &[u8]) -> Self {
+        self.files.push((file_name.to_owned(), pdf.to_vec()));
+        self
+    }
+
+    /// Inserts the document and its files; its id.
+    pub async fn create(self) -> i64 {
+        let source: i64 = sqlx::query_scalar(
+            "insert into sources (kind, doc_number, doc_date, issuing_body, title)
+             values ($1::source_kind, $2, '2017-05-15', 'Thanh tra Chính phủ', $3) returning id",
+        )
+        .bind(self.kind)
+        .bind(&self.number)
+        .bind(&self.title)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("source {}: {e}", self.number));
+        for (file_name, pdf) in &self.files {
+            sqlx::query(
+                "insert into attachments (file_name, content_type, size_bytes, sha256, content,
+                                          source_id)
+                 values ($1, 'application/pdf', octet_length($2), sha256($2), $2, $3)",
+            )
+            .bind(file_name)
+            .bind(pdf)
+            .bind(source)
+            .execute(&self.app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("file {file_name} of source {}: {e}", self.number));
+        }
+        source
+    }
+}
+
+/// A plan of `unit`, not issued yet, due in 30 days unless told otherwise.
+pub fn plan<'a>(app: &'a TestApp, unit: i64, title: &str) -> PlanBuilder<'a> {
+    PlanBuilder {
+        app,
+        unit,
+        title: title.to_owned(),
+        issue_deadline: app.state.today() + Duration::days(30),
+        issued: None,
+        shortcomings: Vec::new(),
+    }
+}
+
+/// See [`plan`].
+pub struct PlanBuilder<'a> {
+    app: &'a TestApp,
+    unit: i64,
+    title: String,
+    issue_deadline: NaiveDate,
+    issued: Option<(NaiveDate, String)>,
+    shortcomings: Vec<i64>,
+}
+
+impl PlanBuilder<'_> {
+    /// The day it is due to be issued by.
+    pub fn issue_deadline(mut self, day: NaiveDate) -> Self {
+        self.issue_deadline = day;
+        self
+    }
+
+    /// Issued on `day` as document `number` (an issued plan has its number).
+    pub fn issued(mut self, day: NaiveDate, number: &str) -> Self {
+        self.issued = Some((day, number.to_owned()));
+        self
+    }
+
+    /// A shortcoming it remedies.
+    pub fn shortcoming(mut self, shortcoming: i64) -> Self {
+        self.shortcomings.push(shortcoming);
+        self
+    }
+
+    /// Inserts the plan and its shortcomings; its id.
+    pub async fn create(self) -> i64 {
+        let (issued_on, number) = self.issued.unzip();
+        let plan: i64 = sqlx::query_scalar(
+            "insert into plans (unit_id, title, issue_deadline, issued_on, doc_number)
+             values ($1, $2, $3, $4, $5) returning id",
+        )
+        .bind(self.unit)
+        .bind(&self.title)
+        .bind(self.issue_deadline)
+        .bind(issued_on)
+        .bind(number)
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("plan {}: {e}", self.title));
+        sqlx::query(
+            "insert into plan_shortcomings (plan_id, shortcoming_id)
+             select $1, unnest($2::bigint[])",
+        )
+        .bind(plan)
+        .bind(&self.shortcomings)
+        .execute(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("shortcomings of plan {}: {e}", self.title));
+        plan
+    }
 }
 
 /// A task titled "Nhiệm vụ thử", not started, with no deadline: led by `lead` under a
@@ -231,6 +382,7 @@ pub fn task(app: &TestApp) -> TaskBuilder<'_> {
         app,
         shortcoming: None,
         lead: None,
+        plan: None,
         title: "Nhiệm vụ thử".to_owned(),
         description: String::new(),
         status: "not_started",
@@ -249,6 +401,7 @@ pub struct TaskBuilder<'a> {
     app: &'a TestApp,
     shortcoming: Option<i64>,
     lead: Option<i64>,
+    plan: Option<i64>,
     title: String,
     description: String,
     status: &'static str,
@@ -271,6 +424,12 @@ impl TaskBuilder<'_> {
     /// The lead unit.
     pub fn lead(mut self, unit: i64) -> Self {
         self.lead = Some(unit);
+        self
+    }
+
+    /// The plan it belongs to.
+    pub fn plan(mut self, plan: i64) -> Self {
+        self.plan = Some(plan);
         self
     }
 
@@ -349,9 +508,9 @@ impl TaskBuilder<'_> {
                  where s.id = $1 group by s.id)
              insert into tasks (code, shortcoming_id, title, description, lead_unit_id,
                                 original_deadline, deadline, status, percent_complete,
-                                completed_on, reminder_count, last_update_at)
+                                completed_on, reminder_count, last_update_at, plan_id)
              select code || '.' || lpad(n, greatest(2, length(n)), '0'), id, $2, $3, $4, $5, $5,
-                    $6::task_status, $7, $8, $9, $10
+                    $6::task_status, $7, $8, $9, $10, $11
              from next
              returning id",
         )
@@ -365,6 +524,7 @@ impl TaskBuilder<'_> {
         .bind(completed_on)
         .bind(self.reminders)
         .bind(self.app.clock.now() - Duration::days(self.untouched_days))
+        .bind(self.plan)
         .fetch_one(&self.app.pool)
         .await
         .unwrap_or_else(|e| panic!("task {}: {e}", self.title));
@@ -410,6 +570,162 @@ impl TaskBuilder<'_> {
             }
             (None, None) => panic!("a task needs .lead(unit) or .shortcoming(id)"),
         }
+    }
+}
+
+/// An entry of `task`'s history: `kind` (`progress`, `confirmed`, `returned`, `assignment`…)
+/// written by `author` for the task's lead unit, now unless told otherwise. The task itself
+/// is left as it was built.
+pub fn update<'a>(
+    app: &'a TestApp,
+    task: i64,
+    author: i64,
+    kind: &'static str,
+) -> UpdateBuilder<'a> {
+    UpdateBuilder {
+        app,
+        task,
+        author,
+        kind,
+        statuses: (None, None),
+        percent: None,
+        note: String::new(),
+        days_ago: 0,
+    }
+}
+
+/// See [`update`].
+pub struct UpdateBuilder<'a> {
+    app: &'a TestApp,
+    task: i64,
+    author: i64,
+    kind: &'static str,
+    statuses: (Option<&'static str>, Option<&'static str>),
+    percent: Option<i16>,
+    note: String,
+    days_ago: i64,
+}
+
+impl UpdateBuilder<'_> {
+    /// The task's status before and after it.
+    pub fn status(mut self, before: &'static str, after: &'static str) -> Self {
+        self.statuses = (Some(before), Some(after));
+        self
+    }
+
+    /// The percent complete it reports.
+    pub fn percent(mut self, percent: i16) -> Self {
+        self.percent = Some(percent);
+        self
+    }
+
+    /// What it says.
+    pub fn note(mut self, note: &str) -> Self {
+        self.note = note.to_owned();
+        self
+    }
+
+    /// Written `days` days ago.
+    pub fn days_ago(mut self, days: i64) -> Self {
+        self.days_ago = days;
+        self
+    }
+
+    /// Inserts the entry; its id.
+    pub async fn create(self) -> i64 {
+        sqlx::query_scalar(
+            "insert into task_updates (task_id, unit_id, author_id, kind, status_before,
+                                       status_after, percent, note, created_at)
+             select id, lead_unit_id, $2, $3::task_update_kind, $4::task_status,
+                    $5::task_status, $6, $7, $8
+             from tasks where id = $1
+             returning id",
+        )
+        .bind(self.task)
+        .bind(self.author)
+        .bind(self.kind)
+        .bind(self.statuses.0)
+        .bind(self.statuses.1)
+        .bind(self.percent)
+        .bind(&self.note)
+        .bind(self.app.clock.now() - Duration::days(self.days_ago))
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{} on task {}: {e}", self.kind, self.task))
+    }
+}
+
+/// A request by `requested_by` to move `task`'s deadline (it needs one) to `proposed`,
+/// pending unless decided.
+pub fn extension(
+    app: &TestApp,
+    task: i64,
+    requested_by: i64,
+    proposed: NaiveDate,
+) -> ExtensionBuilder<'_> {
+    ExtensionBuilder {
+        app,
+        task,
+        requested_by,
+        proposed,
+        approved_by: None,
+    }
+}
+
+/// See [`extension`].
+pub struct ExtensionBuilder<'a> {
+    app: &'a TestApp,
+    task: i64,
+    requested_by: i64,
+    proposed: NaiveDate,
+    approved_by: Option<i64>,
+}
+
+impl ExtensionBuilder<'_> {
+    /// Approved by `reviewer`: the task's deadline moves to the proposed one, its original
+    /// deadline stays, as the portal approves.
+    pub fn approved_by(mut self, reviewer: i64) -> Self {
+        self.approved_by = Some(reviewer);
+        self
+    }
+
+    /// Inserts the request (and moves the deadline when approved); its id.
+    pub async fn create(self) -> i64 {
+        let status = if self.approved_by.is_some() {
+            "approved"
+        } else {
+            "pending"
+        };
+        let request: i64 = sqlx::query_scalar(
+            "insert into extension_requests (task_id, requested_by, deadline_before,
+                                             proposed_deadline, reason, doc_number, status,
+                                             decided_by, decided_at, created_at)
+             select id, $2, deadline, $3, 'Cần thêm thời gian để hoàn thiện hồ sơ.',
+                    '125/BC-ĐV', $4::extension_status, $5,
+                    case when $5::bigint is not null then $6 end, $6 - interval '1 day'
+             from tasks where id = $1
+             returning id",
+        )
+        .bind(self.task)
+        .bind(self.requested_by)
+        .bind(self.proposed)
+        .bind(status)
+        .bind(self.approved_by)
+        .bind(self.app.clock.now())
+        .fetch_one(&self.app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("extension of task {}: {e}", self.task));
+        if self.approved_by.is_some() {
+            sqlx::query(
+                "update tasks set deadline = $2, row_version = row_version + 1 where id = $1",
+            )
+            .bind(self.task)
+            .bind(self.proposed)
+            .execute(&self.app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("deadline of task {}: {e}", self.task));
+        }
+        request
     }
 }
 

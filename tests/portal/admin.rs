@@ -1,9 +1,10 @@
-//! Administration: each action, its validation messages, and its audit entries.
+//! Administration: each action, its validation messages, and its audit entries. Each test
+//! starts from an empty database with the units, people and documents of [`small_city`].
 
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::common::{TestApp, TestSession};
+use crate::common::{TestApp, TestSession, build};
 
 async fn audit(app: &TestApp, action: &str) -> Vec<(Option<Value>, Option<Value>)> {
     sqlx::query_as("select before, after from audit_log where action = $1 order by id")
@@ -21,13 +22,81 @@ async fn admin(app: &TestApp) -> TestSession {
     app.session_for("admin").await
 }
 
+/// What the administrator works on: the City office (VPUB) with `admin` and the reviewer
+/// `vp.chuyenvien`; Ba Đình with its division BADINH.TNMT, its officer `badinh.cb1` and an
+/// open task; Cầu Giấy; the Natural Resources (STNMT) and Construction (SXD) departments; the
+/// land field (DD); the source documents 1203/KL-TTCP and 1468/KL-TTCP (with its scan), in
+/// which TT-01 was found.
+struct City {
+    office: i64,
+    badinh: i64,
+    badinh_division: i64,
+    caugiay: i64,
+    sxd: i64,
+    /// 1468/KL-TTCP, which has one file.
+    kl1468: i64,
+    tt01: i64,
+}
+
+/// [`City`] on an empty database.
+async fn small_city(app: &TestApp) -> City {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    build::user(app, "admin", office)
+        .role("admin")
+        .create()
+        .await;
+    build::user(app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH")
+        .kind("district")
+        .name("UBND quận Ba Đình", "Q. Ba Đình")
+        .create()
+        .await;
+    let badinh_division = build::unit(app, "BADINH.TNMT")
+        .kind("division")
+        .parent(badinh)
+        .create()
+        .await;
+    build::user(app, "badinh.cb1", badinh).create().await;
+    let stnmt = build::unit(app, "STNMT").create().await;
+    build::field(app, "DD", "Đất đai").await;
+    build::source(app, "1203/KL-TTCP").create().await;
+    let kl1468 = build::source(app, "1468/KL-TTCP")
+        .file(
+            "1468-KL-TTCP.pdf",
+            &remediation_portal::seed::demo_pdf("1468/KL-TTCP"),
+        )
+        .create()
+        .await;
+    let tt01 = build::shortcoming(app, "TT-01", stnmt)
+        .source(kl1468)
+        .create()
+        .await;
+    build::task(app)
+        .shortcoming(tt01)
+        .lead(badinh)
+        .status("in_progress")
+        .create()
+        .await;
+    City {
+        office,
+        badinh,
+        badinh_division,
+        caugiay: build::unit(app, "CAUGIAY").kind("district").create().await,
+        sxd: build::unit(app, "SXD").create().await,
+        kl1468,
+        tt01,
+    }
+}
+
 #[tokio::test]
 async fn an_admin_creates_renames_moves_and_deactivates_a_unit() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = admin(&app).await;
-    let parent = scalar(&app, "select id from units where code = 'CAUGIAY'")
-        .await
-        .to_string();
+    let parent = city.caugiay.to_string();
     let created = app
         .post_as(
             &me,
@@ -130,7 +199,8 @@ async fn an_admin_creates_renames_moves_and_deactivates_a_unit() {
 
 #[tokio::test]
 async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = admin(&app).await;
     let before = scalar(&app, "select count(*) from units").await;
     let duplicate = app
@@ -190,8 +260,7 @@ async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
     );
 
     // A unit cannot move under itself or its own divisions.
-    let district = scalar(&app, "select id from units where code = 'BADINH'").await;
-    let division = scalar(&app, "select id from units where code = 'BADINH.TNMT'").await;
+    let (district, division) = (city.badinh, city.badinh_division);
     let version = app
         .version(&me, &format!("/admin/units/{district}/edit"))
         .await;
@@ -237,11 +306,10 @@ async fn unit_form_errors_sit_beside_their_fields_and_keep_what_was_typed() {
 
 #[tokio::test]
 async fn a_new_user_signs_in_with_the_temporary_password_and_must_change_it() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = admin(&app).await;
-    let unit = scalar(&app, "select id from units where code = 'SXD'")
-        .await
-        .to_string();
+    let unit = city.sxd.to_string();
     let created = app
         .post_as(
             &me,
@@ -317,7 +385,8 @@ async fn a_new_user_signs_in_with_the_temporary_password_and_must_change_it() {
 
 #[tokio::test]
 async fn user_form_errors_and_duplicate_usernames() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = admin(&app).await;
     let before = scalar(&app, "select count(*) from users").await;
     let duplicate = app
@@ -327,12 +396,7 @@ async fn user_form_errors_and_duplicate_usernames() {
             &[
                 ("username", "Admin"),
                 ("full_name", "Người trùng tên"),
-                (
-                    "unit_id",
-                    &scalar(&app, "select id from units where code = 'VPUB'")
-                        .await
-                        .to_string(),
-                ),
+                ("unit_id", &city.office.to_string()),
                 ("role", "viewer"),
             ],
         )
@@ -368,7 +432,8 @@ async fn user_form_errors_and_duplicate_usernames() {
 
 #[tokio::test]
 async fn deactivating_or_resetting_a_user_ends_their_sessions() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    small_city(&app).await;
     let me = admin(&app).await;
     let victim = app.session_for("badinh.cb1").await;
     let (id, unit): (i64, i64) =
@@ -395,7 +460,7 @@ async fn deactivating_or_resetting_a_user_ends_their_sessions() {
         1
     );
     assert_eq!(
-        app.sign_in("badinh.cb1", "KhacPhuc@2019").await.status,
+        app.sign_in("badinh.cb1", build::PASSWORD).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(audit(&app, "user.reset_password").await.len(), 1);
@@ -447,7 +512,8 @@ async fn deactivating_or_resetting_a_user_ends_their_sessions() {
 
 #[tokio::test]
 async fn fields_and_sources() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    small_city(&app).await;
     let me = admin(&app).await;
     let field = app
         .post_as(
@@ -531,13 +597,10 @@ async fn fields_and_sources() {
 
 #[tokio::test]
 async fn a_source_document_gets_its_file_checked_by_content() {
-    let app = TestApp::with_demo_config(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let app = TestApp::empty_with_config(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let city = small_city(&app).await;
     let me = admin(&app).await;
-    let source = scalar(
-        &app,
-        "select id from sources where doc_number = '1468/KL-TTCP'",
-    )
-    .await;
+    let source = city.kl1468;
     let path = format!("/admin/sources/{source}/files");
     let pdf = remediation_portal::seed::demo_pdf("Ket luan 1468");
 
@@ -607,24 +670,19 @@ async fn a_source_document_gets_its_file_checked_by_content() {
         before
     );
 
-    // The shortcoming pages link the source's files.
-    let shortcoming = scalar(&app, "select shortcoming_id from shortcoming_sources where source_id = (select id from sources where doc_number = '1468/KL-TTCP') limit 1").await;
+    // The shortcoming pages link the source's files: its scan and the one uploaded.
     let reviewer = app.session_for("vp.chuyenvien").await;
     let page = app
-        .get_as(&reviewer, &format!("/shortcomings/{shortcoming}"))
+        .get_as(&reviewer, &format!("/shortcomings/{}", city.tt01))
         .await;
-    assert!(page.count("#sources a.file-link") >= 2);
+    assert_eq!(page.count("#sources a.file-link"), 2);
 }
 
 #[tokio::test]
 async fn a_refused_source_edit_still_shows_its_files() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let source = small_city(&app).await.kl1468;
     let me = app.session_for("admin").await;
-    let source: i64 = scalar(
-        &app,
-        "select min(source_id) from attachments where source_id is not null",
-    )
-    .await;
     let refused = app
         .post_as(
             &me,
@@ -638,8 +696,9 @@ async fn a_refused_source_edit_still_shows_its_files() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text("#title-error"), "Vui lòng nhập thông tin này.");
-    assert!(
-        refused.count("#files .file") >= 1,
+    assert_eq!(
+        refused.count("#files .file"),
+        1,
         "the files and the upload form stay"
     );
     assert_eq!(refused.count("#upload-form"), 1);

@@ -1,12 +1,13 @@
 //! Remediation plans: the list and its filters, a plan's page, creating and editing plans,
-//! their files, and who may see and do what.
+//! their files, and who may see and do what. Each test starts from an empty database and
+//! builds the units, people and plans it works on.
 
 use axum::http::StatusCode;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use remediation_portal::domain::dates::format_date;
 use serde_json::Value;
 
-use crate::common::{self, AuditRow, TestApp, TestSession, audit_entries, unit_id};
+use crate::common::{self, AuditRow, TestApp, TestSession, audit_entries, build};
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     common::scalar(app, sql).await
@@ -16,52 +17,136 @@ async fn audit(app: &TestApp, action: &str) -> Vec<AuditRow> {
     audit_entries(app, "plan", action).await
 }
 
-async fn unit(app: &TestApp, code: &str) -> i64 {
-    unit_id(app, code).await
-}
-
-async fn shortcoming(app: &TestApp, code: &str) -> String {
-    scalar(
-        app,
-        &format!("select id from shortcomings where code = '{code}'"),
-    )
-    .await
-    .to_string()
-}
-
-/// The plan of a unit in the demo data.
-async fn plan_of(app: &TestApp, unit_code: &str) -> i64 {
-    scalar(
-        app,
-        &format!(
-            "select p.id from plans p join units u on u.id = p.unit_id
-             where u.code = '{unit_code}' order by p.id limit 1"
-        ),
-    )
-    .await
-}
-
 fn days_from_today(app: &TestApp, days: i64) -> String {
     format_date(app.state.today() + Duration::days(days))
 }
 
+/// The units, people, shortcomings and plans of these tests: the City office (its reviewer
+/// `vp.chuyenvien`, `admin` and the viewer `giamsat`); the Natural Resources and Environment
+/// department with its division, and Ba Đình with its division, each with a head
+/// (`stnmt.lanhdao`, `badinh.lanhdao`) and an officer (`stnmt.cb1`, `badinh.cb1`); Hoàn Kiếm;
+/// shortcomings TT-01 to TT-03; one plan of the department and one of Ba Đình.
+struct City {
+    stnmt: i64,
+    badinh: i64,
+    /// Ba Đình's division (Phòng Tài nguyên và Môi trường).
+    badinh_division: i64,
+    hoankiem: i64,
+    tt01: i64,
+    tt02: i64,
+    /// The department's plan: due 31/03/2019, never issued.
+    stnmt_plan: i64,
+    /// Ba Đình's plan, issued on time in 2019.
+    badinh_plan: i64,
+}
+
+/// [`City`] on an empty database.
+async fn small_city(app: &TestApp) -> City {
+    let office = build::unit(app, "VPUB")
+        .kind("city_office")
+        .name("Văn phòng UBND Thành phố", "VP UBND TP")
+        .create()
+        .await;
+    for (username, role) in [
+        ("vp.chuyenvien", "city_reviewer"),
+        ("admin", "admin"),
+        ("giamsat", "viewer"),
+    ] {
+        build::user(app, username, office).role(role).create().await;
+    }
+    let stnmt = build::unit(app, "STNMT")
+        .name("Sở Tài nguyên và Môi trường", "Sở TN&MT")
+        .create()
+        .await;
+    build::unit(app, "STNMT.CCBVMT")
+        .kind("division")
+        .name("Chi cục Bảo vệ môi trường", "CC BVMT")
+        .parent(stnmt)
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH")
+        .kind("district")
+        .name("UBND quận Ba Đình", "Q. Ba Đình")
+        .create()
+        .await;
+    let badinh_division = build::unit(app, "BADINH.TNMT")
+        .kind("division")
+        .name(
+            "Phòng Tài nguyên và Môi trường quận Ba Đình",
+            "P. TN&MT Ba Đình",
+        )
+        .parent(badinh)
+        .create()
+        .await;
+    for (unit, login) in [(stnmt, "stnmt"), (badinh, "badinh")] {
+        build::user(app, &format!("{login}.lanhdao"), unit)
+            .role("unit_head")
+            .create()
+            .await;
+        build::user(app, &format!("{login}.cb1"), unit)
+            .create()
+            .await;
+    }
+    let hoankiem = build::unit(app, "HOANKIEM")
+        .kind("district")
+        .name("UBND quận Hoàn Kiếm", "Q. Hoàn Kiếm")
+        .create()
+        .await;
+    let tt01 = build::shortcoming(app, "TT-01", stnmt).create().await;
+    let tt02 = build::shortcoming(app, "TT-02", stnmt).create().await;
+    build::shortcoming(app, "TT-03", badinh).create().await;
+    let deadline = date("2019-03-31");
+    City {
+        stnmt,
+        badinh,
+        badinh_division,
+        hoankiem,
+        tt01,
+        tt02,
+        stnmt_plan: build::plan(
+            app,
+            stnmt,
+            "Kế hoạch của Sở Tài nguyên và Môi trường khắc phục tồn tại, hạn chế",
+        )
+        .issue_deadline(deadline)
+        .shortcoming(tt01)
+        .create()
+        .await,
+        badinh_plan: build::plan(
+            app,
+            badinh,
+            "Kế hoạch của UBND quận Ba Đình khắc phục tồn tại, hạn chế",
+        )
+        .issue_deadline(deadline)
+        .issued(date("2019-03-25"), "23/KH-BADINH")
+        .create()
+        .await,
+    }
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
 #[tokio::test]
 async fn a_reviewer_creates_a_plan_then_records_its_issue() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
     let list = app.get_as(&me, "/plans").await;
     assert_eq!(list.text("#new-plan"), "Thêm kế hoạch");
     let form = app.get_as(&me, "/plans/new").await;
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(form.text("h1"), "Thêm kế hoạch khắc phục");
-    assert_eq!(form.count("#shortcomings input[name=shortcoming]"), 33);
-
-    let stnmt = unit(&app, "STNMT").await;
-    let deadline = days_from_today(&app, 30);
-    let (tt01, tt02) = (
-        shortcoming(&app, "TT-01").await,
-        shortcoming(&app, "TT-02").await,
+    assert_eq!(
+        form.count("#shortcomings input[name=shortcoming]"),
+        3,
+        "every shortcoming is offered"
     );
+
+    let stnmt = city.stnmt;
+    let deadline = days_from_today(&app, 30);
+    let (tt01, tt02) = (city.tt01.to_string(), city.tt02.to_string());
     let created = app
         .post_as(
             &me,
@@ -191,7 +276,8 @@ async fn a_reviewer_creates_a_plan_then_records_its_issue() {
 
 #[tokio::test]
 async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("admin").await;
     let before = scalar(&app, "select count(*) from plans").await;
 
@@ -209,7 +295,7 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
     assert_eq!(empty.count("#issued_on-error"), 0);
     assert_eq!(empty.count("#doc_number-error"), 0);
 
-    let stnmt = unit(&app, "STNMT").await.to_string();
+    let stnmt = city.stnmt.to_string();
     let yesterday = days_from_today(&app, -1);
     let tomorrow = days_from_today(&app, 1);
     let long_number = "9".repeat(61);
@@ -253,7 +339,7 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
     assert_eq!(bad.count(&format!("#issued_on[value='{tomorrow}']")), 1);
 
     // Dates that are not dates; an issued plan without its number; an unknown unit.
-    let tt01 = shortcoming(&app, "TT-01").await;
+    let tt01 = city.tt01.to_string();
     let typed = app
         .post_as(
             &me,
@@ -299,10 +385,7 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
         .execute(&app.pool)
         .await
         .unwrap();
-    for unit_id in [
-        "999999".to_owned(),
-        unit(&app, "HOANKIEM").await.to_string(),
-    ] {
+    for unit_id in ["999999".to_owned(), city.hoankiem.to_string()] {
         let response = app
             .post_as(
                 &me,
@@ -344,9 +427,9 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
     );
     assert!(audit(&app, "plan.create").await.is_empty());
 
-    // Editing: a deadline long past may stay (the demo plans were due in 2019), but an
+    // Editing: a deadline long past may stay (the department's plan was due in 2019), but an
     // issued plan still needs its number; the refused edit changes nothing.
-    let id = plan_of(&app, "STNMT").await;
+    let id = city.stnmt_plan;
     let (title, deadline): (String, chrono::NaiveDate) =
         sqlx::query_as("select title, issue_deadline from plans where id = $1")
             .bind(id)
@@ -418,9 +501,10 @@ async fn every_bad_plan_input_gets_its_message_and_nothing_is_saved() {
 
 #[tokio::test]
 async fn unit_staff_and_viewers_may_not_create_or_edit_plans() {
-    let app = TestApp::with_demo().await;
-    let id = plan_of(&app, "STNMT").await;
-    let stnmt = unit(&app, "STNMT").await.to_string();
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    let id = city.stnmt_plan;
+    let stnmt = city.stnmt.to_string();
     let deadline = days_from_today(&app, 10);
     let fields = [
         ("unit_id", stnmt.as_str()),
@@ -485,10 +569,11 @@ async fn unit_staff_and_viewers_may_not_create_or_edit_plans() {
 
 #[tokio::test]
 async fn unit_staff_see_only_their_units_plans() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let head = app.session_for("stnmt.lanhdao").await;
-    let own = plan_of(&app, "STNMT").await;
-    let other = plan_of(&app, "BADINH").await;
+    let own = city.stnmt_plan;
+    let other = city.badinh_plan;
     assert_eq!(
         app.get_as(&head, &format!("/plans/{own}")).await.status,
         StatusCode::OK
@@ -502,10 +587,7 @@ async fn unit_staff_see_only_their_units_plans() {
     assert_eq!(units, vec!["Sở TN&MT".to_owned()], "{units:?}");
     // Asking for another unit in the URL shows nothing, not that unit's plans.
     let asked = app
-        .get_as(
-            &head,
-            &format!("/plans?unit={}", unit(&app, "BADINH").await),
-        )
+        .get_as(&head, &format!("/plans?unit={}", city.badinh))
         .await;
     assert_eq!(asked.count("#plans tr.plan-row"), 0);
     assert_eq!(asked.text(".empty"), "Không có kế hoạch nào.");
@@ -520,6 +602,7 @@ async fn unit_staff_see_only_their_units_plans() {
 
     // The City sees every plan.
     let total = scalar(&app, "select count(*) from plans").await;
+    assert_eq!(total, 2);
     for username in ["vp.chuyenvien", "giamsat"] {
         let session = app.session_for(username).await;
         let list = app.get_as(&session, "/plans").await;
@@ -538,7 +621,7 @@ async fn unit_staff_see_only_their_units_plans() {
 
     // A district head also sees the plans of the district's divisions; its officers do not.
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let division = unit(&app, "BADINH.TNMT").await;
+    let division = city.badinh_division;
     let created = app
         .post_as(
             &reviewer,
@@ -580,9 +663,29 @@ async fn unit_staff_see_only_their_units_plans() {
 
 #[tokio::test]
 async fn the_plan_list_filters_by_text_status_and_unit() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    // One plan of each status: the department's is overdue, Ba Đình's issued on time, and
+    // Hoàn Kiếm has one issued late and one due in 30 days.
+    build::plan(
+        &app,
+        city.hoankiem,
+        "Kế hoạch của UBND quận Hoàn Kiếm khắc phục tồn tại, hạn chế",
+    )
+    .issue_deadline(date("2019-03-31"))
+    .issued(date("2019-04-20"), "41/KH-HOANKIEM")
+    .create()
+    .await;
+    build::plan(
+        &app,
+        city.hoankiem,
+        "Kế hoạch bổ sung của UBND quận Hoàn Kiếm",
+    )
+    .create()
+    .await;
     let me = app.session_for("vp.chuyenvien").await;
     let total = scalar(&app, "select count(*) from plans").await;
+    assert_eq!(total, 4);
 
     // Typed without diacritics, "ke hoach" finds "Kế hoạch"; every word must match.
     let all = app.get_as(&me, "/plans?q=ke+hoach").await;
@@ -631,25 +734,17 @@ async fn the_plan_list_filters_by_text_status_and_unit() {
             &format!("select count(*) from plans where {condition}"),
         )
         .await;
+        assert_eq!(count, 1, "{code}: one plan of each status was built");
         let page = app.get_as(&me, &format!("/plans?status={code}")).await;
         let badges = page.texts("#plans td.plan-status");
-        assert_eq!(badges.len() as i64, count.min(50), "{code}");
+        assert_eq!(badges.len() as i64, count, "{code}");
         assert!(badges.iter().all(|b| b == label), "{code}: {badges:?}");
         seen += count;
     }
     assert_eq!(seen, total, "every plan has exactly one status");
-    assert!(
-        scalar(
-            &app,
-            "select count(*) from plans where issued_on > issue_deadline"
-        )
-        .await
-            > 0,
-        "the demo data has late plans"
-    );
 
     // By unit.
-    let badinh = unit(&app, "BADINH").await;
+    let badinh = city.badinh;
     let by_unit = app.get_as(&me, &format!("/plans?unit={badinh}")).await;
     assert_eq!(
         by_unit.texts("#plans td.plan-unit"),
@@ -680,17 +775,21 @@ async fn the_plan_list_filters_by_text_status_and_unit() {
 
 #[tokio::test]
 async fn a_plan_shows_its_tasks_and_the_navigation_links_the_plans() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("stnmt.cb1").await;
-    let id = plan_of(&app, "STNMT").await;
-    let tasks = scalar(
-        &app,
-        &format!("select count(*) from tasks where plan_id = {id}"),
-    )
-    .await;
-    assert!(tasks > 0, "the demo plan has tasks");
+    let id = city.stnmt_plan;
+    // Three tasks of the plan, and one of the department outside it.
+    for _ in 0..3 {
+        build::task(&app)
+            .shortcoming(city.tt01)
+            .plan(id)
+            .create()
+            .await;
+    }
+    build::task(&app).shortcoming(city.tt02).create().await;
     let page = app.get_as(&me, &format!("/plans/{id}")).await;
-    assert_eq!(page.count("#tasks tr.task-row") as i64, tasks.min(200));
+    assert_eq!(page.count("#tasks tr.task-row"), 3);
     assert_eq!(
         page.text("#facts .plan-unit"),
         "Sở Tài nguyên và Môi trường"
@@ -714,9 +813,10 @@ async fn a_plan_shows_its_tasks_and_the_navigation_links_the_plans() {
 /// do not.
 #[tokio::test]
 async fn a_plan_document_is_checked_by_content_and_downloaded_by_its_unit_and_the_city() {
-    let app = TestApp::with_demo_config(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let app = TestApp::empty_with_config(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
-    let id = plan_of(&app, "STNMT").await;
+    let id = city.stnmt_plan;
     let path = format!("/plans/{id}/files");
     let pdf = remediation_portal::seed::demo_pdf("Ke hoach STNMT");
 
@@ -775,7 +875,7 @@ async fn a_plan_document_is_checked_by_content_and_downloaded_by_its_unit_and_th
     let entries = audit(&app, "plan.attach_file").await;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].0, "vp.chuyenvien");
-    assert_eq!(entries[0].1, Some(unit(&app, "STNMT").await));
+    assert_eq!(entries[0].1, Some(city.stnmt));
     assert_eq!(
         entries[0].4.as_ref().unwrap()["content_type"],
         "application/pdf"
@@ -809,9 +909,10 @@ async fn a_plan_document_is_checked_by_content_and_downloaded_by_its_unit_and_th
 /// The officer sees the file listed on the plan page but has no upload form.
 #[tokio::test]
 async fn unit_staff_see_the_plan_files_without_the_upload_form() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let reviewer = app.session_for("admin").await;
-    let id = plan_of(&app, "STNMT").await;
+    let id = city.stnmt_plan;
     let pdf = remediation_portal::seed::demo_pdf("Ke hoach");
     let uploaded = app
         .post_file_as(

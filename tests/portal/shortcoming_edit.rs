@@ -1,10 +1,11 @@
 //! Creating and editing shortcomings: the City's reviewers and admins only, every message
-//! beside its field, the audit entry in the same transaction.
+//! beside its field, the audit entry in the same transaction. Each test starts from an empty
+//! database and builds the units, sources and shortcomings it works on.
 
 use axum::http::StatusCode;
 use chrono::Datelike;
 
-use crate::common::{self, AuditRow, TestApp, TestSession, audit_entries};
+use crate::common::{self, AuditRow, TestApp, TestSession, audit_entries, build};
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     common::scalar(app, sql).await
@@ -14,25 +15,72 @@ async fn audit(app: &TestApp, action: &str) -> Vec<AuditRow> {
     audit_entries(app, "shortcoming", action).await
 }
 
-async fn unit(app: &TestApp, code: &str) -> String {
-    scalar(app, &format!("select id from units where code = '{code}'"))
-        .await
-        .to_string()
+/// The units, people, sources and shortcomings of these tests: the City office (its reviewer
+/// `vp.chuyenvien`, `admin` and the viewer `giamsat`); the Natural Resources and Environment
+/// department (its head `stnmt.lanhdao` and officer `stnmt.cb1`), Ba Đình and Hoàn Kiếm; the
+/// land field (DD); three source documents; TT-05 (found in two of them) and TT-06. Ids as
+/// the forms send them.
+struct City {
+    stnmt: String,
+    badinh: String,
+    hoankiem: String,
+    /// The land field.
+    land: String,
+    kl1468: String,
+    ct15: String,
+    tt05: i64,
+    tt06: i64,
 }
 
-async fn source(app: &TestApp, number: &str) -> String {
-    scalar(
-        app,
-        &format!("select id from sources where doc_number = '{number}'"),
-    )
-    .await
-    .to_string()
-}
-
-async fn field(app: &TestApp, code: &str) -> String {
-    scalar(app, &format!("select id from fields where code = '{code}'"))
-        .await
-        .to_string()
+/// [`City`] on an empty database.
+async fn small_city(app: &TestApp) -> City {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    for (username, role) in [
+        ("vp.chuyenvien", "city_reviewer"),
+        ("admin", "admin"),
+        ("giamsat", "viewer"),
+    ] {
+        build::user(app, username, office).role(role).create().await;
+    }
+    let stnmt = build::unit(app, "STNMT")
+        .name("Sở Tài nguyên và Môi trường", "Sở TN&MT")
+        .create()
+        .await;
+    build::user(app, "stnmt.lanhdao", stnmt)
+        .role("unit_head")
+        .create()
+        .await;
+    build::user(app, "stnmt.cb1", stnmt).create().await;
+    let badinh = build::unit(app, "BADINH").kind("district").create().await;
+    let hoankiem = build::unit(app, "HOANKIEM").kind("district").create().await;
+    let land = build::field(app, "DD", "Đất đai").await;
+    let kl1468 = build::source(app, "1468/KL-TTCP").create().await;
+    let kl1203 = build::source(app, "1203/KL-TTCP").create().await;
+    let ct15 = build::source(app, "15/CT-UBND")
+        .kind("other")
+        .title("Chỉ thị về tăng cường quản lý đất đai")
+        .create()
+        .await;
+    let tt05 = build::shortcoming(app, "TT-05", stnmt)
+        .field(land)
+        .title("Chậm xử lý các dự án vi phạm Luật Đất đai")
+        .source(kl1203)
+        .source(kl1468)
+        .create()
+        .await;
+    City {
+        stnmt: stnmt.to_string(),
+        badinh: badinh.to_string(),
+        hoankiem: hoankiem.to_string(),
+        land: land.to_string(),
+        kl1468: kl1468.to_string(),
+        ct15: ct15.to_string(),
+        tt05,
+        tt06: build::shortcoming(app, "TT-06", badinh)
+            .field(land)
+            .create()
+            .await,
+    }
 }
 
 /// The same browser with the interface switched to English.
@@ -45,7 +93,8 @@ fn in_english(session: &TestSession) -> TestSession {
 
 #[tokio::test]
 async fn a_reviewer_adds_a_shortcoming_with_its_sources() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
     let list = app.get_as(&me, "/shortcomings").await;
     assert_eq!(list.text("#new-shortcoming"), "Thêm tồn tại, hạn chế");
@@ -59,9 +108,8 @@ async fn a_reviewer_adds_a_shortcoming_with_its_sources() {
         "this year is proposed"
     );
 
-    let stnmt = unit(&app, "STNMT").await;
-    let kl1468 = source(&app, "1468/KL-TTCP").await;
-    let kl1203 = source(&app, "1203/KL-TTCP").await;
+    let stnmt = city.stnmt.clone();
+    let (kl1468, ct15) = (&city.kl1468, &city.ct15);
     let saved = app
         .post_as(
             &me,
@@ -70,11 +118,11 @@ async fn a_reviewer_adds_a_shortcoming_with_its_sources() {
                 ("code", " tt-34 "),
                 ("title", "Chậm thu hồi đất sử dụng sai mục đích"),
                 ("description", "Nhiều dự án chậm triển khai quá 24 tháng."),
-                ("field_id", &field(&app, "DD").await),
+                ("field_id", &city.land),
                 ("lead_unit_id", &stnmt),
                 ("year_identified", "2024"),
-                ("source", &kl1468),
-                ("source", &kl1203),
+                ("source", kl1468),
+                ("source", ct15),
             ],
         )
         .await;
@@ -129,20 +177,20 @@ async fn a_reviewer_adds_a_shortcoming_with_its_sources() {
         "the message is shown once"
     );
     let list = app.get_as(&me, "/shortcomings").await;
-    assert_eq!(list.count("#shortcomings tr.shortcoming-row"), 34);
+    assert_eq!(
+        list.count("#shortcomings tr.shortcoming-row"),
+        3,
+        "TT-05, TT-06 and the new one"
+    );
 }
 
 #[tokio::test]
 async fn an_admin_edits_a_shortcoming_and_its_sources() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("admin").await;
-    let id = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
-    let sources_before = scalar(
-        &app,
-        &format!("select count(*) from shortcoming_sources where shortcoming_id = {id}"),
-    )
-    .await;
-    assert!(sources_before >= 1);
+    let id = city.tt05;
+    let sources_before = 2;
 
     let form = app.get_as(&me, &format!("/shortcomings/{id}/edit")).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -154,8 +202,8 @@ async fn an_admin_edits_a_shortcoming_and_its_sources() {
     );
     assert_eq!(form.count("#lead_unit_id option[selected]"), 1);
 
-    let badinh = unit(&app, "BADINH").await;
-    let ct15 = source(&app, "15/CT-UBND").await;
+    let badinh = city.badinh.clone();
+    let ct15 = city.ct15.clone();
     let old_title: String = sqlx::query_scalar("select title from shortcomings where id = $1")
         .bind(id)
         .fetch_one(&app.pool)
@@ -171,7 +219,7 @@ async fn an_admin_edits_a_shortcoming_and_its_sources() {
                 ("code", "TT-05"),
                 ("title", "Tiêu đề mới của tồn tại TT-05"),
                 ("description", ""),
-                ("field_id", &field(&app, "DD").await),
+                ("field_id", &city.land),
                 ("lead_unit_id", &badinh),
                 ("year_identified", "2019"),
                 ("source", &ct15),
@@ -218,7 +266,8 @@ async fn an_admin_edits_a_shortcoming_and_its_sources() {
 
 #[tokio::test]
 async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
     let before = scalar(&app, "select count(*) from shortcomings").await;
     let year = app.state.today().year();
@@ -242,7 +291,7 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
     assert_eq!(empty.count("#source-error"), 0, "no source is fine");
 
     // Everything wrong at once; what was typed comes back.
-    let kl1468 = source(&app, "1468/KL-TTCP").await;
+    let kl1468 = city.kl1468.clone();
     let long_title = "Đ".repeat(501);
     let bad = app
         .post_as(
@@ -288,7 +337,7 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
 
     // What was typed is right, but the lead unit and a source do not exist (the save checks
     // them once the rest is right).
-    let field_id = field(&app, "DD").await;
+    let field_id = city.land.clone();
     let valid = [
         ("code", "TT-40"),
         ("title", "Một tồn tại mới"),
@@ -329,7 +378,7 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
         .execute(&app.pool)
         .await
         .unwrap();
-    let hoankiem = unit(&app, "HOANKIEM").await;
+    let hoankiem = city.hoankiem.clone();
     let mut inactive = valid.to_vec();
     inactive.push(("lead_unit_id", &hoankiem));
     let inactive = app.post_as(&me, "/shortcomings", &inactive).await;
@@ -350,7 +399,7 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
     assert_eq!(not_an_id.count("#source-error"), 1);
 
     // A code already taken: the message sits beside the code.
-    let stnmt = unit(&app, "STNMT").await;
+    let stnmt = city.stnmt.clone();
     let fields = [
         ("code", "TT-05"),
         ("title", "Một tồn tại mới"),
@@ -383,7 +432,7 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
     assert!(audit(&app, "shortcoming.create").await.is_empty());
 
     // Editing into another shortcoming's code is refused the same way, and changes nothing.
-    let id = scalar(&app, "select id from shortcomings where code = 'TT-06'").await;
+    let id = city.tt06;
     let version = app.version(&me, &format!("/shortcomings/{id}/edit")).await;
     let mut fields = fields.to_vec();
     fields.push(("version", &version));
@@ -405,7 +454,8 @@ async fn every_bad_input_gets_its_message_beside_the_field_and_nothing_is_saved(
 
 #[tokio::test]
 async fn unknown_or_malformed_ids_are_not_found() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    small_city(&app).await;
     let me = app.session_for("vp.chuyenvien").await;
     for path in ["/shortcomings/999999/edit", "/shortcomings/abc/edit"] {
         assert_eq!(app.get_as(&me, path).await.status, StatusCode::NOT_FOUND);
@@ -418,10 +468,10 @@ async fn unknown_or_malformed_ids_are_not_found() {
 
 #[tokio::test]
 async fn unit_staff_and_viewers_may_not_create_or_edit_shortcomings() {
-    let app = TestApp::with_demo().await;
-    let id = scalar(&app, "select id from shortcomings where code = 'TT-05'").await;
-    let field_id = field(&app, "DD").await;
-    let stnmt = unit(&app, "STNMT").await;
+    let app = TestApp::empty().await;
+    let city = small_city(&app).await;
+    let id = city.tt05;
+    let (field_id, stnmt) = (city.land, city.stnmt);
     let fields = [
         ("code", "TT-40"),
         ("title", "Không được lưu"),

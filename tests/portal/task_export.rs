@@ -180,7 +180,9 @@ async fn world(app: &TestApp) -> (City, i64) {
         &format!("select id from tasks where lead_unit_id = {}", city.stnmt),
     )
     .await;
-    let plan = build::plan(app, city.stnmt, "Kế hoạch khắc phục năm 2026").await;
+    let plan = build::plan(app, city.stnmt, "Kế hoạch khắc phục năm 2026")
+        .create()
+        .await;
     sqlx::query("update plans set doc_number = '15/KH-STNMT' where id = $1")
         .bind(plan)
         .execute(&app.pool)

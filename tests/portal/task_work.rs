@@ -1215,7 +1215,9 @@ async fn every_bad_task_form_gets_its_message_and_nothing_is_saved() {
     let reviewer = app.session_for("vp.chuyenvien").await;
     let shortcoming = city.shortcoming;
     let lead = city.badinh.to_string();
-    let other_plan = build::plan(&app, city.hoankiem, "Kế hoạch của quận Hoàn Kiếm").await;
+    let other_plan = build::plan(&app, city.hoankiem, "Kế hoạch của quận Hoàn Kiếm")
+        .create()
+        .await;
     let before: i64 = scalar(&app, "select count(*) from tasks").await;
     let yesterday = in_days(&app, -1);
     let future = in_days(&app, 30);
