@@ -101,6 +101,7 @@ pub fn user<'a>(app: &'a TestApp, username: &str, unit: i64) -> UserBuilder<'a> 
         unit,
         role: "officer",
         full_name: format!("Cán bộ {username}"),
+        email: None,
         active: true,
     }
 }
@@ -112,6 +113,7 @@ pub struct UserBuilder<'a> {
     unit: i64,
     role: &'static str,
     full_name: String,
+    email: Option<String>,
     active: bool,
 }
 
@@ -128,6 +130,12 @@ impl UserBuilder<'_> {
         self
     }
 
+    /// The address notifications are emailed to (none unless told).
+    pub fn email(mut self, address: &str) -> Self {
+        self.email = Some(address.to_owned());
+        self
+    }
+
     /// A retired account: it cannot sign in and is never offered.
     pub fn inactive(mut self) -> Self {
         self.active = false;
@@ -137,8 +145,8 @@ impl UserBuilder<'_> {
     /// Inserts the account; its id.
     pub async fn create(self) -> i64 {
         sqlx::query_scalar(
-            "insert into users (username, full_name, unit_id, role, active, password_hash)
-             values ($1, $2, $3, $4::user_role, $5, $6) returning id",
+            "insert into users (username, full_name, unit_id, role, active, password_hash, email)
+             values ($1, $2, $3, $4::user_role, $5, $6, $7) returning id",
         )
         .bind(&self.username)
         .bind(&self.full_name)
@@ -146,6 +154,7 @@ impl UserBuilder<'_> {
         .bind(self.role)
         .bind(self.active)
         .bind(password_hash().await)
+        .bind(&self.email)
         .fetch_one(&self.app.pool)
         .await
         .unwrap_or_else(|e| panic!("user {}: {e}", self.username))

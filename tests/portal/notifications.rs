@@ -14,7 +14,7 @@ use remediation_portal::notify::{self, Mailer, SendCounts};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::common::{TestApp, TestSession, audit_entries, scalar, unit_id};
+use crate::common::{TestApp, TestSession, audit_entries, build, scalar, unit_id};
 
 const HEAD: &str = "stnmt.lanhdao";
 const OFFICER: &str = "stnmt.cb1";
@@ -28,31 +28,67 @@ async fn user_id(app: &TestApp, username: &str) -> i64 {
     .await
 }
 
-/// An open task led by Sở TN&MT, followed by its officer `stnmt.cb1` alone: its news goes to
-/// that officer and the unit's heads. Returns its id and code.
+/// The small world the notifications are about: the City office and its reviewer
+/// (`vp.chuyenvien`); Sở TN&MT with its head (`stnmt.lanhdao`), two officers (`stnmt.cb1`,
+/// `stnmt.cb2`), a plan and one task in progress followed by `stnmt.cb1` alone, so that its
+/// news goes to that officer and the unit's head; Ba Đình's head (`badinh.lanhdao`) and a
+/// supervisor (`giamsat`). Everyone but the reviewer has an email address.
+async fn small_world(app: &TestApp) {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    build::user(app, REVIEWER, office)
+        .role("city_reviewer")
+        .full_name("Nguyễn Văn Chuyên")
+        .create()
+        .await;
+    let stnmt = build::unit(app, "STNMT")
+        .name("Sở Tài nguyên và Môi trường", "Sở TN&MT")
+        .create()
+        .await;
+    build::user(app, HEAD, stnmt)
+        .role("unit_head")
+        .full_name("Trần Thị Lãnh")
+        .email("stnmt.lanhdao@hanoi.gov.vn")
+        .create()
+        .await;
+    let officer = build::user(app, OFFICER, stnmt)
+        .email("stnmt.cb1@hanoi.gov.vn")
+        .create()
+        .await;
+    build::user(app, "stnmt.cb2", stnmt)
+        .email("stnmt.cb2@hanoi.gov.vn")
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH").kind("district").create().await;
+    build::user(app, "badinh.lanhdao", badinh)
+        .role("unit_head")
+        .email("badinh.lanhdao@hanoi.gov.vn")
+        .create()
+        .await;
+    build::user(app, "giamsat", office)
+        .role("viewer")
+        .email("giamsat@hanoi.gov.vn")
+        .create()
+        .await;
+    build::plan(app, stnmt, "Kế hoạch khắc phục tồn tại về môi trường")
+        .create()
+        .await;
+    build::task(app)
+        .lead(stnmt)
+        .title("Xử lý ô nhiễm sông Tô Lịch", "")
+        .status("in_progress")
+        .percent(40)
+        .deadline(app.state.today() + Duration::days(30))
+        .assignee(officer)
+        .create()
+        .await;
+}
+
+/// The open task of [`small_world`]: its id and code.
 async fn stnmt_task(app: &TestApp) -> (i64, String) {
-    let (id, code): (i64, String) = sqlx::query_as(
-        "select t.id, t.code from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status not in ('done', 'pending_confirmation')
-         order by t.id limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query("delete from task_assignees where task_id = $1")
-        .bind(id)
-        .execute(&app.pool)
+    sqlx::query_as("select id, code from tasks")
+        .fetch_one(&app.pool)
         .await
-        .unwrap();
-    sqlx::query(
-        "insert into task_assignees (task_id, user_id) select $1, id from users where username = $2",
-    )
-    .bind(id)
-    .bind(OFFICER)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    (id, code)
+        .unwrap()
 }
 
 /// The City reminds the lead unit of `task`, under document `doc`.
@@ -83,20 +119,16 @@ async fn unread(app: &TestApp, username: &str) -> i64 {
     .await
 }
 
-/// The demo data with every bell empty: loading it flagged overdue and stale tasks, which told
-/// their people; these tests count what their own actions send.
-async fn quiet_demo() -> TestApp {
-    let app = TestApp::with_demo().await;
-    sqlx::query("delete from notifications")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+/// [`small_world`] on an empty database, every bell empty.
+async fn quiet_world() -> TestApp {
+    let app = TestApp::empty().await;
+    small_world(&app).await;
     app
 }
 
 #[tokio::test]
 async fn a_reminder_reaches_the_unit_head_through_the_bell() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     let (task, code) = stnmt_task(&app).await;
     let reviewer = app.session_for(REVIEWER).await;
     let head = app.session_for(HEAD).await;
@@ -216,7 +248,7 @@ async fn a_reminder_reaches_the_unit_head_through_the_bell() {
 
 #[tokio::test]
 async fn nobody_reaches_another_users_notifications() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     let (task, code) = stnmt_task(&app).await;
     let reviewer = app.session_for(REVIEWER).await;
     remind(&app, &reviewer, task, "125/UBND-KT").await;
@@ -267,7 +299,7 @@ async fn nobody_reaches_another_users_notifications() {
 
 #[tokio::test]
 async fn the_jobs_notices_read_well_and_lead_to_their_page() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     let head = user_id(&app, HEAD).await;
     let (plan, plan_title): (i64, String) = sqlx::query_as(
         "select p.id, p.title from plans p join units u on u.id = p.unit_id
@@ -337,7 +369,7 @@ async fn the_jobs_notices_read_well_and_lead_to_their_page() {
 
 #[tokio::test]
 async fn the_list_pages_by_age() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     let head = user_id(&app, HEAD).await;
     sqlx::query(
         "insert into notifications (user_id, kind, params)
@@ -388,7 +420,7 @@ async fn the_list_pages_by_age() {
 
 #[tokio::test]
 async fn email_settings_are_saved_and_audited() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     let head = app.session_for(HEAD).await;
     let email: String = scalar(
         &app,
@@ -532,7 +564,7 @@ async fn want_reminders(app: &TestApp, username: &str, delivery: &str, language:
 
 #[tokio::test]
 async fn the_outbox_is_written_with_the_notification_even_in_bulk() {
-    let app = quiet_demo().await;
+    let app = quiet_world().await;
     want_reminders(&app, HEAD, "each", "vi").await;
     want_reminders(&app, OFFICER, "each", "en").await;
     want_reminders(&app, "stnmt.cb2", "each", "vi").await;
@@ -725,9 +757,9 @@ impl TestSmtp {
     }
 }
 
-/// The portal on the demo data, sending through a mail server on this machine at `port`.
+/// The portal on [`small_world`], sending through a mail server on this machine at `port`.
 async fn app_with_mail(port: u16) -> (TestApp, Mailer) {
-    let app = TestApp::with_demo_config(|config| {
+    let app = TestApp::empty_with_config(|config| {
         config.smtp = Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port,
@@ -738,11 +770,7 @@ async fn app_with_mail(port: u16) -> (TestApp, Mailer) {
         config.public_url = Some("https://theodoi.hanoi.gov.vn".into());
     })
     .await;
-    // As in `quiet_demo`: only what the test itself sends.
-    sqlx::query("delete from notifications")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    small_world(&app).await;
     let mailer = Mailer::from_config(&app.state.config)
         .unwrap()
         .expect("a mail server is configured");
@@ -976,14 +1004,10 @@ type OutboxState = (
     Option<String>,
 );
 
-/// `time` on the City day `days` after today, as an instant.
-fn hanoi(days: i64, time: &str) -> DateTime<Utc> {
+/// `time` on the City day `days` after `now`'s, as an instant.
+fn hanoi(now: DateTime<Utc>, days: i64, time: &str) -> DateTime<Utc> {
     let tz = chrono_tz::Asia::Ho_Chi_Minh;
-    let day = crate::common::cluster()
-        .demo_now
-        .with_timezone(&tz)
-        .date_naive()
-        + Duration::days(days);
+    let day = now.with_timezone(&tz).date_naive() + Duration::days(days);
     let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
     tz.from_local_datetime(&day.and_time(time))
         .single()
@@ -1005,34 +1029,31 @@ async fn the_daily_digest_comes_once_a_day() {
     assert_eq!(queued, 0);
 
     let tz = chrono_tz::Asia::Ho_Chi_Minh;
+    let now = app.clock.now();
     let digest = |at| notify::daily_digest(&app.pool, at, tz);
     // Before seven in the morning, nothing.
-    let early = digest(hanoi(1, "06:30")).await.unwrap();
+    let early = digest(hanoi(now, 1, "06:30")).await.unwrap();
     assert_eq!(early["digests"], 0);
     // The first run after seven writes one digest listing both notifications.
-    let first = digest(hanoi(1, "07:05")).await.unwrap();
+    let first = digest(hanoi(now, 1, "07:05")).await.unwrap();
     assert_eq!(
         (first["digests"].as_i64(), first["notifications"].as_i64()),
         (Some(1), Some(2))
     );
     // Again the same day: nothing more.
-    let again = digest(hanoi(1, "09:00")).await.unwrap();
+    let again = digest(hanoi(now, 1, "09:00")).await.unwrap();
     assert_eq!(again["digests"], 0);
 
-    let counts = notify::send_due(&app.pool, &mailer, hanoi(1, "09:00"))
+    let counts = notify::send_due(&app.pool, &mailer, hanoi(now, 1, "09:00"))
         .await
         .unwrap();
     assert_eq!(counts.sent, 1);
     let received = smtp.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, [address(&app, HEAD).await]);
-    let day = (crate::common::cluster()
-        .demo_now
-        .with_timezone(&tz)
-        .date_naive()
-        + Duration::days(1))
-    .format("%d/%m/%Y")
-    .to_string();
+    let day = (now.with_timezone(&tz).date_naive() + Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
     assert_eq!(
         received[0].subject(),
         format!("[Theo dõi khắc phục] Tổng hợp thông báo ngày {day}: 2 thông báo chưa đọc")
@@ -1053,9 +1074,9 @@ async fn the_daily_digest_comes_once_a_day() {
 
     // A notification later that day waits for the next day's digest, which lists only it.
     remind(&app, &reviewer, task, "127/UBND-KT").await;
-    let evening = digest(hanoi(1, "20:00")).await.unwrap();
+    let evening = digest(hanoi(now, 1, "20:00")).await.unwrap();
     assert_eq!(evening["digests"], 0);
-    let next_day = digest(hanoi(2, "07:30")).await.unwrap();
+    let next_day = digest(hanoi(now, 2, "07:30")).await.unwrap();
     assert_eq!(
         (
             next_day["digests"].as_i64(),
@@ -1063,7 +1084,7 @@ async fn the_daily_digest_comes_once_a_day() {
         ),
         (Some(1), Some(1))
     );
-    notify::send_due(&app.pool, &mailer, hanoi(2, "08:00"))
+    notify::send_due(&app.pool, &mailer, hanoi(now, 2, "08:00"))
         .await
         .unwrap();
     let received = smtp.received();
@@ -1083,7 +1104,7 @@ async fn the_daily_digest_comes_once_a_day() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let third = digest(hanoi(3, "07:30")).await.unwrap();
+    let third = digest(hanoi(now, 3, "07:30")).await.unwrap();
     assert_eq!(third["digests"], 0);
 }
 
