@@ -11,7 +11,7 @@ use scraper::Selector;
 use remediation_portal::db::dashboard;
 use remediation_portal::domain::clock::Clock;
 
-use crate::common::{TestApp, TestResponse, TestSession, list_total, scalar, unit_id};
+use crate::common::{TestApp, TestResponse, TestSession, build, list_total, scalar, unit_id};
 
 /// Every linked number on a page: (link, count).
 fn linked_counts(page: &TestResponse) -> Vec<(String, i64)> {
@@ -156,6 +156,53 @@ async fn hand_built(app: &TestApp, today: NaiveDate) -> (i64, i64, i64) {
     (field, department, district)
 }
 
+/// The City office and its reviewer (`vp.chuyenvien`) and supervisor (`giamsat`); Ba Đình
+/// with its head (`badinh.lanhdao`) and officer (`badinh.cb1`), who follows one task in
+/// progress and one overdue; the Construction department (`SXD`) with a task of its own.
+/// Returns the id of Ba Đình's task in progress.
+async fn small_city(app: &TestApp) -> i64 {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    build::user(app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    build::user(app, "giamsat", office)
+        .role("viewer")
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH")
+        .kind("district")
+        .name("UBND quận Ba Đình", "Q. Ba Đình")
+        .create()
+        .await;
+    build::user(app, "badinh.lanhdao", badinh)
+        .role("unit_head")
+        .create()
+        .await;
+    let officer = build::user(app, "badinh.cb1", badinh).create().await;
+    let sxd = build::unit(app, "SXD")
+        .name("Sở Xây dựng", "")
+        .create()
+        .await;
+    let day = |days| app.state.today() + chrono::Duration::days(days);
+    let task = build::task(app)
+        .lead(badinh)
+        .status("in_progress")
+        .deadline(day(30))
+        .assignee(officer)
+        .create()
+        .await;
+    build::task(app)
+        .lead(badinh)
+        .status("in_progress")
+        .deadline(day(-10))
+        .assignee(officer)
+        .create()
+        .await;
+    build::task(app).lead(sxd).deadline(day(60)).create().await;
+    task
+}
+
 /// The tiles' numbers by id.
 fn tiles(page: &TestResponse) -> BTreeMap<String, i64> {
     let html = page.html();
@@ -180,8 +227,13 @@ fn expected(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
 
 #[tokio::test]
 async fn figures_match_a_hand_built_set_of_known_classes() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let today = app.state.today();
+    let office = build::unit(&app, "VPUB").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
     let (field, department, district) = hand_built(&app, today).await;
     let me = app.session_for("vp.chuyenvien").await;
 
@@ -276,6 +328,7 @@ async fn figures_match_a_hand_built_set_of_known_classes() {
 
 #[tokio::test]
 async fn every_number_on_the_dashboards_opens_a_list_of_exactly_that_many() {
+    // On the demo: over 150 numbers across every unit, field and month need a realistic city.
     let app = TestApp::with_demo().await;
     let year = app.state.today().year();
     let reviewer = app.session_for("vp.chuyenvien").await;
@@ -311,6 +364,7 @@ async fn every_number_on_the_dashboards_opens_a_list_of_exactly_that_many() {
 
 #[tokio::test]
 async fn the_stored_counts_follow_every_change_to_the_tasks() {
+    // On the demo: its thousands of tasks over years of months are what the counts must follow.
     let app = TestApp::with_demo().await;
     // The stored totals plus pending changes, against the tasks counted directly.
     let stored =
@@ -519,7 +573,13 @@ fn chart(page: &TestResponse, id: &str) -> String {
 
 #[tokio::test]
 async fn charts_are_well_formed_and_show_the_numbers_of_their_tables() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let office = build::unit(&app, "VPUB").kind("city_office").create().await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    hand_built(&app, app.state.today()).await;
     let me = app.session_for("vp.chuyenvien").await;
     let page = app.get_as(&me, "/dashboard").await;
 
@@ -580,7 +640,8 @@ async fn charts_are_well_formed_and_show_the_numbers_of_their_tables() {
 
 #[tokio::test]
 async fn each_role_lands_on_its_own_dashboard_and_no_further() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    small_city(&app).await;
     let badinh = unit_id(&app, "BADINH").await;
     let sxd = unit_id(&app, "SXD").await;
 
@@ -644,15 +705,9 @@ async fn each_role_lands_on_its_own_dashboard_and_no_further() {
 
 #[tokio::test]
 async fn a_returned_task_waits_in_my_tasks_until_reported_again() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let task = small_city(&app).await;
     let officer = app.session_for("badinh.cb1").await;
-    let task: i64 = scalar(
-        &app,
-        "select t.id from tasks t join task_assignees a on a.task_id = t.id
-         join users u on u.id = a.user_id
-         where u.username = 'badinh.cb1' and t.status = 'in_progress' order by t.id limit 1",
-    )
-    .await;
     let returned_before = list_total(&app.get_as(&officer, "/tasks?mine=1&returned=1").await);
     // The officer reports it done; the head returns it.
     let head = app.session_for("badinh.lanhdao").await;
