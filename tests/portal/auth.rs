@@ -1,13 +1,38 @@
-//! Sign-in, sessions, lock-out, passwords and CSRF.
+//! Sign-in, sessions, lock-out, passwords and CSRF. Each test starts from an empty database
+//! and builds the accounts it signs in with.
 
 use axum::http::StatusCode;
 use chrono::Duration;
 
 use remediation_portal::domain::clock::Clock;
 
+use crate::common::build::{self, PASSWORD};
 use crate::common::{TestApp, TestSession};
 
-const PASSWORD: &str = "KhacPhuc@2019";
+/// The accounts the tests sign in with, all with [`PASSWORD`]: the administrator (`admin`) and
+/// the City's reviewer (`vp.chuyenvien`) of the City office, the head (`stnmt.lanhdao`) and an
+/// officer (`stnmt.cb1`) of Sở TN&MT, and two officers of Ba Đình (`badinh.cb1`, `badinh.cb2`).
+async fn accounts(app: TestApp) -> TestApp {
+    let office = build::unit(&app, "VPUB").kind("city_office").create().await;
+    build::user(&app, "admin", office)
+        .role("admin")
+        .create()
+        .await;
+    build::user(&app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let stnmt = build::unit(&app, "STNMT").create().await;
+    build::user(&app, "stnmt.lanhdao", stnmt)
+        .role("unit_head")
+        .create()
+        .await;
+    build::user(&app, "stnmt.cb1", stnmt).create().await;
+    let badinh = build::unit(&app, "BADINH").kind("district").create().await;
+    build::user(&app, "badinh.cb1", badinh).create().await;
+    build::user(&app, "badinh.cb2", badinh).create().await;
+    app
+}
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
@@ -15,7 +40,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     // A page that needs a session sends the visitor to sign in, and back afterwards.
     let anonymous = app.get("/tasks?page=2").await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
@@ -107,7 +132,7 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
 
 #[tokio::test]
 async fn the_secure_flag_is_set_when_served_over_https() {
-    let app = TestApp::with_demo_config(|c| c.https = true).await;
+    let app = accounts(TestApp::empty_with_config(|c| c.https = true).await).await;
     let response = app.sign_in("admin", PASSWORD).await;
     assert!(response.header("set-cookie").unwrap().contains("; Secure"));
     assert!(response.header("strict-transport-security").is_some());
@@ -123,7 +148,7 @@ async fn the_secure_flag_is_set_when_served_over_https() {
 
 #[tokio::test]
 async fn signed_in_pages_are_never_stored_by_a_browser_or_a_proxy() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let admin = app.session_for("admin").await;
     for path in ["/", "/tasks", "/admin/users", "/account/password"] {
         let page = app.get_as(&admin, path).await;
@@ -146,7 +171,7 @@ async fn signed_in_pages_are_never_stored_by_a_browser_or_a_proxy() {
 
 #[tokio::test]
 async fn a_request_id_is_taken_from_the_client_only_when_it_is_a_short_safe_token() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let app = &app;
     let sign_in = |id: String| async move {
         app.post_form(
@@ -186,7 +211,7 @@ async fn a_request_id_is_taken_from_the_client_only_when_it_is_a_short_safe_toke
 
 #[tokio::test]
 async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let unknown = app.sign_in("nobody.here", "whatever123").await;
     let wrong = app.sign_in("admin", "whatever123").await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -212,7 +237,7 @@ async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_for_a_while() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     for _ in 0..5 {
         app.sign_in("badinh.cb1", "wrong-password-1").await;
     }
@@ -242,7 +267,7 @@ async fn repeated_failures_lock_the_account_for_a_while() {
 /// locked after as many failures, with the same answer, for as long.
 #[tokio::test]
 async fn the_lock_out_answers_alike_whether_the_account_exists_or_not() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let mut answers = Vec::new();
     for username in ["badinh.cb1", "khong.ton.tai"] {
         let mut each = Vec::new();
@@ -271,7 +296,7 @@ async fn the_lock_out_answers_alike_whether_the_account_exists_or_not() {
 
 #[tokio::test]
 async fn many_failures_from_one_address_are_throttled() {
-    let app = TestApp::with_demo_config(|c| c.login_ip_limit = 3).await;
+    let app = accounts(TestApp::empty_with_config(|c| c.login_ip_limit = 3).await).await;
     for n in 0..3 {
         app.sign_in(&format!("guess{n}"), "nothing12345").await;
     }
@@ -282,7 +307,7 @@ async fn many_failures_from_one_address_are_throttled() {
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let me = app.session_for("vp.chuyenvien").await;
     assert_eq!(app.get_as(&me, "/tasks").await.status, StatusCode::OK);
     app.clock.set(app.clock.now() + Duration::minutes(30));
@@ -299,7 +324,7 @@ async fn idle_sessions_expire() {
 
 #[tokio::test]
 async fn changing_the_password_ends_the_other_sessions() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let here = app.session_for("stnmt.lanhdao").await;
     let elsewhere = app.session_for("stnmt.lanhdao").await;
 
@@ -382,7 +407,7 @@ async fn changing_the_password_ends_the_other_sessions() {
 
 #[tokio::test]
 async fn a_forced_password_change_comes_first() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     sqlx::query("update users set must_change_password = true where username = 'badinh.cb2'")
         .execute(&app.pool)
         .await
@@ -420,7 +445,7 @@ async fn a_forced_password_change_comes_first() {
 
 #[tokio::test]
 async fn forms_without_the_token_or_from_another_site_are_refused() {
-    let app = TestApp::with_demo().await;
+    let app = accounts(TestApp::empty().await).await;
     let me = app.session_for("admin").await;
     let fields = [
         ("current", PASSWORD),
