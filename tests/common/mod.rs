@@ -317,9 +317,9 @@ impl TestApp {
         TestApp::build_with(database, pool, cluster().demo_now, config)
     }
 
-    /// With the demo data, served through `pool` (one the test made, to a proxy say).
-    pub async fn with_demo_through(pool: PgPool, database: String) -> TestApp {
-        TestApp::build(database, pool, cluster().demo_now)
+    /// An empty, migrated database served through `pool` (one the test made, to a proxy say).
+    pub async fn empty_through(pool: PgPool, database: String) -> TestApp {
+        TestApp::build(database, pool, Utc::now())
     }
 
     fn build(database: String, pool: PgPool, now: DateTime<Utc>) -> TestApp {

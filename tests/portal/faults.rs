@@ -11,9 +11,29 @@ use remediation_portal::db::{self, PoolSettings};
 
 use crate::common::proxy::DbProxy;
 use crate::common::server::Server;
-use crate::common::{TestApp, fresh_database, open_task_of, remind, scalar, unit_id};
+use crate::common::{TestApp, build, fresh_database, remind, scalar, unit_id};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_remediation-portal");
+
+/// The City office and its reviewer (`vp.chuyenvien`), Sở TN&MT and a task of it in
+/// progress, and Ba Đình with an officer (`badinh.cb1`) who has no part in that task.
+/// Returns the task's id.
+async fn stnmt_task(app: &TestApp) -> i64 {
+    let office = build::unit(app, "VPUB").kind("city_office").create().await;
+    build::user(app, "vp.chuyenvien", office)
+        .role("city_reviewer")
+        .create()
+        .await;
+    let badinh = build::unit(app, "BADINH").kind("district").create().await;
+    build::user(app, "badinh.cb1", badinh).create().await;
+    let stnmt = build::unit(app, "STNMT").create().await;
+    build::task(app)
+        .lead(stnmt)
+        .status("in_progress")
+        .deadline(app.state.today() + chrono::Duration::days(30))
+        .create()
+        .await
+}
 
 /// A plain HTTP/1.1 GET: the status, the headers (lower-cased names) and the body.
 fn http_get(url: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
@@ -88,7 +108,7 @@ async fn starting_against_a_database_that_is_not_there_says_which_and_why_at_onc
 /// works again without a restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_is_a_quick_503_and_needs_no_restart() {
-    let (database, direct) = fresh_database(true).await;
+    let (database, direct) = fresh_database(false).await;
     direct.close().await;
     let proxy = DbProxy::start().await;
     let pool = db::connect(
@@ -101,9 +121,9 @@ async fn a_database_outage_is_a_quick_503_and_needs_no_restart() {
     )
     .await
     .unwrap();
-    let app = TestApp::with_demo_through(pool, database).await;
+    let app = TestApp::empty_through(pool, database).await;
+    let task = stnmt_task(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
-    let task = open_task_of(&app, "STNMT").await;
     let lead = unit_id(&app, "STNMT").await.to_string();
     assert_eq!(app.get_as(&reviewer, "/tasks").await.status, StatusCode::OK);
 
@@ -166,7 +186,8 @@ async fn a_database_outage_is_a_quick_503_and_needs_no_restart() {
 /// so (not "something went wrong"), what was typed is kept, and `/readyz` says it.
 #[tokio::test]
 async fn a_full_disk_is_said_and_keeps_what_was_typed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let task = stnmt_task(&app).await;
     let reviewer = app.session_for("vp.chuyenvien").await;
     // What PostgreSQL raises when it cannot extend a file (SQLSTATE 53100).
     sqlx::raw_sql(
@@ -181,7 +202,6 @@ async fn a_full_disk_is_said_and_keeps_what_was_typed() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let task = open_task_of(&app, "STNMT").await;
     let reminders = format!("select reminder_count::bigint from tasks where id = {task}");
     let count: i64 = scalar(&app, &reminders).await;
     let typed = "Đề nghị báo cáo trước ngày 15.";
@@ -202,7 +222,7 @@ async fn a_full_disk_is_said_and_keeps_what_was_typed() {
 /// With its database gone, the portal still stops within seconds of SIGTERM.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_portal_stops_quickly_when_its_database_is_gone() {
-    let (database, pool) = fresh_database(true).await;
+    let (database, pool) = fresh_database(false).await;
     pool.close().await;
     let proxy = DbProxy::start().await;
     let url = proxy.url(&database);
@@ -230,7 +250,7 @@ async fn the_portal_stops_quickly_when_its_database_is_gone() {
 /// close the connection) for the drain time, then the portal stops.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sigterm_the_portal_drains_then_stops() {
-    let (database, pool) = fresh_database(true).await;
+    let (database, pool) = fresh_database(false).await;
     pool.close().await;
     let server = tokio::task::spawn_blocking(move || {
         Server::start(&database, &[("PORTAL_DRAIN_SECS", "3")])
@@ -294,18 +314,10 @@ fn partial_upload(address: &str, head: &str) -> u16 {
 /// (the body here never ends: an answer at all means it was not waited for).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_nobody_may_send_is_refused_before_its_body_is_read() {
-    let (database, pool) = fresh_database(true).await;
+    let (database, pool) = fresh_database(false).await;
     // A task of Sở TN&MT that Ba Đình does not coordinate.
-    let task: i64 = sqlx::query_scalar(
-        "select t.id from tasks t join units u on u.id = t.lead_unit_id
-         where u.code = 'STNMT' and t.status <> 'done' and not exists (
-             select 1 from task_coordinators c join units cu on cu.id = c.unit_id
-             where c.task_id = t.id and cu.code = 'BADINH')
-         order by t.id limit 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let app = TestApp::empty_through(pool.clone(), database.clone()).await;
+    let task = stnmt_task(&app).await;
     pool.close().await;
     let server = tokio::task::spawn_blocking(move || Server::start(&database, &[]))
         .await
@@ -315,7 +327,7 @@ async fn an_upload_nobody_may_send_is_refused_before_its_body_is_read() {
         // Signed in through the sign-in form, as a browser would.
         let form = format!(
             "username=badinh.cb1&password={}&next=%2F",
-            remediation_portal::seed::DEMO_PASSWORD.replace('@', "%40")
+            build::PASSWORD.replace('@', "%40")
         );
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
         write!(
