@@ -129,9 +129,27 @@ async fn a_task_due_on_31_march_is_overdue_from_midnight_hanoi_time() {
 
 #[tokio::test]
 async fn a_second_scan_changes_nothing_and_tells_no_one() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let today = app.state.today();
-    // The demo data was flagged when it was loaded.
+    // Tasks overdue (one reminded four times), due in 7 days and tomorrow, and one untouched
+    // for 40 days, an overdue plan; all flagged and told by a first round of the scans.
+    let badinh = unit_id(&app, "BADINH").await;
+    let day = |days| today + Duration::days(days);
+    let task = || build::task(&app).lead(badinh).status("in_progress");
+    task().deadline(day(-5)).create().await;
+    task().deadline(day(-20)).reminded(4).create().await;
+    task().deadline(day(7)).create().await;
+    task().deadline(day(1)).create().await;
+    task().deadline(day(90)).untouched_for(40).create().await;
+    build::plan(&app, badinh, "Kế hoạch chậm ban hành")
+        .issue_deadline(day(-3))
+        .create()
+        .await;
+    let first = flags::flag_overdue(&app.pool, today).await.unwrap();
+    assert_eq!(first["tasks_flagged"], 2, "{first}");
+    flags::flag_stale(&app.pool, app.clock.now(), 30)
+        .await
+        .unwrap();
     let again = flags::flag_overdue(&app.pool, today).await.unwrap();
     assert_eq!(
         again,
@@ -174,7 +192,7 @@ async fn more_tasks_fall_overdue_at_once_than_one_batch_holds() {
     // The scan flags in batches of 5,000, earliest deadline first: all of them are flagged,
     // each once, with an audit entry, and the next scan finds none. Reminded four times, each
     // is also marked for the briefing (in batches too).
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let today = app.state.today();
     let audit: i64 = scalar(&app, "select count(*) from audit_log").await;
     sqlx::query(
@@ -415,7 +433,11 @@ async fn a_report_coming_due_and_then_late_is_told_once_each() {
 /// newest at its end; the jobs run before serving fold them and give every page back.
 #[tokio::test]
 async fn the_start_up_jobs_leave_the_change_log_without_empty_pages() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
+    let badinh = unit_id(&app, "BADINH").await;
+    for status in ["not_started", "in_progress", "done"] {
+        build::task(&app).lead(badinh).status(status).create().await;
+    }
     let pages = || async {
         scalar::<i64>(
             &app,
@@ -427,7 +449,7 @@ async fn the_start_up_jobs_leave_the_change_log_without_empty_pages() {
     // writes), folded, then one real change written after them.
     sqlx::query(
         "insert into task_stat_changes (lead_unit_id, shortcoming_id)
-         select t.lead_unit_id, t.shortcoming_id from tasks t, generate_series(1, 2000)",
+         select t.lead_unit_id, t.shortcoming_id from tasks t, generate_series(1, 20000)",
     )
     .execute(&app.pool)
     .await
@@ -460,7 +482,7 @@ async fn the_start_up_jobs_leave_the_change_log_without_empty_pages() {
 
 #[tokio::test]
 async fn a_job_runs_once_per_tick_and_never_twice_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
     let settings = JobSettings::from_config(&app.state.config);
     let now = app.clock.now();
     let clock = JobClock {
@@ -513,7 +535,7 @@ async fn a_job_runs_once_per_tick_and_never_twice_at_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_servers_on_one_database_run_each_job_once_per_tick() {
-    let (name, pool) = fresh_database(true).await;
+    let (name, pool) = fresh_database(false).await;
     let env = [
         ("PORTAL_JOB_INTERVAL_SECS", "1"),
         ("PORTAL_LOG", "remediation_portal::jobs=debug,info"),
@@ -554,14 +576,19 @@ async fn two_servers_on_one_database_run_each_job_once_per_tick() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_in_another_time_zone_flags_exactly_the_same_tasks() {
-    let (name, pool) = fresh_database(true).await;
+    let (name, pool) = fresh_database(false).await;
     // Deadlines around today, so a server counting days in its own zone would differ.
-    sqlx::query(
-        "update tasks set overdue = false, overdue_since = null, marked_for_briefing = false",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    let app = TestApp::empty_through(pool.clone(), name.clone()).await;
+    let badinh = build::unit(&app, "BADINH").kind("district").create().await;
+    let city_day = city_today(Utc::now(), Ho_Chi_Minh);
+    for days in -2..=2 {
+        build::task(&app)
+            .lead(badinh)
+            .status("in_progress")
+            .deadline(city_day + Duration::days(days))
+            .create()
+            .await;
+    }
     let server =
         tokio::task::spawn_blocking(move || Server::start(&name, &[("TZ", "Pacific/Kiritimati")]))
             .await
@@ -587,7 +614,12 @@ async fn a_server_in_another_time_zone_flags_exactly_the_same_tasks() {
 
 #[tokio::test]
 async fn administrators_see_the_last_runs_and_which_job_is_failing() {
-    let app = TestApp::with_demo().await;
+    let app = small_city().await;
+    let office = unit_id(&app, "VP").await;
+    build::user(&app, "admin", office)
+        .role("admin")
+        .create()
+        .await;
     let admin = app.session_for("admin").await;
     let settings = JobSettings::from_config(&app.state.config);
     let clock = JobClock {
