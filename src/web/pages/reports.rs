@@ -118,7 +118,13 @@ impl IndexPage {
 
 /// A period's name in the reader's language.
 pub fn period_name(ctx: &PageCtx, period: Period) -> String {
-    ctx.tf2(period.label_key(), period.number_label(), period.year)
+    // Quarters in Roman numerals the Vietnamese way (Quý IV/2026), in digits in English (Q4 2026).
+    let number = if ctx.is_vi() {
+        period.number_label()
+    } else {
+        period.number.to_string()
+    };
+    ctx.tf2(period.label_key(), number, period.year)
 }
 
 /// `GET /reports?regime=…&period=…&unit=…&status=…&page=…`: the reports the user may read,
