@@ -42,6 +42,17 @@ pub fn local_path(next: Option<&str>) -> String {
 }
 
 /// Percent-encodes everything but unreserved characters (for a path carried in a query).
+/// A query string of the filters given (name, value as typed): blank ones left out, the others
+/// trimmed. For a list's links (pagination, downloads) that keep its filters.
+pub fn filter_query(pairs: &[(&str, &String)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (*k, v.trim()))
+        .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
 pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

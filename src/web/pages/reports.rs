@@ -63,17 +63,12 @@ impl ListQuery {
 
     /// The query string without the page, for the pagination links.
     fn without_page(&self) -> String {
-        let kept: Vec<(&str, &str)> = [
+        crate::web::http::filter_query(&[
             ("regime", &self.regime),
             ("period", &self.period),
             ("unit", &self.unit),
             ("status", &self.status),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k, v.trim()))
-        .collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
+        ])
     }
 }
 

@@ -57,17 +57,12 @@ impl ListQuery {
 
     /// The query string without the page, for the pagination links.
     fn without_page(&self) -> String {
-        let kept: Vec<(&str, &str)> = [
+        crate::web::http::filter_query(&[
             ("q", &self.q),
             ("unit", &self.unit),
             ("kind", &self.kind),
             ("status", &self.status),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k, v.trim()))
-        .collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
+        ])
     }
 }
 

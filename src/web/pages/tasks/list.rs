@@ -150,12 +150,7 @@ impl ListQuery {
             ("assignee", &self.assignee),
             ("sort", &self.sort),
         ];
-        let kept: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (*k, v.trim()))
-            .collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
+        crate::web::http::filter_query(&pairs)
     }
 }
 
