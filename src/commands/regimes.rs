@@ -68,13 +68,12 @@ async fn check_units(conn: &mut PgConnection, values: &RegimeValues) -> Result<(
             Invalid::new("regime_form.units_required"),
         ));
     }
-    for unit in &values.units {
-        if admin::unit(&mut *conn, *unit).await?.is_none() {
-            return Err(Refusal::one(
-                "units",
-                Invalid::new("regime_form.unit_unknown"),
-            ));
-        }
+    let found = admin::existing_units(&mut *conn, &values.units).await?;
+    if found.len() != values.units.len() {
+        return Err(Refusal::one(
+            "units",
+            Invalid::new("regime_form.unit_unknown"),
+        ));
     }
     Ok(())
 }

@@ -146,6 +146,17 @@ pub async fn is_in_subtree(
     .await
 }
 
+/// Which of `ids` are units.
+pub async fn existing_units(
+    executor: impl PgExecutor<'_>,
+    ids: &[UnitId],
+) -> Result<Vec<UnitId>, sqlx::Error> {
+    sqlx::query_scalar("select id from units where id = any($1) order by id")
+        .bind(ids)
+        .fetch_all(executor)
+        .await
+}
+
 /// What still refers to a unit (a unit is deleted only when nothing does).
 pub async fn unit_references(
     executor: impl PgExecutor<'_>,
