@@ -181,12 +181,17 @@ pub async fn decide(
 
 /// What a report's notifications say of it (`notify::text` writes the sentence).
 fn period_params(report: &ReportRow) -> Value {
+    notice_params(report.id, report.period(), report.due_on)
+}
+
+/// What a notification of report `id`, for `period` and due `due_on`, says of it.
+fn notice_params(id: ReportId, period: Period, due_on: chrono::NaiveDate) -> Value {
     json!({
-        "report_id": report.id,
-        "period": report.period,
-        "period_year": report.period_year,
-        "period_number": report.period_number,
-        "due_on": report.due_on,
+        "report_id": id,
+        "period": period.kind,
+        "period_year": period.year,
+        "period_number": period.number,
+        "due_on": due_on,
     })
 }
 
@@ -208,13 +213,7 @@ pub async fn remind_unsent(
         let entry = AuditEntry::change("report.remind", "report", id, None, Some(after));
         by.audit(conn, entry.in_unit(*unit)).await?;
         let heads = notifications::unit_heads(&mut *conn, *unit).await?;
-        let params = json!({
-            "report_id": id,
-            "period": period.kind,
-            "period_year": period.year,
-            "period_number": period.number,
-            "due_on": due_on,
-        });
+        let params = notice_params(*id, period, *due_on);
         let notice = Notice::report(NotificationKind::ReportReminder, *id, params);
         notifications::notify(&mut *conn, &heads, &notice, by.now).await?;
     }
